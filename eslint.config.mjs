@@ -1,0 +1,98 @@
+// Lint rules, including the layer table of DESIGN.md: a wrong import fails `npm test`.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
+  'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'tls',
+  'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+];
+
+const noNode = [
+  { group: ['node:*'], message: 'This layer must not use Node built-ins (DESIGN.md layers).' },
+];
+const builtinPaths = (why) => NODE_BUILTINS.map((name) => ({ name, message: why }));
+const noVscode = (why) => ({ name: 'vscode', message: why });
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/vscode/**', 'bench/.work/**', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            noVscode('src/core is pure: it must not import vscode (DESIGN.md layers).'),
+            ...builtinPaths('src/core is pure: it must not import Node built-ins (DESIGN.md layers).'),
+          ],
+          patterns: [
+            ...noNode,
+            { group: ['**/vscode/**', '**/receiver/**', '**/server/**', '**/cli/**', '**/extension'], message: 'src/core must not import the layers above it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/receiver/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode('The node layer must not import vscode (DESIGN.md layers).')],
+          patterns: [{ group: ['**/vscode/**', '**/webview/**', '**/extension'], message: 'The node layer must not import the editor or the viewer.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode('The protocol is shared with the browser.'), ...builtinPaths('The protocol is shared with the browser.')],
+          patterns: [
+            ...noNode,
+            { group: ['**/core/**'], allowTypeImports: true, message: 'The protocol may import only types from the core.' },
+            { group: ['**/vscode/**', '**/receiver/**', '**/server/**', '**/cli/**', '**/webview/**'], message: 'The protocol must not depend on a runtime layer.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/vscode/**/*.ts', 'src/extension.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/webview/**'], message: 'The extension talks to the viewer only through the protocol.' }] },
+      ],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [noVscode('The viewer runs in a browser; it speaks only the protocol.'), ...builtinPaths('The viewer runs in a browser.')],
+          patterns: [
+            ...noNode,
+            { group: ['**/src/core/**', '../src/core', '**/core/**'], allowTypeImports: true, message: 'The viewer may import only types from the core.' },
+            { group: ['**/src/vscode/**', '**/src/receiver/**', '**/src/server/**', '**/src/cli/**', '**/extension'], message: 'The viewer must not import host layers.' },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,348 @@
+import { K8sObject } from '../k8s/object';
+import { ParsedFile } from '../yaml/parse';
+import { locatePath } from '../yaml/locate';
+import { formatPath, FieldPath } from '../yaml/path';
+import { LineIndex, Range } from '../yaml/positions';
+import { dep, FileEntry, FileInput, WorkspaceIndex } from '../workspace/index';
+import { AnalysisConfig, DEFAULT_CONFIG } from './config';
+import { isSuppressed } from './suppress';
+import {
+  FileRule,
+  fillTemplate,
+  Finding,
+  Fix,
+  FixSpec,
+  groupKindOf,
+  ObjectReport,
+  ObjectRule,
+  Rule,
+  RuleMeta,
+  WorkspaceView,
+} from './types';
+
+export interface RuleError {
+  ruleId: string;
+  uri: string;
+  object?: string;
+  message: string;
+}
+
+export interface EngineOptions {
+  /** Rethrow rule exceptions (tests); otherwise they are collected in `ruleErrors`. */
+  strict?: boolean;
+}
+
+const MAX_RULE_ERRORS = 100;
+
+/**
+ * The manifest engine: a workspace index plus incremental analysis. An object is re-checked when
+ * its file changes or when anything it read through the workspace view changes, so an edit to one
+ * file costs that file and its dependents, not the workspace.
+ */
+export class ManifestEngine {
+  readonly index: WorkspaceIndex;
+  private config: AnalysisConfig;
+  private readonly objectRules: ObjectRule[];
+  private readonly fileRules: FileRule[];
+  private readonly metaByKey = new Map<string, RuleMeta>();
+
+  private readonly objectFindings = new Map<string, Finding[]>();
+  private readonly fileFindings = new Map<string, Finding[]>();
+  private readonly depsOf = new Map<string, Set<string>>();
+  private readonly dependents = new Map<string, Set<string>>();
+  private readonly objects = new Map<string, K8sObject>();
+  private readonly assembled = new Map<string, Finding[]>();
+
+  private readonly dirtyFiles = new Set<string>();
+  private readonly changedKeys = new Set<string>();
+  private readonly ruleErrorLog: RuleError[] = [];
+  private ruleErrorsDropped = 0;
+
+  constructor(
+    rules: readonly Rule[],
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    private readonly options: EngineOptions = {},
+  ) {
+    this.config = config;
+    this.index = new WorkspaceIndex(config.limits);
+    this.objectRules = rules.filter((r): r is ObjectRule => r.meta.scope === 'object');
+    this.fileRules = rules.filter((r): r is FileRule => r.meta.scope === 'file');
+    for (const r of rules) {
+      this.metaByKey.set(r.meta.code, r.meta);
+      this.metaByKey.set(r.meta.id, r.meta);
+    }
+  }
+
+  get ruleErrors(): readonly RuleError[] {
+    return this.ruleErrorLog;
+  }
+
+  /** Hands over the collected rule errors (for a log) and starts a new collection. */
+  takeRuleErrors(): RuleError[] {
+    return this.ruleErrorLog.splice(0);
+  }
+
+  get droppedRuleErrors(): number {
+    return this.ruleErrorsDropped;
+  }
+
+  setFile(uri: string, input: FileInput): void {
+    const { old, entry, changed } = this.index.set(uri, input);
+    this.forget(old);
+    for (const o of entry.objects) this.objects.set(o.id, o);
+    this.markDirty(uri, changed);
+  }
+
+  deleteFile(uri: string): void {
+    const { old, changed } = this.index.delete(uri);
+    if (!old) return;
+    this.forget(old);
+    this.fileFindings.delete(uri);
+    this.markDirty(uri, changed);
+  }
+
+  /** Returns the URIs whose findings may have changed (deleted files included: they now have none). */
+  setConfig(config: AnalysisConfig): string[] {
+    const limitsChanged = JSON.stringify(config.limits) !== JSON.stringify(this.config.limits);
+    this.config = config;
+    this.index.setLimits(config.limits);
+    this.assembled.clear();
+    if (limitsChanged) for (const uri of this.index.uris()) this.dirtyFiles.add(uri);
+    return [...this.index.uris()];
+  }
+
+  get pending(): boolean {
+    return this.dirtyFiles.size > 0;
+  }
+
+  /** Runs the rules on everything that changed since the last call. */
+  analyze(): Set<string> {
+    const affected = new Set<string>(this.dirtyFiles);
+    const toCheck = new Map<string, K8sObject>();
+    for (const uri of this.dirtyFiles) {
+      const entry = this.index.get(uri);
+      if (!entry) continue;
+      this.runFileRules(entry);
+      for (const o of entry.objects) toCheck.set(o.id, o);
+    }
+    for (const key of this.changedKeys) {
+      for (const id of this.dependents.get(key) ?? []) {
+        const o = this.objects.get(id);
+        if (o) toCheck.set(id, o);
+      }
+    }
+    this.dirtyFiles.clear();
+    this.changedKeys.clear();
+    for (const o of toCheck.values()) {
+      this.runObjectRules(o);
+      affected.add(o.uri);
+    }
+    for (const uri of affected) this.assembled.delete(uri);
+    return affected;
+  }
+
+  /** Findings of one file after suppressions and severity settings, sorted by position. */
+  findings(uri: string): Finding[] {
+    const cached = this.assembled.get(uri);
+    if (cached) return cached;
+    const entry = this.index.get(uri);
+    if (!entry) return [];
+    const out: Finding[] = [];
+    const consider = (f: Finding, object: K8sObject | undefined) => {
+      const setting = this.config.rules[f.code] ?? this.config.rules[f.ruleId];
+      if (setting === 'off') return;
+      if (isSuppressed(f, entry.file, object)) return;
+      out.push(setting ? { ...f, severity: setting } : f);
+    };
+    for (const f of this.fileFindings.get(uri) ?? []) consider(f, undefined);
+    for (const o of entry.objects) for (const f of this.objectFindings.get(o.id) ?? []) consider(f, o);
+    out.sort(
+      (a, b) =>
+        a.range.start.line - b.range.start.line ||
+        a.range.start.character - b.range.start.character ||
+        a.code.localeCompare(b.code),
+    );
+    this.assembled.set(uri, out);
+    return out;
+  }
+
+  metaOf(codeOrId: string): RuleMeta | undefined {
+    return this.metaByKey.get(codeOrId);
+  }
+
+  private markDirty(uri: string, changed: Set<string>): void {
+    this.dirtyFiles.add(uri);
+    for (const k of changed) this.changedKeys.add(k);
+    this.assembled.delete(uri);
+  }
+
+  private forget(old: FileEntry | undefined): void {
+    for (const o of old?.objects ?? []) {
+      this.objects.delete(o.id);
+      this.objectFindings.delete(o.id);
+      this.setDeps(o.id, undefined);
+    }
+  }
+
+  private setDeps(id: string, deps: Set<string> | undefined): void {
+    for (const k of this.depsOf.get(id) ?? []) {
+      const set = this.dependents.get(k);
+      set?.delete(id);
+      if (set && set.size === 0) this.dependents.delete(k);
+    }
+    if (!deps || deps.size === 0) {
+      this.depsOf.delete(id);
+      return;
+    }
+    this.depsOf.set(id, deps);
+    for (const k of deps) {
+      let set = this.dependents.get(k);
+      if (!set) this.dependents.set(k, (set = new Set()));
+      set.add(id);
+    }
+  }
+
+  private runFileRules(entry: FileEntry): void {
+    const found: Finding[] = [];
+    const lines = entry.file?.lines ?? new LineIndex('');
+    for (const rule of this.fileRules) {
+      try {
+        rule.check({
+          uri: entry.uri,
+          file: entry.file,
+          input: entry.input,
+          looksLikeManifest: entry.looksLikeManifest,
+          report: (r) => {
+            const end = Math.max(r.end, r.start + 1);
+            found.push(this.makeFinding(rule.meta, r.messageId, r.data, entry.uri, lines.rangeOf(r.start, end)));
+          },
+        });
+      } catch (e) {
+        this.ruleFailed(rule.meta, entry.uri, undefined, e);
+      }
+    }
+    this.fileFindings.set(entry.uri, found);
+  }
+
+  private runObjectRules(o: K8sObject): void {
+    const deps = new Set<string>();
+    const found: Finding[] = [];
+    const entry = this.index.get(o.uri);
+    // A document with syntax errors or over a limit gets only those findings: anything else
+    // would be guesswork on a half-parsed value. It stays in the index for other files' sake.
+    if (entry?.file && !o.doc.hasErrors && !o.doc.limit) {
+      const gk = groupKindOf(o);
+      for (const rule of this.objectRules) {
+        const kinds = rule.meta.kinds;
+        if (!(kinds.includes(gk) || (kinds.includes('*') && o.info))) continue;
+        try {
+          rule.check({
+            object: o,
+            workspace: this.viewFor(rule.meta, deps),
+            lines: entry.file.lines,
+            report: (r) => found.push(this.objectFinding(rule.meta, o, entry.file!, r)),
+          });
+        } catch (e) {
+          this.ruleFailed(rule.meta, o.uri, o.ref, e);
+        }
+      }
+    }
+    this.objectFindings.set(o.id, found);
+    this.setDeps(o.id, deps);
+  }
+
+  private viewFor(meta: RuleMeta, deps: Set<string>): WorkspaceView {
+    const index = this.index;
+    const declared = (gk: string) => {
+      if (!meta.kinds.includes('*') && !meta.kinds.includes(gk)) {
+        throw new Error(`rule ${meta.id} reads ${gk}, which its meta.kinds does not declare`);
+      }
+    };
+    return {
+      objectsWithKey(key) {
+        const parts = key.split('/');
+        declared(`${parts[0]}/${parts[1]}`);
+        deps.add(dep.key(key));
+        return index.objectsWithKey(key);
+      },
+      objectsOfKind(gk) {
+        declared(gk);
+        deps.add(dep.kind(gk));
+        return index.objectsOfKind(gk);
+      },
+      renderUnitOf(uri) {
+        deps.add(dep.units);
+        return index.renderUnitOf(uri);
+      },
+    };
+  }
+
+  private objectFinding(meta: RuleMeta, o: K8sObject, file: ParsedFile, r: ObjectReport): Finding {
+    const path = r.path ?? [];
+    const range = this.rangeOfPath(o, file, path, r.target);
+    const finding = this.makeFinding(meta, r.messageId, r.data, o.uri, range);
+    finding.object = o.ref;
+    finding.path = formatPath(path);
+    for (const rel of r.related ?? []) {
+      const relFile = this.index.get(rel.object.uri)?.file;
+      if (!relFile) continue;
+      finding.related.push({
+        uri: rel.object.uri,
+        range: this.rangeOfPath(rel.object, relFile, rel.path, rel.target),
+        message: rel.message,
+      });
+    }
+    finding.fixes = (r.fixes ?? []).map((f) => toFix(f, o.uri, file.lines));
+    return finding;
+  }
+
+  private rangeOfPath(o: K8sObject, file: ParsedFile, path: FieldPath, target: 'key' | 'value' = 'value'): Range {
+    const loc = locatePath(o.doc.node, path, target);
+    let end = Math.max(loc.end, loc.start);
+    if (!loc.exact) {
+      // A fallback points at the nearest parent; keep it to one line so the squiggle stays readable.
+      const startLine = file.lines.positionAt(loc.start).line;
+      end = Math.min(end, file.lines.lineEnd(startLine));
+    }
+    return file.lines.rangeOf(loc.start, end);
+  }
+
+  private makeFinding(
+    meta: RuleMeta,
+    messageId: string,
+    data: Record<string, string | number | boolean> | undefined,
+    uri: string,
+    range: Range,
+  ): Finding {
+    const template = meta.messages[messageId];
+    if (template === undefined) throw new Error(`rule ${meta.id} has no message "${messageId}"`);
+    return {
+      ruleId: meta.id,
+      code: meta.code,
+      severity: meta.severity,
+      message: fillTemplate(template, data),
+      uri,
+      range,
+      related: [],
+      data: { ...(data ?? {}) },
+      fixes: [],
+    };
+  }
+
+  private ruleFailed(meta: RuleMeta, uri: string, object: string | undefined, e: unknown): void {
+    if (this.options.strict) throw e;
+    if (this.ruleErrorLog.length >= MAX_RULE_ERRORS) {
+      this.ruleErrorsDropped++;
+      return;
+    }
+    this.ruleErrorLog.push({ ruleId: meta.id, uri, object, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+function toFix(spec: FixSpec, uri: string, lines: LineIndex): Fix {
+  return {
+    title: spec.title,
+    preferred: spec.preferred,
+    edits: spec.edits.map((e) => ({ uri, range: lines.rangeOf(e.start, e.end), newText: e.newText })),
+  };
+}

@@ -1,0 +1,22 @@
+import { duplicateObject } from './rules/objects/duplicate-object';
+import { missingName } from './rules/objects/missing-name';
+import { fileTooLarge } from './rules/syntax/file-too-large';
+import { resourceLimit } from './rules/syntax/resource-limit';
+import { templatedFile } from './rules/syntax/templated-file';
+import { unreadableFile } from './rules/syntax/unreadable-file';
+import { yamlSyntax } from './rules/syntax/yaml-syntax';
+import { Rule } from './types';
+
+/** Every rule, sorted by code. Codes are forever: a retired rule moves to RETIRED_CODES, never away. */
+export const RULES: readonly Rule[] = [
+  yamlSyntax, // ML0001
+  duplicateObject, // ML0002
+  missingName, // ML0003
+  templatedFile, // ML0004
+  fileTooLarge, // ML0005
+  unreadableFile, // ML0006
+  resourceLimit, // ML0007
+];
+
+/** Codes that were used once and must never be reused. */
+export const RETIRED_CODES: readonly { code: string; id: string; reason: string }[] = [];

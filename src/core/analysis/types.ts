@@ -1,0 +1,134 @@
+import { K8sObject } from '../k8s/object';
+import { InputProblem } from '../yaml/decode';
+import { ParsedFile } from '../yaml/parse';
+import { FieldPath } from '../yaml/path';
+import { LineIndex, Range } from '../yaml/positions';
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info', 'hint'];
+export const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
+export interface TextEdit {
+  uri: string;
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** True only when applying it cannot change what the manifest means (ESLint's fix vs suggest). */
+  preferred: boolean;
+}
+
+export interface RelatedLocation {
+  uri: string;
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  code: string;
+  severity: Severity;
+  message: string;
+  uri: string;
+  range: Range;
+  /** `Kind ns/name` of the object the finding is about, when it is about one. */
+  object?: string;
+  /** Field path inside that object, e.g. `spec.http[0].route[1].destination.subset`. */
+  path?: string;
+  related: RelatedLocation[];
+  /** Machine-readable facts for quick fixes and tests; never parse `message`. */
+  data: Record<string, string | number | boolean>;
+  fixes: Fix[];
+}
+
+/** `group/Kind` (core group empty: `/Service`), or `*` for every kind MeshLens knows. */
+export type KindSelector = string;
+
+export interface RuleMeta {
+  /** Equals the rule's file name (slug). */
+  id: string;
+  /** `MLnnnn`, forever. */
+  code: string;
+  severity: Severity;
+  /** `file` rules see parsed files; `object` rules see one object at a time and may query others. */
+  scope: 'file' | 'object';
+  /** Kinds the rule checks and reads through the workspace view (object rules). */
+  kinds: readonly KindSelector[];
+  title: string;
+  description: string;
+  remediation: string;
+  /** Message templates by id; `{name}` placeholders are filled from the report's data. */
+  messages: Readonly<Record<string, string>>;
+  /** Equivalent checks elsewhere: `IST0101`, `KIA1107`, or an Argo message. */
+  upstream: readonly string[];
+  fixable: boolean;
+  /** Short YAML snippets for the docs page and the rule's own tests. */
+  examples: { invalid: string; valid: string };
+}
+
+export interface FixSpec {
+  title: string;
+  preferred: boolean;
+  /** Offsets into the same file. */
+  edits: Array<{ start: number; end: number; newText: string }>;
+}
+
+export interface ObjectReport {
+  messageId: string;
+  data?: Record<string, string | number | boolean>;
+  path?: FieldPath;
+  target?: 'key' | 'value';
+  related?: Array<{ object: K8sObject; path: FieldPath; message: string; target?: 'key' | 'value' }>;
+  fixes?: FixSpec[];
+}
+
+/** Read access to the workspace; every query is recorded so the engine knows what to re-check. */
+export interface WorkspaceView {
+  /** Objects with this identity (group, kind, namespace, name), in every file. */
+  objectsWithKey(key: string): readonly K8sObject[];
+  /** Every object of a `group/Kind`. */
+  objectsOfKind(groupKind: string): readonly K8sObject[];
+  /** The kustomization root a file belongs to (`` for none): objects in different roots are rendered apart. */
+  renderUnitOf(uri: string): string;
+}
+
+export interface ObjectContext {
+  readonly object: K8sObject;
+  readonly workspace: WorkspaceView;
+  /** Positions of the object's file, for fixes that must match its indentation. */
+  readonly lines: LineIndex;
+  report(r: ObjectReport): void;
+}
+
+export interface FileContext {
+  readonly uri: string;
+  /** Undefined when the input was not parsed (binary, too large). */
+  readonly file: ParsedFile | undefined;
+  readonly input: InputProblem | undefined;
+  /** The first 64 KiB looked like a manifest; used where the file itself was not parsed. */
+  readonly looksLikeManifest: boolean;
+  report(r: { messageId: string; data?: Record<string, string | number | boolean>; start: number; end: number }): void;
+}
+
+export interface ObjectRule {
+  meta: RuleMeta & { scope: 'object' };
+  check(ctx: ObjectContext): void;
+}
+
+export interface FileRule {
+  meta: RuleMeta & { scope: 'file' };
+  check(ctx: FileContext): void;
+}
+
+export type Rule = ObjectRule | FileRule;
+
+export function groupKindOf(o: Pick<K8sObject, 'group' | 'kind'>): string {
+  return `${o.group}/${o.kind}`;
+}
+
+export function fillTemplate(template: string, data: Record<string, string | number | boolean> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in data ? String(data[k]) : m));
+}

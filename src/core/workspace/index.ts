@@ -1,0 +1,174 @@
+import { K8sObject, toK8sObject } from '../k8s/object';
+import { groupKindOf } from '../analysis/types';
+import { checkTextSize, decodeManifestBytes, InputProblem } from '../yaml/decode';
+import { InputLimits } from '../yaml/limits';
+import { parseManifestText, ParsedFile } from '../yaml/parse';
+
+/** What the workspace knows about one file. */
+export interface FileEntry {
+  uri: string;
+  input: InputProblem | undefined;
+  file: ParsedFile | undefined;
+  objects: K8sObject[];
+  looksLikeManifest: boolean;
+}
+
+/** A file's content as the caller has it: raw bytes from disk, or an editor buffer's text. */
+export type FileInput = { bytes: Uint8Array } | { text: string };
+
+const KUSTOMIZATION = /\/(kustomization\.ya?ml|Kustomization)$/;
+const HEAD_API = /^[ \t]*apiVersion[ \t]*:/m;
+const HEAD_KIND = /^[ \t]*kind[ \t]*:/m;
+
+/** Dependency keys: what an object rule can depend on, and what a file change can alter. */
+export const dep = {
+  key: (key: string) => `key:${key}`,
+  kind: (groupKind: string) => `kind:${groupKind}`,
+  units: 'units',
+};
+
+/**
+ * Every object of every manifest file, by identity and by kind. Pure: callers hand it file
+ * contents; it never reads the disk.
+ */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, FileEntry>();
+  private readonly byKey = new Map<string, K8sObject[]>();
+  private readonly byKind = new Map<string, K8sObject[]>();
+  private readonly kustomizeDirs = new Set<string>();
+
+  constructor(private limits: InputLimits) {}
+
+  setLimits(limits: InputLimits): void {
+    this.limits = limits;
+  }
+
+  /** Replaces a file; returns the dependency keys whose answers may have changed. */
+  set(uri: string, input: FileInput): { entry: FileEntry; old: FileEntry | undefined; changed: Set<string> } {
+    const entry = this.load(uri, input);
+    const old = this.files.get(uri);
+    if (old) this.unlink(old);
+    this.files.set(uri, entry);
+    this.link(entry);
+    return { entry, old, changed: this.changedKeys(uri, old, entry) };
+  }
+
+  delete(uri: string): { old: FileEntry | undefined; changed: Set<string> } {
+    const old = this.files.get(uri);
+    if (!old) return { old, changed: new Set() };
+    this.unlink(old);
+    this.files.delete(uri);
+    return { old, changed: this.changedKeys(uri, old, undefined) };
+  }
+
+  get(uri: string): FileEntry | undefined {
+    return this.files.get(uri);
+  }
+
+  uris(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+
+  *allObjects(): IterableIterator<K8sObject> {
+    for (const f of this.files.values()) yield* f.objects;
+  }
+
+  objectsWithKey(key: string): readonly K8sObject[] {
+    return this.byKey.get(key) ?? [];
+  }
+
+  objectsOfKind(groupKind: string): readonly K8sObject[] {
+    return this.byKind.get(groupKind) ?? [];
+  }
+
+  renderUnitOf(uri: string): string {
+    let dir = parentOf(uri);
+    while (dir) {
+      if (this.kustomizeDirs.has(dir)) return dir;
+      const up = parentOf(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    return '';
+  }
+
+  private load(uri: string, input: FileInput): FileEntry {
+    let text: string | undefined;
+    let problem: InputProblem | undefined;
+    let looksLikeManifest = false;
+    if ('bytes' in input) {
+      const decoded = decodeManifestBytes(input.bytes, this.limits);
+      text = decoded.text;
+      problem = decoded.problem;
+      if (text === undefined) {
+        const head = new TextDecoder().decode(input.bytes.subarray(0, 65536));
+        looksLikeManifest = HEAD_API.test(head) && HEAD_KIND.test(head);
+      }
+    } else {
+      problem = checkTextSize(input.text, this.limits);
+      if (problem) {
+        const head = input.text.slice(0, 65536);
+        looksLikeManifest = HEAD_API.test(head) && HEAD_KIND.test(head);
+      } else text = input.text;
+    }
+    if (text === undefined) return { uri, input: problem, file: undefined, objects: [], looksLikeManifest };
+    const file = parseManifestText(text, this.limits);
+    const objects: K8sObject[] = [];
+    for (const doc of file.documents) {
+      const o = toK8sObject(uri, doc);
+      if (o) objects.push(o);
+    }
+    return { uri, input: problem, file, objects, looksLikeManifest: file.isManifest };
+  }
+
+  private link(entry: FileEntry): void {
+    if (KUSTOMIZATION.test(entry.uri)) this.kustomizeDirs.add(parentOf(entry.uri));
+    for (const o of entry.objects) {
+      if (o.key) push(this.byKey, o.key, o);
+      push(this.byKind, groupKindOf(o), o);
+    }
+  }
+
+  private unlink(entry: FileEntry): void {
+    if (KUSTOMIZATION.test(entry.uri)) this.kustomizeDirs.delete(parentOf(entry.uri));
+    for (const o of entry.objects) {
+      if (o.key) remove(this.byKey, o.key, o);
+      remove(this.byKind, groupKindOf(o), o);
+    }
+  }
+
+  private changedKeys(uri: string, old: FileEntry | undefined, now: FileEntry | undefined): Set<string> {
+    const keys = new Set<string>();
+    for (const e of [old, now]) {
+      for (const o of e?.objects ?? []) {
+        if (o.key) keys.add(dep.key(o.key));
+        keys.add(dep.kind(groupKindOf(o)));
+      }
+    }
+    if (KUSTOMIZATION.test(uri)) keys.add(dep.units);
+    return keys;
+  }
+}
+
+function parentOf(uri: string): string {
+  const i = uri.lastIndexOf('/');
+  return i <= 0 ? '' : uri.slice(0, i);
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function remove<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (!list) return;
+  const i = list.indexOf(v);
+  if (i >= 0) list.splice(i, 1);
+  if (list.length === 0) m.delete(k);
+}

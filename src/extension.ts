@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import { readSettings } from './vscode/config';
+import { FindingCodeActions } from './vscode/codeActions';
+import { DIAGNOSTIC_SOURCE } from './vscode/diagnostics';
+import { IndexSnapshot, ManifestService } from './vscode/manifests';
+
+/** What activate() returns: used by the end-to-end tests, and stable enough for other extensions. */
+export interface MeshLensApi {
+  whenIdle(): Promise<void>;
+  indexSnapshot(): IndexSnapshot;
+  onDidUpdate: vscode.Event<string[]>;
+}
+
+const YAML_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { pattern: '**/*.{yaml,yml}' }];
+
+export function activate(context: vscode.ExtensionContext): MeshLensApi {
+  const log = vscode.window.createOutputChannel('MeshLens', { log: true });
+  const settings = readSettings();
+  for (const p of settings.problems) log.warn(`Setting ignored: ${p}`);
+  const diagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
+  const manifests = new ManifestService(settings, diagnostics, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'), log);
+
+  context.subscriptions.push(
+    log,
+    diagnostics,
+    manifests,
+    vscode.languages.registerCodeActionsProvider(
+      YAML_SELECTOR,
+      new FindingCodeActions((uri) => manifests.findings(uri)),
+      FindingCodeActions.metadata,
+    ),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('meshlens')) {
+        const next = readSettings();
+        for (const p of next.problems) log.warn(`Setting ignored: ${p}`);
+        log.info('Settings changed; re-checking');
+        manifests.applySettings(next);
+      }
+      if (e.affectsConfiguration('files.exclude')) void manifests.rescan('files.exclude changed');
+    }),
+    vscode.commands.registerCommand('meshlens.recheckWorkspace', () => manifests.rescan('command')),
+    vscode.commands.registerCommand('meshlens.showLog', () => log.show()),
+  );
+  manifests.start();
+  log.info(`MeshLens ${context.extension.packageJSON.version as string} activated`);
+
+  return {
+    whenIdle: () => manifests.whenIdle(),
+    indexSnapshot: () => manifests.snapshot(),
+    onDidUpdate: manifests.onDidUpdate,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is owned by context.subscriptions.
+}

@@ -1,0 +1,314 @@
+import * as vscode from 'vscode';
+import { ManifestEngine, RULES } from '../core';
+import type { Finding } from '../core';
+import { GlobSet } from '../core/workspace/glob';
+import { excludedGlobs, ExtensionSettings } from './config';
+import { toDiagnostic } from './diagnostics';
+
+type Job = { kind: 'read' } | { kind: 'text'; text: string } | { kind: 'delete' };
+
+const YAML_PATH = /\.ya?ml$/i;
+const ALWAYS_SKIPPED = ['**/node_modules', '**/.git'];
+const FIND_EXCLUDE = '**/{node_modules,.git}/**';
+/** Files analysed between two yields to the event loop, so a large workspace never blocks the host. */
+const BATCH = 200;
+const READ_CONCURRENCY = 8;
+
+export interface IndexSnapshot {
+  files: string[];
+  objects: { ref: string; uri: string }[];
+}
+
+/**
+ * Keeps the manifest engine in step with the workspace: every YAML file on disk (files.exclude
+ * honoured, node_modules and .git skipped), open editors' unsaved text in place of the disk, and
+ * the diagnostics of every file whose findings changed.
+ */
+export class ManifestService implements vscode.Disposable {
+  private engine: ManifestEngine;
+  private readonly pending = new Map<string, { uri: vscode.Uri; job: Job }>();
+  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly open = new Map<string, vscode.TextDocument>();
+  private readonly uris = new Map<string, vscode.Uri>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly updated = new vscode.EventEmitter<string[]>();
+  private idleWaiters: Array<() => void> = [];
+  private draining = false;
+  private scans = 0;
+  private excludes = new Map<string, GlobSet>();
+
+  readonly onDidUpdate = this.updated.event;
+
+  constructor(
+    private settings: ExtensionSettings,
+    private readonly collection: vscode.DiagnosticCollection,
+    private readonly docsRoot: vscode.Uri,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.engine = new ManifestEngine(RULES, settings.analysis);
+    this.disposables.push(this.updated);
+  }
+
+  start(): void {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*');
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((u) => this.onCreated(u)),
+      watcher.onDidChange((u) => this.onChanged(u)),
+      watcher.onDidDelete((u) => this.onDeleted(u)),
+      vscode.workspace.onDidOpenTextDocument((d) => this.onOpened(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.onEdited(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.onClosed(d)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan('workspace folders changed')),
+    );
+    for (const d of vscode.workspace.textDocuments) this.onOpened(d);
+    void this.rescan('startup');
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const d of this.disposables) d.dispose();
+    this.collection.clear();
+    this.resolveIdle();
+  }
+
+  applySettings(settings: ExtensionSettings): void {
+    this.settings = settings;
+    this.publish(this.engine.setConfig(settings.analysis));
+    // New size limits re-read every file; a plain severity change only republishes.
+    if (this.engine.pending) void this.rescan('limits changed');
+  }
+
+  findings(uri: string): readonly Finding[] {
+    return this.engine.findings(uri);
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  snapshot(): IndexSnapshot {
+    const files = [...this.engine.index.uris()].sort();
+    const objects = [...this.engine.index.allObjects()].map((o) => ({ ref: o.ref, uri: o.uri }));
+    return { files, objects };
+  }
+
+  /** Finds every YAML file again: at startup, and when folders or files.exclude change. */
+  async rescan(reason: string): Promise<void> {
+    this.scans++;
+    const started = Date.now();
+    try {
+      this.excludes.clear();
+      const found = new Set<string>();
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        const files = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/*.{yaml,yml}'), FIND_EXCLUDE);
+        for (const uri of files) {
+          if (this.isExcluded(uri)) continue;
+          const key = uri.toString();
+          found.add(key);
+          if (!this.open.has(key)) this.enqueue(uri, { kind: 'read' });
+        }
+      }
+      for (const key of [...this.engine.index.uris()]) {
+        if (!found.has(key) && !this.open.has(key)) this.enqueue(this.uriOf(key), { kind: 'delete' });
+      }
+      this.log.info(`Scan (${reason}): ${found.size} YAML files found in ${Date.now() - started} ms`);
+      if (found.size > BATCH) {
+        void vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Window, title: `MeshLens: checking ${found.size} YAML files` },
+          () => this.whenIdle(),
+        );
+      }
+    } catch (e) {
+      this.log.error(`Scan (${reason}) failed: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.scans--;
+      this.kick();
+      this.checkIdle();
+    }
+  }
+
+  private onCreated(uri: vscode.Uri): void {
+    if (this.isExcluded(uri)) return;
+    if (YAML_PATH.test(uri.path)) {
+      if (!this.open.has(uri.toString())) this.enqueue(uri, { kind: 'read' });
+      return;
+    }
+    // A folder that appears (a checkout, a move) brings its files without an event for each.
+    this.scans++;
+    void Promise.resolve(vscode.workspace.fs.stat(uri))
+      .then(async (stat) => {
+        if (stat.type & vscode.FileType.Directory) {
+          const files = await vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/*.{yaml,yml}'), FIND_EXCLUDE);
+          for (const f of files) if (!this.isExcluded(f) && !this.open.has(f.toString())) this.enqueue(f, { kind: 'read' });
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.scans--;
+        this.kick();
+        this.checkIdle();
+      });
+  }
+
+  private onChanged(uri: vscode.Uri): void {
+    if (YAML_PATH.test(uri.path) && !this.isExcluded(uri) && !this.open.has(uri.toString())) this.enqueue(uri, { kind: 'read' });
+  }
+
+  private onDeleted(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const prefix = key.endsWith('/') ? key : `${key}/`;
+    for (const indexed of this.engine.index.uris()) {
+      if (indexed === key || indexed.startsWith(prefix)) this.enqueue(this.uriOf(indexed), { kind: 'delete' });
+    }
+    for (const queued of [...this.pending.keys()]) {
+      if (queued.startsWith(prefix)) this.enqueue(this.uriOf(queued), { kind: 'delete' });
+    }
+  }
+
+  private isCandidate(d: vscode.TextDocument): boolean {
+    // Diff views and other virtual documents (git:, output:) would show up as duplicates.
+    if (d.uri.scheme !== 'untitled' && !vscode.workspace.getWorkspaceFolder(d.uri)) return false;
+    return d.languageId === 'yaml' || YAML_PATH.test(d.uri.path);
+  }
+
+  private onOpened(d: vscode.TextDocument): void {
+    if (!this.isCandidate(d) || this.isExcluded(d.uri)) return;
+    const key = d.uri.toString();
+    this.open.set(key, d);
+    this.enqueue(d.uri, { kind: 'text', text: d.getText() });
+  }
+
+  private onEdited(d: vscode.TextDocument): void {
+    const key = d.uri.toString();
+    if (!this.open.has(key)) return;
+    const previous = this.timers.get(key);
+    if (previous) clearTimeout(previous);
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        if (this.open.has(key)) this.enqueue(d.uri, { kind: 'text', text: d.getText() });
+        this.checkIdle();
+      }, this.settings.debounceMs),
+    );
+  }
+
+  private onClosed(d: vscode.TextDocument): void {
+    const key = d.uri.toString();
+    if (!this.open.delete(key)) return;
+    const t = this.timers.get(key);
+    if (t) clearTimeout(t);
+    this.timers.delete(key);
+    // The unsaved text is gone with the editor; the disk is the truth again (or nothing, if untitled).
+    this.enqueue(d.uri, d.uri.scheme === 'untitled' ? { kind: 'delete' } : { kind: 'read' });
+    this.checkIdle();
+  }
+
+  private isExcluded(uri: vscode.Uri): boolean {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (!folder) return false;
+    const key = folder.uri.toString();
+    let set = this.excludes.get(key);
+    if (!set) this.excludes.set(key, (set = new GlobSet([...ALWAYS_SKIPPED, ...excludedGlobs(folder.uri)])));
+    const rel = uri.path.slice(folder.uri.path.replace(/\/$/, '').length + 1);
+    return set.matches(rel);
+  }
+
+  private enqueue(uri: vscode.Uri, job: Job): void {
+    const key = uri.toString();
+    this.uris.set(key, uri);
+    // A later event about the same file replaces an earlier one that was not processed yet.
+    this.pending.delete(key);
+    this.pending.set(key, { uri, job });
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.draining || this.pending.size === 0) return;
+    this.draining = true;
+    setImmediate(() => void this.drain());
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.pending.size > 0) {
+        const batch = [...this.pending.entries()].slice(0, BATCH);
+        for (const [key] of batch) this.pending.delete(key);
+        const reads = await this.readAll(batch.filter(([, v]) => v.job.kind === 'read').map(([, v]) => v.uri));
+        for (const [key, { job }] of batch) {
+          if (job.kind === 'text') this.engine.setFile(key, { text: job.text });
+          else if (job.kind === 'delete') this.engine.deleteFile(key);
+          else {
+            const bytes = reads.get(key);
+            if (bytes) this.engine.setFile(key, { bytes });
+            else this.engine.deleteFile(key);
+          }
+        }
+        const started = Date.now();
+        const affected = this.engine.analyze();
+        this.publish(affected);
+        this.log.debug(`Analysed ${batch.length} changed files, ${affected.size} affected, in ${Date.now() - started} ms`);
+        for (const e of this.engine.takeRuleErrors()) this.log.error(`Rule ${e.ruleId} failed on ${e.uri}: ${e.message}`);
+        await new Promise((r) => setImmediate(r));
+      }
+    } catch (e) {
+      this.log.error(`Analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    } finally {
+      this.draining = false;
+      if (this.pending.size > 0) this.kick();
+      this.checkIdle();
+    }
+  }
+
+  private async readAll(uris: vscode.Uri[]): Promise<Map<string, Uint8Array>> {
+    const out = new Map<string, Uint8Array>();
+    let next = 0;
+    const worker = async () => {
+      while (next < uris.length) {
+        const uri = uris[next++];
+        try {
+          const stat = await vscode.workspace.fs.stat(uri);
+          if (stat.type & vscode.FileType.File) out.set(uri.toString(), await vscode.workspace.fs.readFile(uri));
+        } catch {
+          // Gone between the event and the read: treated as deleted.
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, uris.length) }, worker));
+    return out;
+  }
+
+  private publish(uris: Iterable<string>): void {
+    const list = [...uris];
+    for (const key of list) {
+      const uri = this.uriOf(key);
+      const visible = this.settings.scope === 'workspace' || this.open.has(key);
+      const findings = visible ? this.engine.findings(key) : [];
+      if (findings.length) this.collection.set(uri, findings.map((f) => toDiagnostic(f, this.docsRoot)));
+      else this.collection.delete(uri);
+      if (!this.engine.index.get(key) && !this.pending.has(key)) this.uris.delete(key);
+    }
+    if (list.length) this.updated.fire(list);
+  }
+
+  private uriOf(key: string): vscode.Uri {
+    return this.uris.get(key) ?? vscode.Uri.parse(key);
+  }
+
+  private isIdle(): boolean {
+    return !this.draining && this.pending.size === 0 && this.timers.size === 0 && this.scans === 0;
+  }
+
+  private checkIdle(): void {
+    if (this.isIdle()) this.resolveIdle();
+  }
+
+  private resolveIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
