@@ -74,8 +74,10 @@ export function formatSarif(r: LintResult): string {
     endLine: range.end.line + 1,
     endColumn: range.end.character + 1,
   });
+  // artifactLocation.uri is a URI reference: `my app.yaml` must be written `my%20app.yaml`.
+  const uriRef = (uri: string) => rel(uri, r.cwd).split('/').map(encodeURIComponent).join('/');
   const location = (uri: string, range: Finding['range']) => ({
-    physicalLocation: { artifactLocation: { uri: rel(uri, r.cwd), uriBaseId: 'SRCROOT' }, region: region(range) },
+    physicalLocation: { artifactLocation: { uri: uriRef(uri), uriBaseId: 'SRCROOT' }, region: region(range) },
   });
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -137,9 +137,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     switch (command) {
       case 'lint':
-        return await lint(rest, io);
       case 'rules':
-        return rules(rest, io);
+        // `meshlens lint --help` is how people ask; it is not an unknown option.
+        if (rest.includes('--help') || rest.includes('-h')) {
+          io.out(USAGE);
+          return 0;
+        }
+        return command === 'lint' ? await lint(rest, io) : rules(rest, io);
       case '--version':
       case '-v':
         io.out(`${version}\n`);

@@ -49,9 +49,12 @@ export function locatePath(doc: Document.Parsed, path: FieldPath, target: 'key' 
       return { ...last, exact: false, depth: i };
     }
     node = next;
-    const span = spanOf(node);
+    let span = spanOf(node);
     const keySpan = keyNode ? spanOf(keyNode) : undefined;
-    last = (keySpan && !isScalar(node) ? keySpan : span) ?? last;
+    // `key:` with nothing after it parses as an empty scalar; the key is what a person sees.
+    if (span && span.end === span.start && keySpan) span = keySpan;
+    // Collections are long: a fallback to one points at its key. An alias is the value's origin here.
+    last = (keySpan && !isScalar(node) && !isAlias(node) ? keySpan : span) ?? last;
     if (i === path.length - 1) {
       if (target === 'key' && keySpan) return { ...keySpan, exact: true, depth: i + 1 };
       return { ...(span ?? last), exact: true, depth: i + 1 };

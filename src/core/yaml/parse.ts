@@ -68,16 +68,21 @@ export function parseManifestText(text: string, limits: InputLimits): ParsedFile
 
   parsed.forEach((node, index) => {
     const errors = node.errors;
-    let limit: LimitProblem | undefined;
+    let exhaustedAt: number | undefined;
     for (const err of errors) {
       if (err.code === 'RESOURCE_EXHAUSTION') {
-        // The parser itself gave up on nesting; report it as the limit it is, once per document.
-        limit ??= { kind: 'depth', offset: err.pos[0], depth: limits.maxDepth, limit: limits.maxDepth };
+        // The parser itself gave up on nesting (its stack ran out); reported below as a depth limit.
+        exhaustedAt ??= err.pos[0];
         continue;
       }
-      syntax.push({ code: err.code, message: err.message, start: err.pos[0], end: err.pos[1] });
+      syntax.push({ code: err.code, message: err.message, start: err.pos[0], end: widenToToken(text, err.pos[0], err.pos[1]) });
     }
-    limit ??= checkDepth(node, limits.maxDepth);
+    // Where the parser's stack ran out depends on the stack size (CLI, extension host), so point at
+    // the first node past our own limit in the part it did build; its position is only a fallback.
+    let limit = checkDepth(node, limits.maxDepth);
+    if (!limit && exhaustedAt !== undefined) {
+      limit = { kind: 'depth', offset: exhaustedAt, depth: limits.maxDepth, limit: limits.maxDepth };
+    }
     let value: unknown;
     if (!limit) {
       try {
@@ -99,6 +104,23 @@ export function parseManifestText(text: string, limits: InputLimits): ParsedFile
 
   const isManifest = anyObject || (MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text));
   return { text, lines, documents, syntax, isManifest };
+}
+
+/**
+ * The parser often marks one character; a squiggle under the whole offending token (a key, a
+ * quoted string) reads better and is what editors show for other languages.
+ */
+function widenToToken(text: string, start: number, end: number): number {
+  if (end - start > 1) return end;
+  const c = text[start];
+  if (c === '"' || c === "'") {
+    let i = start + 1;
+    while (i < text.length && text[i] !== c && text[i] !== '\n') i += text[i] === '\\' && c === '"' ? 2 : 1;
+    return text[i] === c ? i + 1 : end;
+  }
+  let i = start;
+  while (i < text.length && !/[\s:,[\]{}#]/.test(text[i])) i++;
+  return Math.max(end, i);
 }
 
 function findTemplate(text: string): number | undefined {
@@ -133,7 +155,10 @@ function firstAliasOffset(doc: Document.Parsed): number | undefined {
     const node = stack.pop();
     if (isAlias(node)) return node.range?.[0];
     if (isCollection(node)) {
-      for (const item of node.items as unknown[]) {
+      // Last item pushed first, so that items pop in document order and the first alias is found.
+      const items = node.items as unknown[];
+      for (let i = items.length - 1; i >= 0; i--) {
+        const item = items[i];
         if (isPair(item)) stack.push(item.value, item.key);
         else stack.push(item);
       }

@@ -18,7 +18,8 @@ export const resourceLimit: FileRule = {
     upstream: [],
     fixable: false,
     examples: {
-      invalid: 'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n',
+      invalid:
+        'a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n',
       valid: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n',
     },
   },

@@ -1,0 +1,166 @@
+import * as assert from 'node:assert/strict';
+import { ManifestEngine } from '../../src/core/analysis/engine';
+import { RULES } from '../../src/core/analysis/registry';
+import type { ObjectRule } from '../../src/core/analysis/types';
+import { allFindings, engineWith, uri, where } from './helpers/engine';
+
+const svc = (name: string, extra = '') => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${extra}`;
+
+function codes(engine: ManifestEngine): string[] {
+  return allFindings(engine).map((f) => `${where(f)} ${f.code}`);
+}
+
+describe('ManifestEngine: incremental workspace analysis', () => {
+  it('follows create, change, rename and delete across files', () => {
+    const engine = engineWith({ 'a.yaml': svc('web') });
+    assert.deepEqual(codes(engine), []);
+
+    engine.setFile(uri('b.yaml'), { text: svc('web') }); // create a duplicate
+    assert.deepEqual([...engine.analyze()].sort(), [uri('a.yaml'), uri('b.yaml')]);
+    assert.deepEqual(codes(engine), ['a.yaml:4:9 ML0002', 'b.yaml:4:9 ML0002']);
+
+    engine.setFile(uri('b.yaml'), { text: svc('api') }); // change: the duplicate disappears in both files
+    assert.deepEqual([...engine.analyze()].sort(), [uri('a.yaml'), uri('b.yaml')]);
+    assert.deepEqual(codes(engine), []);
+
+    engine.setFile(uri('b.yaml'), { text: svc('web') });
+    engine.analyze();
+    engine.deleteFile(uri('b.yaml')); // rename = delete + create under the new name
+    engine.setFile(uri('c.yaml'), { text: svc('web') });
+    engine.analyze();
+    assert.deepEqual(codes(engine), ['a.yaml:4:9 ML0002', 'c.yaml:4:9 ML0002']);
+    assert.deepEqual(engine.findings(uri('b.yaml')), []);
+    assert.deepEqual([...engine.index.uris()].sort(), [uri('a.yaml'), uri('c.yaml')]);
+
+    engine.deleteFile(uri('c.yaml'));
+    assert.deepEqual([...engine.analyze()].sort(), [uri('a.yaml'), uri('c.yaml')]);
+    assert.deepEqual(codes(engine), []);
+  });
+
+  it('re-checks only the edited file when nothing depends on it', () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 50; i++) files[`f${i}.yaml`] = svc(`s${i}`);
+    const engine = engineWith(files);
+    engine.setFile(uri('f7.yaml'), { text: svc('s7', 'spec:\n  ports: [{port: 80}]\n') });
+    assert.deepEqual([...engine.analyze()], [uri('f7.yaml')]);
+  });
+
+  it('a git-checkout-like burst of 500 changes ends in the same state as a fresh analysis', () => {
+    const engine = engineWith({});
+    const expected: Record<string, string> = {};
+    for (let i = 0; i < 500; i++) {
+      // Every 10th file is broken; every 25th duplicates the object of the file before it.
+      const name = `burst/f${String(i).padStart(3, '0')}.yaml`;
+      const text = i % 10 === 0 ? svc(`s${i}`) + 'spec: [\n' : svc(i % 25 === 1 ? `s${i - 1}` : `s${i}`);
+      engine.setFile(uri(name), { text });
+      expected[name] = text;
+    }
+    engine.analyze();
+    assert.deepEqual(codes(engine), codes(engineWith(expected)));
+    const broken = codes(engine).filter((c) => c.endsWith('ML0001'));
+    assert.equal(broken.length, 50);
+    assert.equal(engine.index.size, 500);
+
+    for (const name of Object.keys(expected)) engine.deleteFile(uri(name));
+    const affected = engine.analyze();
+    assert.equal(affected.size, 500);
+    assert.equal(engine.index.size, 0);
+    for (const name of Object.keys(expected)) assert.deepEqual(engine.findings(uri(name)), []);
+  });
+
+  it('a kustomization file appearing or going away changes what counts as a duplicate', () => {
+    const engine = engineWith({ 'base/svc.yaml': svc('web'), 'overlay/svc.yaml': svc('web') });
+    assert.equal(codes(engine).length, 2);
+    engine.setFile(uri('overlay/kustomization.yaml'), { text: 'resources: [../base]\n' });
+    engine.analyze();
+    assert.deepEqual(codes(engine), []);
+    engine.deleteFile(uri('overlay/kustomization.yaml'));
+    engine.analyze();
+    assert.equal(codes(engine).length, 2);
+  });
+
+  it('keeps objects of a document with a syntax error in the index, without checking them', () => {
+    const engine = engineWith({ 'a.yaml': svc('web') + '  labels: a: b\n', 'b.yaml': svc('web') });
+    assert.deepEqual(codes(engine), ['a.yaml:5:11 ML0001', 'b.yaml:4:9 ML0002']);
+    assert.deepEqual(
+      [...engine.index.allObjects()].map((o) => o.ref).sort(),
+      ['Service default/web', 'Service default/web'],
+    );
+  });
+
+  it('ignores YAML that is not Kubernetes', () => {
+    const engine = engineWith({
+      'ci.yaml': 'on: [push]\njobs:\n  build:\n    runs-on: ubuntu-latest\n',
+      'compose.yaml': 'services:\n  db:\n    image: postgres\n',
+      'values.yaml': 'replicaCount: 1\nimage:\n  tag: ""\n',
+    });
+    assert.deepEqual(codes(engine), []);
+    assert.equal([...engine.index.allObjects()].length, 0);
+  });
+});
+
+describe('suppressions and settings', () => {
+  const dupes = (annotation = '', comment = '') => ({
+    'a.yaml': `apiVersion: v1\nkind: Service\nmetadata:\n${comment}  name: web\n${annotation}`,
+    'b.yaml': svc('web'),
+  });
+
+  it('the meshlens.io/ignore annotation silences listed codes on that object only', () => {
+    const engine = engineWith(dupes('  annotations:\n    meshlens.io/ignore: "ML1101, ML0002"\n'));
+    assert.deepEqual(codes(engine), ['b.yaml:4:9 ML0002']);
+  });
+
+  it('the annotation accepts rule ids too, and leaves other codes alone', () => {
+    assert.deepEqual(codes(engineWith(dupes('  annotations:\n    meshlens.io/ignore: duplicate-object\n'))), ['b.yaml:4:9 ML0002']);
+    assert.equal(codes(engineWith(dupes('  annotations:\n    meshlens.io/ignore: ML0003\n'))).length, 2);
+  });
+
+  it('# meshlens-disable-next-line silences the next line only', () => {
+    assert.deepEqual(codes(engineWith(dupes('', '  # meshlens-disable-next-line ML0002\n'))), ['b.yaml:4:9 ML0002']);
+    assert.equal(codes(engineWith(dupes('', '  # meshlens-disable-next-line ML0001\n'))).length, 2);
+    assert.deepEqual(codes(engineWith(dupes('', '  # meshlens-disable-next-line\n'))), ['b.yaml:4:9 ML0002']);
+  });
+
+  it('meshlens.rules turns rules off or changes their severity, by code or id, without re-parsing', () => {
+    const engine = engineWith(dupes());
+    assert.deepEqual(allFindings(engine).map((f) => f.severity), ['warning', 'warning']);
+    const uris = engine.setConfig({ rules: { 'duplicate-object': 'error' }, limits: engine['config'].limits });
+    assert.deepEqual(uris.sort(), [uri('a.yaml'), uri('b.yaml')]);
+    assert.equal(engine.pending, false);
+    assert.deepEqual(allFindings(engine).map((f) => f.severity), ['error', 'error']);
+    engine.setConfig({ rules: { ML0002: 'off' }, limits: engine['config'].limits });
+    assert.deepEqual(allFindings(engine), []);
+  });
+});
+
+describe('rule isolation', () => {
+  const exploding: ObjectRule = {
+    meta: { ...RULES[1].meta, id: 'exploding', code: 'ML0999', kinds: ['*'], scope: 'object' } as ObjectRule['meta'],
+    check() {
+      throw new Error('boom');
+    },
+  };
+
+  it('a failing rule is recorded and the other rules still report', () => {
+    const engine = new ManifestEngine([exploding, ...RULES]);
+    engine.setFile(uri('a.yaml'), { text: svc('web') });
+    engine.setFile(uri('b.yaml'), { text: svc('web') });
+    engine.analyze();
+    assert.deepEqual(codes(engine), ['a.yaml:4:9 ML0002', 'b.yaml:4:9 ML0002']);
+    assert.deepEqual(engine.takeRuleErrors().map((e) => [e.ruleId, e.object, e.message]), [
+      ['exploding', 'Service default/web', 'boom'],
+      ['exploding', 'Service default/web', 'boom'],
+    ]);
+    assert.deepEqual(engine.ruleErrors, []);
+  });
+
+  it('a rule that reads a kind it did not declare fails loudly', () => {
+    const sneaky: ObjectRule = {
+      meta: { ...RULES[1].meta, id: 'sneaky', code: 'ML0998', kinds: ['/Service'], scope: 'object' } as ObjectRule['meta'],
+      check({ workspace }) {
+        workspace.objectsOfKind('apps/Deployment');
+      },
+    };
+    assert.throws(() => engineWith({ 'a.yaml': svc('web') }, [sneaky]), /reads apps\/Deployment, which its meta.kinds does not declare/);
+  });
+});
