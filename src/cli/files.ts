@@ -1,5 +1,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { HEAD_BYTES } from '../core';
+import type { FileInput } from '../core';
 
 const SKIP_DIRS = new Set(['node_modules', '.git']);
 const YAML = /\.ya?ml$/i;
@@ -23,7 +25,13 @@ export async function collectFiles(inputs: readonly string[]): Promise<string[]>
     if (stat.isDirectory()) await walk(abs, out);
     else out.add(abs);
   }
-  return [...out].sort();
+  // A link and its target are one file: counting both would report every object as a duplicate.
+  const byTarget = new Map<string, string>();
+  for (const file of [...out].sort()) {
+    const real = await fs.realpath(file).catch(() => file);
+    if (!byTarget.has(real)) byTarget.set(real, file);
+  }
+  return [...byTarget.values()].sort();
 }
 
 async function walk(dir: string, out: Set<string>): Promise<void> {
@@ -32,6 +40,25 @@ async function walk(dir: string, out: Set<string>): Promise<void> {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) await walk(full, out);
-    } else if (e.isFile() && YAML.test(e.name)) out.add(full);
+    } else if (YAML.test(e.name)) {
+      // Symlinked files are followed (a common way to share manifests); symlinked folders are
+      // not, so a link cycle cannot make the walk endless.
+      if (e.isFile()) out.add(full);
+      else if (e.isSymbolicLink() && (await fs.stat(full).catch(() => undefined))?.isFile()) out.add(full);
+    }
+  }
+}
+
+/** Reads a file, or only its head when it is above the size limit (it will not be parsed anyway). */
+export async function readManifest(file: string, maxBytes: number): Promise<FileInput> {
+  const handle = await fs.open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size <= maxBytes) return { bytes: await handle.readFile() };
+    const head = new Uint8Array(Math.min(size, HEAD_BYTES));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return { head: head.subarray(0, bytesRead), size };
+  } finally {
+    await handle.close();
   }
 }

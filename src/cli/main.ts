@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
 import { DEFAULT_LIMITS, Finding, ManifestEngine, readRuleSettings, RULES, RuleSetting, SEVERITY_RANK, Severity } from '../core';
-import { collectFiles, UsageError } from './files';
+import { collectFiles, readManifest, UsageError } from './files';
 import { formatJson, formatSarif, formatText } from './format';
 
 const USAGE = `Usage:
@@ -18,7 +19,7 @@ lint options:
   --exit-zero                  exit 0 even when errors remain
   --output FILE                write the report to FILE instead of standard output
 
-Exit status: 0 no error remains, 1 an error remains, 2 usage error.
+Exit status: 0 no error remains, 1 an error remains, 2 usage error or a file that cannot be read.
 `;
 
 export interface Io {
@@ -99,11 +100,17 @@ async function lint(args: string[], io: Io): Promise<number> {
   const engine = new ManifestEngine(RULES, { rules: o.rules, limits: { ...DEFAULT_LIMITS, maxFileBytes: o.maxFileBytes } });
   // Bounded parallel reads: enough to hide disk latency, few enough not to exhaust descriptors.
   let next = 0;
+  const unreadable: string[] = [];
   const worker = async () => {
     while (next < files.length) {
       const file = files[next++];
-      const bytes = await fs.readFile(file);
-      engine.setFile(pathToFileURL(file).href, { bytes });
+      try {
+        engine.setFile(pathToFileURL(file).href, await readManifest(file, o.maxFileBytes));
+      } catch (e) {
+        // Reported, never fatal: the other files are still checked.
+        unreadable.push(file);
+        io.err(`meshlens: cannot read ${path.relative(process.cwd(), file) || file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
@@ -119,6 +126,7 @@ async function lint(args: string[], io: Io): Promise<number> {
   const report = o.format === 'json' ? formatJson(result) : o.format === 'sarif' ? formatSarif(result) : formatText(result);
   if (o.output) await fs.writeFile(o.output, report);
   else io.out(report);
+  if (unreadable.length) return 2;
   const errors = findings.some((f) => f.severity === 'error');
   return errors && !o.exitZero ? 1 : 0;
 }

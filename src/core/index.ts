@@ -10,3 +10,4 @@ export { DEFAULT_LIMITS } from './yaml/limits';
 export type { InputLimits } from './yaml/limits';
 export type { Range, Position } from './yaml/positions';
 export type { FileInput } from './workspace/index';
+export { HEAD_BYTES } from './workspace/index';

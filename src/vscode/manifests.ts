@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
-import { ManifestEngine, RULES } from '../core';
-import type { Finding } from '../core';
+import { readManifest } from '../cli/files';
+import { HEAD_BYTES, ManifestEngine, RULES } from '../core';
+import type { FileInput, Finding } from '../core';
 import { GlobSet } from '../core/workspace/glob';
 import { excludedGlobs, ExtensionSettings } from './config';
 import { toDiagnostic } from './diagnostics';
@@ -242,8 +243,8 @@ export class ManifestService implements vscode.Disposable {
           if (job.kind === 'text') this.engine.setFile(key, { text: job.text });
           else if (job.kind === 'delete') this.engine.deleteFile(key);
           else {
-            const bytes = reads.get(key);
-            if (bytes) this.engine.setFile(key, { bytes });
+            const input = reads.get(key);
+            if (input) this.engine.setFile(key, input);
             else this.engine.deleteFile(key);
           }
         }
@@ -263,15 +264,21 @@ export class ManifestService implements vscode.Disposable {
     }
   }
 
-  private async readAll(uris: vscode.Uri[]): Promise<Map<string, Uint8Array>> {
-    const out = new Map<string, Uint8Array>();
+  private async readAll(uris: vscode.Uri[]): Promise<Map<string, FileInput>> {
+    const out = new Map<string, FileInput>();
+    const limit = this.settings.analysis.limits.maxFileBytes;
     let next = 0;
     const worker = async () => {
       while (next < uris.length) {
         const uri = uris[next++];
         try {
           const stat = await vscode.workspace.fs.stat(uri);
-          if (stat.type & vscode.FileType.File) out.set(uri.toString(), await vscode.workspace.fs.readFile(uri));
+          if (!(stat.type & vscode.FileType.File)) continue;
+          if (uri.scheme === 'file') out.set(uri.toString(), await readManifest(uri.fsPath, limit));
+          else {
+            const bytes = await vscode.workspace.fs.readFile(uri);
+            out.set(uri.toString(), bytes.length > limit ? { head: bytes.subarray(0, HEAD_BYTES), size: bytes.length } : { bytes });
+          }
         } catch {
           // Gone between the event and the read: treated as deleted.
         }
@@ -312,3 +319,4 @@ export class ManifestService implements vscode.Disposable {
     for (const w of waiters) w();
   }
 }
+

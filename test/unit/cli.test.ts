@@ -228,6 +228,24 @@ describe('meshlens lint: text format', () => {
     assert.equal(summaryLine(r.out), '1 error, 0 warnings, 0 infos in 1 file (1 object)');
   });
 
+  it('follows a symlinked file, and counts a link and its target as one file (no false duplicate)', async () => {
+    write('shared/noname.yaml', NO_NAME);
+    fs.mkdirSync(path.join(tmp, 'app'));
+    fs.symlinkSync(path.join(tmp, 'shared/noname.yaml'), path.join(tmp, 'app/linked.yaml'));
+    const alone = await run('lint', 'app');
+    assert.equal(summaryLine(alone.out), '1 error, 0 warnings, 0 infos in 1 file (1 object)');
+    const both = await run('lint', '.');
+    assert.equal(summaryLine(both.out), '1 error, 0 warnings, 0 infos in 1 file (1 object)');
+  });
+
+  it('reads only the head of a file above the size limit and still reports it', async () => {
+    write('big.yaml', OK_CM + '# padding\n'.repeat(150_000));
+    const r = await run('lint', 'big.yaml', '--max-file-size-mb', '1', '--format', 'json');
+    const report = JSON.parse(r.out);
+    assert.deepEqual(report.findings.map((f: { code: string }) => f.code), ['ML0005']);
+    assert.match(report.findings[0].message, /^File is 1\.\d MB, above the 1\.0 MB limit/);
+  });
+
   it('says nothing about YAML that is not Kubernetes (a GitHub workflow, docker-compose), even when broken', async () => {
     write('.github/workflows/ci.yml', WORKFLOW);
     write('docker-compose.yaml', COMPOSE);

@@ -13,8 +13,14 @@ export interface FileEntry {
   looksLikeManifest: boolean;
 }
 
-/** A file's content as the caller has it: raw bytes from disk, or an editor buffer's text. */
-export type FileInput = { bytes: Uint8Array } | { text: string };
+/**
+ * A file's content as the caller has it: raw bytes from disk, an editor buffer's text, or only
+ * the head of a file the caller did not read in full because its size is above the limit.
+ */
+export type FileInput = { bytes: Uint8Array } | { text: string } | { head: Uint8Array; size: number };
+
+/** Bytes of a file's head that decide whether an unparsed file looks like a manifest. */
+export const HEAD_BYTES = 65536;
 
 const KUSTOMIZATION = /\/(kustomization\.ya?ml|Kustomization)$/;
 const HEAD_API = /^[ \t]*apiVersion[ \t]*:/m;
@@ -100,19 +106,20 @@ export class WorkspaceIndex {
     let text: string | undefined;
     let problem: InputProblem | undefined;
     let looksLikeManifest = false;
-    if ('bytes' in input) {
+    if ('head' in input) {
+      problem = { kind: 'tooLarge', bytes: input.size, limit: this.limits.maxFileBytes };
+      looksLikeManifest = looksLikeManifestHead(new TextDecoder().decode(input.head.subarray(0, HEAD_BYTES)));
+    } else if ('bytes' in input) {
       const decoded = decodeManifestBytes(input.bytes, this.limits);
       text = decoded.text;
       problem = decoded.problem;
       if (text === undefined) {
-        const head = new TextDecoder().decode(input.bytes.subarray(0, 65536));
-        looksLikeManifest = HEAD_API.test(head) && HEAD_KIND.test(head);
+        looksLikeManifest = looksLikeManifestHead(new TextDecoder().decode(input.bytes.subarray(0, HEAD_BYTES)));
       }
     } else {
       problem = checkTextSize(input.text, this.limits);
       if (problem) {
-        const head = input.text.slice(0, 65536);
-        looksLikeManifest = HEAD_API.test(head) && HEAD_KIND.test(head);
+        looksLikeManifest = looksLikeManifestHead(input.text.slice(0, HEAD_BYTES));
       } else text = input.text;
     }
     if (text === undefined) return { uri, input: problem, file: undefined, objects: [], looksLikeManifest };
@@ -152,6 +159,10 @@ export class WorkspaceIndex {
     if (KUSTOMIZATION.test(uri)) keys.add(dep.units);
     return keys;
   }
+}
+
+function looksLikeManifestHead(head: string): boolean {
+  return HEAD_API.test(head) && HEAD_KIND.test(head);
 }
 
 function parentOf(uri: string): string {
