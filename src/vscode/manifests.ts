@@ -240,12 +240,17 @@ export class ManifestService implements vscode.Disposable {
         for (const [key] of batch) this.pending.delete(key);
         const reads = await this.readAll(batch.filter(([, v]) => v.job.kind === 'read').map(([, v]) => v.uri));
         for (const [key, { job }] of batch) {
-          if (job.kind === 'text') this.engine.setFile(key, { text: job.text });
-          else if (job.kind === 'delete') this.engine.deleteFile(key);
-          else {
-            const input = reads.get(key);
-            if (input) this.engine.setFile(key, input);
-            else this.engine.deleteFile(key);
+          try {
+            if (job.kind === 'text') this.engine.setFile(key, { text: job.text });
+            else if (job.kind === 'delete') this.engine.deleteFile(key);
+            else {
+              const input = reads.get(key);
+              if (input) this.engine.setFile(key, input);
+              else this.engine.deleteFile(key);
+            }
+          } catch (e) {
+            // One file the parser cannot cope with must not cost the rest of the batch.
+            this.log.error(`Could not process ${key}: ${e instanceof Error ? e.message : String(e)}`);
           }
         }
         const started = Date.now();

@@ -1,4 +1,4 @@
-import { Document, isAlias, isCollection, isMap, isPair, parseAllDocuments } from 'yaml';
+import { Composer, Document, isAlias, isCollection, isMap, isPair, Parser, YAMLParseError } from 'yaml';
 import { LineIndex } from './positions';
 import { InputLimits } from './limits';
 
@@ -60,22 +60,26 @@ export function parseManifestText(text: string, limits: InputLimits): ParsedFile
     };
   }
 
-  const docs = parseAllDocuments(text, { prettyErrors: false, merge: true, keepSourceTokens: false });
-  const parsed = Array.isArray(docs) ? docs : [];
+  // Nesting far beyond the limit is cut off before parsing: the parser's cost grows with depth
+  // (a million `[` take seconds) and all of it would be thrown away.
+  const deep = findRunawayNesting(text, limits.maxDepth * 2);
+  const parsed = parseDocuments(text, deep);
   const syntax: SyntaxProblem[] = [];
   const documents: ParsedDocument[] = [];
   let anyObject = false;
 
   parsed.forEach((node, index) => {
     const errors = node.errors;
-    let exhaustedAt: number | undefined;
+    const [docStart, , docEnd] = node.range;
+    let exhaustedAt = deep.find((o) => o >= docStart && o < Math.max(docEnd, docStart + 1));
+    const docSyntax: SyntaxProblem[] = [];
     for (const err of errors) {
       if (err.code === 'RESOURCE_EXHAUSTION') {
         // The parser itself gave up on nesting (its stack ran out); reported below as a depth limit.
         exhaustedAt ??= err.pos[0];
         continue;
       }
-      syntax.push({ code: err.code, message: err.message, start: err.pos[0], end: widenToToken(text, err.pos[0], err.pos[1]) });
+      docSyntax.push({ code: err.code, message: err.message, start: err.pos[0], end: widenToToken(text, err.pos[0], err.pos[1]) });
     }
     // Where the parser's stack ran out depends on the stack size (CLI, extension host), so point at
     // the first node past our own limit in the part it did build; its position is only a fallback.
@@ -83,6 +87,8 @@ export function parseManifestText(text: string, limits: InputLimits): ParsedFile
     if (!limit && exhaustedAt !== undefined) {
       limit = { kind: 'depth', offset: exhaustedAt, depth: limits.maxDepth, limit: limits.maxDepth };
     }
+    // A document over the depth limit is not analysed; errors from its cut-off tail are noise.
+    if (limit?.kind !== 'depth' || exhaustedAt === undefined) syntax.push(...docSyntax);
     let value: unknown;
     if (!limit) {
       try {
@@ -121,6 +127,127 @@ function widenToToken(text: string, start: number, end: number): number {
   let i = start;
   while (i < text.length && !/[\s:,[\]{}#]/.test(text[i])) i++;
   return Math.max(end, i);
+}
+
+/**
+ * Offsets where flow brackets or compact sequences (`- - -`) nest deeper than `threshold`, at most
+ * one per document. A linear scan that skips quoted strings and comments; it over-approximates
+ * nothing real manifests do, and only has to be right about runaway nesting.
+ */
+export function findRunawayNesting(text: string, threshold: number): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  let quote = '';
+  let lineStart = true;
+  let skipDoc = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (lineStart) {
+      lineStart = false;
+      if ((text.startsWith('---', i) || text.startsWith('...', i)) && /[\s]|$/.test(text[i + 3] ?? '')) {
+        depth = 0;
+        quote = '';
+        skipDoc = false;
+        i += 2;
+        continue;
+      }
+      if (!quote && !skipDoc) {
+        // Compact sequences: `- - - x` nests once per dash on a single line.
+        let j = i;
+        while (text[j] === ' ') j++;
+        let dashes = 0;
+        while (text[j] === '-' && (text[j + 1] === ' ' || text[j + 1] === '\t')) {
+          if (++dashes > threshold) break;
+          j += 2;
+          while (text[j] === ' ' || text[j] === '\t') j++;
+        }
+        if (dashes > threshold) {
+          out.push(j);
+          skipDoc = true;
+        }
+      }
+    }
+    if (c === '\n') {
+      lineStart = true;
+      continue;
+    }
+    if (skipDoc) continue;
+    if (quote) {
+      if (c === quote) {
+        if (quote === "'" && text[i + 1] === "'") i++;
+        else quote = '';
+      } else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    const prev = i > 0 ? text[i - 1] : '\n';
+    const tokenStart = /[\s[{,:]/.test(prev);
+    if (c === '#' && /\s/.test(prev)) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if ((c === '"' || c === "'") && tokenStart) quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > threshold) {
+        out.push(i);
+        skipDoc = true;
+      }
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return out;
+}
+
+const PARSE_OPTIONS = { prettyErrors: false, merge: true, keepSourceTokens: false } as const;
+const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
+
+/**
+ * `parseAllDocuments`, except that runaway nesting costs only the document it is in. Each offset in
+ * `cuts` ends its document there (found by `findRunawayNesting`, so the parser never sees the rest).
+ * A stack overflow in the `yaml` package's parser is handled the same way: its parser recurses when
+ * one line closes many nested block collections and, unlike its composer, does not catch that.
+ * The cut document is marked RESOURCE_EXHAUSTION at the cut (reported as a depth limit); parsing
+ * resumes at the next document marker, with every offset still an offset into `text`.
+ */
+function parseDocuments(text: string, cuts: readonly number[]): Document.Parsed[] {
+  const docs: Document.Parsed[] = [];
+  const parse = (from: number, to: number, into: Document.Parsed[], parser = new Parser()) => {
+    parser.offset = from;
+    for (const doc of new Composer(PARSE_OPTIONS).compose(parser.parse(text.slice(from, to)))) into.push(doc as Document.Parsed);
+  };
+  for (let from = 0; from <= text.length; ) {
+    const cut = cuts.find((c) => c >= from);
+    const parser = new Parser();
+    const segment: Document.Parsed[] = [];
+    let at: number;
+    try {
+      parse(from, cut ?? text.length, segment, parser);
+      if (cut === undefined) {
+        docs.push(...segment);
+        break;
+      }
+      at = cut;
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      at = Math.max(from, parser.offset);
+      segment.length = 0;
+      try {
+        parse(from, at, segment); // ends before the line that overflowed, so the parser unwinds iteratively
+      } catch {
+        segment.length = 0;
+      }
+    }
+    let last = segment[segment.length - 1];
+    if (!last) {
+      last = new Document() as Document.Parsed;
+      last.range = [at, at, at];
+      segment.push(last);
+    }
+    last.errors.push(new YAMLParseError([at, at + 1], 'RESOURCE_EXHAUSTION', 'Nesting too deep'));
+    docs.push(...segment);
+    // The overflow may happen on the next document's `---` itself; `from` only ever moves forward.
+    DOCUMENT_MARKER.lastIndex = Math.max(at, from + 1);
+    const next = DOCUMENT_MARKER.exec(text);
+    if (!next) break;
+    from = next.index;
+  }
+  return docs;
 }
 
 function findTemplate(text: string): number | undefined {
