@@ -20,7 +20,9 @@ const TABLE: KindInfo[] = [
     (kind): KindInfo => ({ group: 'security.istio.io', kind, versions: ISTIO_SEC, namespaced: true, family: 'istio' }),
   ),
   { group: 'telemetry.istio.io', kind: 'Telemetry', versions: ['v1', 'v1alpha1'], namespaced: true, family: 'istio' },
-  { group: 'extensions.istio.io', kind: 'WasmPlugin', versions: ['v1alpha1'], namespaced: true, family: 'istio' },
+  ...['WasmPlugin', 'TrafficExtension'].map(
+    (kind): KindInfo => ({ group: 'extensions.istio.io', kind, versions: ['v1alpha1'], namespaced: true, family: 'istio' }),
+  ),
   ...['Rollout', 'AnalysisTemplate', 'AnalysisRun', 'Experiment'].map(
     (kind): KindInfo => ({ group: 'argoproj.io', kind, versions: ['v1alpha1'], namespaced: true, family: 'argo' }),
   ),
