@@ -10,7 +10,7 @@ export async function launchChromium(home) {
     throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install -y chromium) or set MESHLENS_E2E_CHROMIUM`);
   }
   const { chromium } = await import('playwright-core');
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     timeout: 60_000,
@@ -18,6 +18,16 @@ export async function launchChromium(home) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
   });
+  openBrowsers.add(browser);
+  browser.on('disconnected', () => openBrowsers.delete(browser));
+  return browser;
+}
+
+const openBrowsers = new Set();
+
+/** Closes every chromium still open (used on every exit path). */
+export async function closeAllBrowsers() {
+  await Promise.all([...openBrowsers].map((b) => withTimeout(b.close(), 10_000, 'chromium to close').catch(() => {})));
 }
 
 /** Resolves with `promise`, or rejects after `ms` with a message that says what was awaited. */

