@@ -37,6 +37,8 @@ export class ManifestService implements vscode.Disposable {
   private draining = false;
   private scans = 0;
   private excludes = new Map<string, GlobSet>();
+  /** Files shown in editor tabs: what `openFiles` scope means to a person (documents outlive their tabs). */
+  private tabs = new Set<string>();
 
   readonly onDidUpdate = this.updated.event;
 
@@ -61,7 +63,9 @@ export class ManifestService implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => this.onEdited(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => this.onClosed(d)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.rescan('workspace folders changed')),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.onTabsChanged()),
     );
+    this.tabs = openTabs();
     for (const d of vscode.workspace.textDocuments) this.onOpened(d);
     void this.rescan('startup');
   }
@@ -297,13 +301,20 @@ export class ManifestService implements vscode.Disposable {
     const list = [...uris];
     for (const key of list) {
       const uri = this.uriOf(key);
-      const visible = this.settings.scope === 'workspace' || this.open.has(key);
+      const visible = this.settings.scope === 'workspace' || this.tabs.has(key);
       const findings = visible ? this.engine.findings(key) : [];
       if (findings.length) this.collection.set(uri, findings.map((f) => toDiagnostic(f, this.docsRoot)));
       else this.collection.delete(uri);
       if (!this.engine.index.get(key) && !this.pending.has(key)) this.uris.delete(key);
     }
     if (list.length) this.updated.fire(list);
+  }
+
+  private onTabsChanged(): void {
+    const now = openTabs();
+    const changed = [...now, ...this.tabs].filter((k) => now.has(k) !== this.tabs.has(k));
+    this.tabs = now;
+    if (this.settings.scope === 'openFiles' && changed.length) this.publish(changed.filter((k) => this.engine.index.get(k)));
   }
 
   private uriOf(key: string): vscode.Uri {
@@ -325,3 +336,11 @@ export class ManifestService implements vscode.Disposable {
   }
 }
 
+
+function openTabs(): Set<string> {
+  const out = new Set<string>();
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputText) out.add(tab.input.uri.toString());
+  }
+  return out;
+}
