@@ -1,4 +1,4 @@
-import { Composer, Document, isAlias, isCollection, isMap, isPair, Parser, YAMLParseError } from 'yaml';
+import { Composer, Document, isAlias, isCollection, isMap, isPair, isScalar, Parser, YAMLParseError } from 'yaml';
 import { LineIndex } from './positions';
 import { InputLimits } from './limits';
 
@@ -48,7 +48,11 @@ const MANIFEST_HINT_KIND = /^[ \t]*kind[ \t]*:/m;
 
 export function parseManifestText(text: string, limits: InputLimits): ParsedFile {
   const lines = new LineIndex(text);
-  const template = findTemplate(text);
+  // Nesting far beyond the limit is cut off before parsing: the parser's cost grows with depth
+  // (a million `[` take seconds) and all of it would be thrown away.
+  const deep = findRunawayNesting(text, limits.maxDepth * 2);
+  const parsed = parseDocuments(text, deep);
+  const template = findTemplate(text, parsed);
   if (template !== undefined) {
     return {
       text,
@@ -59,11 +63,6 @@ export function parseManifestText(text: string, limits: InputLimits): ParsedFile
       isManifest: MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text),
     };
   }
-
-  // Nesting far beyond the limit is cut off before parsing: the parser's cost grows with depth
-  // (a million `[` take seconds) and all of it would be thrown away.
-  const deep = findRunawayNesting(text, limits.maxDepth * 2);
-  const parsed = parseDocuments(text, deep);
   const syntax: SyntaxProblem[] = [];
   const documents: ParsedDocument[] = [];
   let anyObject = false;
@@ -194,7 +193,8 @@ export function findRunawayNesting(text: string, threshold: number): number[] {
   return out;
 }
 
-const PARSE_OPTIONS = { prettyErrors: false, merge: true, keepSourceTokens: false } as const;
+// logLevel 'error': the yaml package would otherwise print warnings to the console of the host.
+const PARSE_OPTIONS = { prettyErrors: false, merge: true, keepSourceTokens: false, logLevel: 'error' } as const;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
 /**
@@ -250,10 +250,43 @@ function parseDocuments(text: string, cuts: readonly number[]): Document.Parsed[
   return docs;
 }
 
-function findTemplate(text: string): number | undefined {
+/**
+ * The first template action that is part of the YAML structure. Actions inside quoted strings and
+ * block scalars are data of a valid manifest (Argo notification templates, alert annotations), and
+ * so are those in comments; a Helm template has actions in plain positions (`name: {{ .x }}`,
+ * `{{- if }}` lines), which is what this looks for.
+ */
+function findTemplate(text: string, docs: readonly Document.Parsed[]): number | undefined {
   if (!text.includes('{{') && !text.includes('{%')) return undefined;
-  const m = TEMPLATE.exec(text);
-  return m ? m.index : undefined;
+  let strings: Array<[number, number]> | undefined;
+  const re = new RegExp(TEMPLATE.source, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const at = m.index;
+    const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+    if (/(^|\s)#/.test(text.slice(lineStart, at))) continue;
+    strings ??= stringScalarRanges(docs);
+    if (!strings.some(([s, e]) => at >= s && at < e)) return at;
+  }
+  return undefined;
+}
+
+const STRING_TYPES = new Set(['QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED']);
+
+function stringScalarRanges(docs: readonly Document.Parsed[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const stack: unknown[] = docs.map((d) => d.contents);
+  while (stack.length) {
+    const node = stack.pop();
+    if (isScalar(node)) {
+      if (node.type && STRING_TYPES.has(node.type) && node.range) out.push([node.range[0], node.range[1]]);
+    } else if (isCollection(node)) {
+      for (const item of node.items as unknown[]) {
+        if (isPair(item)) stack.push(item.key, item.value);
+        else stack.push(item);
+      }
+    }
+  }
+  return out;
 }
 
 /** Iterative, so that the check itself cannot overflow the stack it protects. */

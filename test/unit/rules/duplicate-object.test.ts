@@ -1,4 +1,6 @@
+import * as assert from 'node:assert/strict';
 import { duplicateObject } from '../../../src/core/analysis/rules/objects/duplicate-object';
+import { allFindings, engineWith } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
 
 const gw = (ns?: string, name = 'bookinfo-gateway') =>
@@ -60,4 +62,17 @@ testRule(duplicateObject, {
       ],
     },
   ],
+});
+
+describe('ML0002 message', () => {
+  it('names up to three other definitions and counts the rest; related locations list them all', () => {
+    const files: Record<string, string> = {};
+    for (let i = 1; i <= 6; i++) files[`f${i}.yaml`] = gw();
+    const first = allFindings(engineWith(files, [duplicateObject]))[0];
+    assert.equal(
+      first.message,
+      'Gateway default/bookinfo-gateway is also defined in f2.yaml (document 1), f3.yaml (document 1), f4.yaml (document 1) and 2 more; whichever is applied last replaces the other.',
+    );
+    assert.deepEqual(first.related.map((r) => r.uri.split('/').pop()), ['f2.yaml', 'f3.yaml', 'f4.yaml', 'f5.yaml', 'f6.yaml']);
+  });
 });

@@ -35,12 +35,18 @@ export const duplicateObject: ObjectRule = {
     if (others.length === 0) return;
     report({
       messageId: 'duplicate',
-      data: { ref: object.ref, count: others.length + 1, others: others.map(describe).join(', ') },
+      data: { ref: object.ref, count: others.length + 1, others: listOthers(others) },
       path: NAME,
       related: others.map((o) => ({ object: o, path: NAME, message: `${o.ref} is also defined here` })),
     });
   },
 };
+
+/** The related locations carry every copy; the message names a few so that it stays readable. */
+function listOthers(others: readonly K8sObject[]): string {
+  const shown = others.slice(0, 3).map(describe).join(', ');
+  return others.length > 3 ? `${shown} and ${others.length - 3} more` : shown;
+}
 
 function describe(o: K8sObject): string {
   const file = decodeURIComponent(o.uri.slice(o.uri.lastIndexOf('/') + 1));
