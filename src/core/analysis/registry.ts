@@ -1,5 +1,9 @@
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
+import { enumValue } from './rules/schema/enum-value';
+import { missingRequired } from './rules/schema/missing-required';
+import { unknownField } from './rules/schema/unknown-field';
+import { wrongType } from './rules/schema/wrong-type';
 import { fileTooLarge } from './rules/syntax/file-too-large';
 import { resourceLimit } from './rules/syntax/resource-limit';
 import { templatedFile } from './rules/syntax/templated-file';
@@ -16,6 +20,10 @@ export const RULES: readonly Rule[] = [
   fileTooLarge, // ML0005
   unreadableFile, // ML0006
   resourceLimit, // ML0007
+  unknownField, // ML0010
+  wrongType, // ML0011
+  enumValue, // ML0012
+  missingRequired, // ML0013
 ];
 
 /** Codes that were used once and must never be reused. */

@@ -40,7 +40,7 @@ const TABLE: KindInfo[] = [
     (kind): KindInfo => ({
       group: 'gateway.networking.k8s.io',
       kind,
-      versions: ['v1', 'v1beta1', 'v1alpha2'],
+      versions: ['v1', 'v1beta1'],
       namespaced: true,
       family: 'gateway-api',
     }),

@@ -1,0 +1,157 @@
+// Derives MeshLens's field catalog from the generated TypeScript models of maintained npm packages
+// (@kubernetes-models/istio, @kubernetes-models/argo-rollouts, @kubernetes-models/gateway-api,
+// kubernetes-models), whose types carry
+// the CRD and OpenAPI fields, their descriptions, which are optional and which are enums. Nothing
+// here is hand-written about any kind: the TypeScript checker reads the packages' .d.ts files.
+//
+// Output: src/core/schema/catalog.generated.json (not committed; `npm run gen` writes it and
+// `prebuild` / `pretest` call this script, which does nothing when the output is up to date).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import ts from 'typescript';
+import { KNOWN_KINDS } from '../src/core/k8s/kinds';
+import type { Catalog, SchemaNode } from '../src/core/schema/types';
+
+const ROOT = path.join(__dirname, '..');
+const OUT = path.join(ROOT, 'src', 'core', 'schema', 'catalog.generated.json');
+const PACKAGES = ['@kubernetes-models/istio', '@kubernetes-models/argo-rollouts', '@kubernetes-models/gateway-api', 'kubernetes-models'];
+
+function pkgDir(name: string): string {
+  return path.join(ROOT, 'node_modules', ...name.split('/'));
+}
+
+function pkgVersion(name: string): string {
+  return (JSON.parse(readFileSync(path.join(pkgDir(name), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** Where a kind's model lives, by the layout of each package. */
+function modelFile(group: string, version: string, kind: string): string | undefined {
+  const candidates = [
+    path.join(pkgDir('@kubernetes-models/istio'), group, version, `${kind}.d.ts`),
+    path.join(pkgDir('@kubernetes-models/argo-rollouts'), group, version, `${kind}.d.ts`),
+    path.join(pkgDir('@kubernetes-models/gateway-api'), group, version, `${kind}.d.ts`),
+    path.join(pkgDir('kubernetes-models'), group === '' ? version : path.join(group, version), `${kind}.d.ts`),
+  ];
+  return candidates.find((f) => existsSync(f));
+}
+
+const inputs: Array<{ key: string; file: string; kind: string }> = [];
+const missing: string[] = [];
+for (const k of KNOWN_KINDS) {
+  for (const v of k.versions) {
+    const file = modelFile(k.group, v, k.kind);
+    const key = `${k.group}/${v}/${k.kind}`;
+    if (file) inputs.push({ key, file, kind: k.kind });
+    else missing.push(key);
+  }
+}
+
+const stamp = createHash('sha256')
+  .update(JSON.stringify({ inputs, versions: PACKAGES.map(pkgVersion), me: readFileSync(__filename, 'utf8') }))
+  .digest('hex')
+  .slice(0, 16);
+if (!process.argv.includes('--force') && existsSync(OUT)) {
+  try {
+    if ((JSON.parse(readFileSync(OUT, 'utf8')) as Catalog).stamp === stamp) process.exit(0);
+  } catch {
+    // Unreadable: regenerate.
+  }
+}
+
+const started = Date.now();
+const program = ts.createProgram(
+  inputs.map((i) => i.file),
+  { noEmit: true, skipLibCheck: true, strict: true, target: ts.ScriptTarget.ES2022, moduleResolution: ts.ModuleResolutionKind.Node10 },
+);
+const checker = program.getTypeChecker();
+
+// Identical subtrees (the same struct in v1, v1beta1 and v1alpha3) are stored once.
+const nodes: SchemaNode[] = [];
+const byHash = new Map<string, number>();
+const inProgress = new Set<ts.Type>();
+
+function intern(node: SchemaNode): number {
+  const h = JSON.stringify(node);
+  let id = byHash.get(h);
+  if (id === undefined) {
+    id = nodes.length;
+    nodes.push(node);
+    byHash.set(h, id);
+  }
+  return id;
+}
+
+function describe(symbol: ts.Symbol | undefined): string | undefined {
+  if (!symbol) return undefined;
+  const text = ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim();
+  return text || undefined;
+}
+
+function convert(type: ts.Type, description?: string): number {
+  const withDesc = (n: SchemaNode) => intern(description ? { ...n, d: description } : n);
+  if (type.isUnion()) {
+    const parts = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+    if (parts.length && parts.every((t) => t.isStringLiteral())) return withDesc({ t: 'string', e: parts.map((t) => (t as ts.StringLiteralType).value) });
+    if (parts.length && parts.every((t) => t.isNumberLiteral())) return withDesc({ t: 'number', e: parts.map((t) => (t as ts.NumberLiteralType).value) });
+    if (parts.length === 1) return convert(parts[0], description);
+    const flags = parts.reduce((f, t) => f | t.flags, 0);
+    if (parts.every((t) => t.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral))) return withDesc({ t: 'boolean' });
+    if (flags & ts.TypeFlags.NumberLike && flags & ts.TypeFlags.StringLike && parts.length === 2) return withDesc({ t: 'intOrString' });
+    return withDesc({ t: 'any' });
+  }
+  if (type.flags & ts.TypeFlags.StringLike) return withDesc({ t: 'string' });
+  if (type.flags & ts.TypeFlags.NumberLike) return withDesc({ t: 'number' });
+  if (type.flags & ts.TypeFlags.BooleanLike) return withDesc({ t: 'boolean' });
+  if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return withDesc({ t: 'any' });
+  if (checker.isArrayType(type)) {
+    const [item] = checker.getTypeArguments(type as ts.TypeReference);
+    return withDesc({ t: 'array', i: convert(item) });
+  }
+  if (type.flags & ts.TypeFlags.Object) {
+    if (inProgress.has(type)) return withDesc({ t: 'any' }); // recursive type: stop here
+    inProgress.add(type);
+    try {
+      const index = checker.getIndexInfoOfType(type, ts.IndexKind.String);
+      const props = checker.getPropertiesOfType(type).filter((p) => !(p.flags & ts.SymbolFlags.Method));
+      if (index && props.length === 0) return withDesc({ t: 'map', i: convert(index.type) });
+      if (props.length === 0) return withDesc({ t: 'object', open: true });
+      const p: Record<string, number> = {};
+      const r: string[] = [];
+      for (const prop of props) {
+        const decl = prop.valueDeclaration ?? prop.declarations?.[0];
+        if (!decl) continue;
+        p[prop.name] = convert(checker.getTypeOfSymbolAtLocation(prop, decl), describe(prop));
+        if (!(prop.flags & ts.SymbolFlags.Optional)) r.push(prop.name);
+      }
+      return withDesc({ t: 'object', p, ...(r.length ? { r } : {}), ...(index ? { open: true } : {}) });
+    } finally {
+      inProgress.delete(type);
+    }
+  }
+  return withDesc({ t: 'any' });
+}
+
+const kinds: Record<string, number> = {};
+for (const input of inputs) {
+  const source = program.getSourceFile(input.file);
+  const iface = source?.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === `I${input.kind}`);
+  if (!iface) {
+    missing.push(`${input.key} (no interface I${input.kind} in ${path.relative(ROOT, input.file)})`);
+    continue;
+  }
+  kinds[input.key] = convert(checker.getTypeAtLocation(iface.name));
+}
+
+const catalog: Catalog = {
+  stamp,
+  sources: Object.fromEntries(PACKAGES.map((p) => [p, pkgVersion(p)])),
+  missing,
+  kinds,
+  nodes,
+};
+writeFileSync(OUT, JSON.stringify(catalog));
+console.log(
+  `schema catalog: ${Object.keys(kinds).length} kind versions, ${nodes.length} distinct nodes, ${(statSync(OUT).size / 1024).toFixed(0)} KiB in ${Date.now() - started} ms` +
+    (missing.length ? `; no model for ${missing.join(', ')}` : ''),
+);

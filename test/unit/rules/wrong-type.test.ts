@@ -1,0 +1,38 @@
+import * as assert from 'node:assert/strict';
+import { wrongType } from '../../../src/core/analysis/rules/schema/wrong-type';
+import { allFindings, engineWith, span } from '../helpers/engine';
+import { testRule } from '../helpers/ruleTester';
+
+const SVC = (ports: string, labels = 'app: web') => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {${labels}}\nspec:\n  selector: {app: web}\n  ports:\n${ports}`;
+
+testRule(wrongType, {
+  valid: [
+    { name: 'numbers, strings and int-or-string targetPort', files: { 's.yaml': SVC('    - port: 80\n      targetPort: http\n    - port: 443\n      targetPort: 8443\n') } },
+    {
+      name: 'YAML 1.1 booleans, as Kubernetes reads them',
+      files: { 'p.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: yes\n  containers: [{name: a, image: b, tty: on}]\n' },
+    },
+    { name: 'an empty value counts as absent', files: { 's.yaml': SVC('    - port: 80\n      targetPort:\n') } },
+  ],
+  invalid: [
+    {
+      name: 'a string where a number goes, a number where a string goes, a scalar where a list goes',
+      files: { 's.yaml': SVC('    - port: "80"\n', 'version: 1.10') + '  externalIPs: 1.2.3.4\n' },
+      expected: [
+        ['ML0011', 'Service default/web', 'metadata.labels.version'],
+        ['ML0011', 'Service default/web', 'spec.ports[0].port'],
+        ['ML0011', 'Service default/web', 'spec.externalIPs'],
+      ],
+      at: ['s.yaml:5:21', 's.yaml:9:13', 's.yaml:10:16'],
+    },
+  ],
+});
+
+describe('ML0011 messages', () => {
+  it('names both types and spans the value', () => {
+    const [label, port] = allFindings(engineWith({ 's.yaml': SVC('    - port: "80"\n', 'version: 1.10') }, [wrongType]));
+    assert.equal(label.message, 'Expected a string, found a number.');
+    assert.equal(port.message, 'Expected a number, found a string.');
+    assert.equal(span(port), '9:13-9:17');
+  });
+});
