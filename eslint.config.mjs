@@ -13,7 +13,7 @@ const builtinPaths = (why) => NODE_BUILTINS.map((name) => ({ name, message: why 
 const noVscode = (why) => ({ name: 'vscode', message: why });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test/vscode/**', 'bench/.work/**', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'src/**/*.generated.*', 'test/vscode/**', 'bench/.work/**', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

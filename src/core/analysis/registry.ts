@@ -1,5 +1,6 @@
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
+import { constraint } from './rules/schema/constraint';
 import { enumValue } from './rules/schema/enum-value';
 import { missingRequired } from './rules/schema/missing-required';
 import { unknownField } from './rules/schema/unknown-field';
@@ -24,6 +25,7 @@ export const RULES: readonly Rule[] = [
   wrongType, // ML0011
   enumValue, // ML0012
   missingRequired, // ML0013
+  constraint, // ML0014
 ];
 
 /** Codes that were used once and must never be reused. */

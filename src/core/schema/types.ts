@@ -29,3 +29,9 @@ export interface Catalog {
   kinds: Record<string, number>;
   nodes: SchemaNode[];
 }
+
+/** An upstream compiled JSON-schema validator (Ajv standalone code): errors land on the function. */
+export interface SchemaValidator {
+  (data: unknown): boolean;
+  errors?: Array<{ instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }> | null;
+}

@@ -12,7 +12,7 @@ import type { SchemaNode } from '../../../src/core/schema/types';
 import type { Finding } from '../../../src/core/analysis/types';
 
 const CORPUS = path.join(__dirname, '..', '..', '..', '..', 'shared', 'corpus');
-const SCHEMA_RULES = RULES.filter((r) => ['ML0010', 'ML0011', 'ML0012', 'ML0013'].includes(r.meta.code));
+const SCHEMA_RULES = RULES.filter((r) => ['ML0010', 'ML0011', 'ML0012', 'ML0013', 'ML0014'].includes(r.meta.code));
 
 function skipWithoutCorpus(this: Mocha.Context): void {
   if (!existsSync(CORPUS)) {
@@ -97,10 +97,10 @@ describe('conformance: Istio CRD validation data (istio/schema)', function () {
       ['kind', 'documents', 'detected'],
       [...[...perKind].sort().map(([kind, k]) => [kind, k.total, k.found]), ['all', total, `${found} (${((100 * found) / total).toFixed(0)}%)`]],
     );
-    console.log(`    not detected yet (${misses.length}): constraints (minLength, patterns, ranges, CEL rules) are not checked yet:`);
+    console.log(`    not detected yet (${misses.length}): mostly CEL rules and Istio webhook checks, not implemented yet:`);
     for (const m of misses) console.log(`      - ${m}`);
     // A ratchet, not the goal: fails when detection gets worse than measured when this was written.
-    assert.ok(found >= 9, `detected ${found} of ${total}`);
+    assert.ok(found >= 31, `detected ${found} of ${total}`);
   });
 });
 

@@ -1,0 +1,34 @@
+import * as assert from 'node:assert/strict';
+import { constraint } from '../../../src/core/analysis/rules/schema/constraint';
+import { allFindings, engineWith, span } from '../helpers/engine';
+import { testRule } from '../helpers/ruleTester';
+
+const RA = (audience: string) =>
+  `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: jwt\nspec:\n  jwtRules:\n    - issuer: https://issuer.example.com\n      audiences: [${audience}]\n`;
+const PA = `apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata:
+  name: ports
+spec:
+  selector:
+    matchLabels: {app: web}
+  portLevelMtls: {}
+`;
+
+testRule(constraint, {
+  valid: [{ name: 'a non-empty audience', files: { 'ra.yaml': RA('bookinfo') } }],
+  invalid: [
+    { name: 'an empty audience', files: { 'ra.yaml': RA('""') }, expected: [['ML0014', 'RequestAuthentication default/jwt', 'spec.jwtRules[0].audiences[0]']], at: ['ra.yaml:8:19'] },
+    { name: 'an empty portLevelMtls map', files: { 'pa.yaml': PA }, expected: [['ML0014', 'PeerAuthentication default/ports', 'spec.portLevelMtls']], at: ['pa.yaml:8:18'] },
+  ],
+});
+
+describe('ML0014 messages', () => {
+  it('says which limit is broken, on the value', () => {
+    const [f] = allFindings(engineWith({ 'ra.yaml': RA('""') }, [constraint]));
+    assert.equal(f.message, 'Must not be empty.');
+    assert.equal(span(f), '8:19-8:21');
+    const [g] = allFindings(engineWith({ 'pa.yaml': PA }, [constraint]));
+    assert.equal(g.message, 'Needs at least 1 entry(ies).');
+  });
+});
