@@ -16,6 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { ManifestEngine, RULES } from '../src/core';
+import { binaryPng, bundle, configMap, DEPTH, invalidUtf8, laughs, SERVICE, TABS } from '../test/unit/helpers/bad-inputs';
 
 const ROOT = path.resolve(__dirname, '..');
 // Warm-up: at least WARMUP runs and until the JIT had WARMUP_MS of the path (a cold engine is several
@@ -30,39 +31,6 @@ const enc = new TextEncoder();
 
 // ---------------------------------------------------------------------------------------------
 // Inputs
-
-const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\nspec:\n  ports:\n  - port: 9080\n';
-const configMap = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${data}`;
-
-function noise(n: number, seed = 0x2545f491): Uint8Array {
-  const out = new Uint8Array(n);
-  let x = seed;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-function bundle(bytes: number): Uint8Array {
-  const docs: string[] = [];
-  let size = 0;
-  for (let i = 0; size < bytes; i++) {
-    const doc = `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-${i}\n  namespace: shop\ndata:\n  value: "${'x'.repeat(200)}"\n---\n`;
-    docs.push(doc);
-    size += doc.length;
-  }
-  return enc.encode(docs.join(''));
-}
-
-function laughs(indent = ''): string {
-  const keys = 'abcdefghi';
-  const lines = [`${indent}a: &a [${Array(9).fill('"lol"').join(', ')}]`];
-  for (let k = 1; k < keys.length; k++) lines.push(`${indent}${keys[k]}: &${keys[k]} [${Array(9).fill(`*${keys[k - 1]}`).join(', ')}]`);
-  return lines.join('\n') + '\n';
-}
 
 /** A normal 200-line multi-document manifest: a comment, then ten Services and ten Deployments. */
 function normalManifest(): string {
@@ -87,7 +55,6 @@ function normalManifest(): string {
   return '# shop: ten services\n' + docs.join('\n---\n') + '\n';
 }
 
-const DEPTH = 10_000;
 
 interface Input {
   name: string;
@@ -101,16 +68,9 @@ interface Input {
 }
 
 function inputs(): Input[] {
-  const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, ...noise(4096)]);
-  const badUtf8 = new Uint8Array([
-    ...enc.encode('apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  labels:\n    app: re'),
-    0xc3,
-    0x28,
-    ...enc.encode('views\nspec:\n  ports:\n  - port: 9080\n'),
-  ]);
-  const tabs =
-    'apiVersion: v1\nkind: Service\nmetadata:\n\tname: reviews\n\tlabels:\n\t\tapp: reviews\nspec:\n\tports:\n\t- port: 9080\n---\n' +
-    configMap('settings', '  mode: canary\n');
+  const png = binaryPng();
+  const badUtf8 = invalidUtf8();
+  const tabs = TABS;
   const normal = normalManifest();
   if (normal.split('\n').length - 1 !== 200) throw new Error(`the baseline has ${normal.split('\n').length - 1} lines, not 200`);
   return [
