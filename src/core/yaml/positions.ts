@@ -61,6 +61,10 @@ export class LineIndex {
     return this.text.length;
   }
 
+  slice(start: number, end: number): string {
+    return this.text.slice(start, end);
+  }
+
   lineText(line: number): string {
     if (line < 0 || line >= this.starts.length) return '';
     return this.text.slice(this.starts[line], this.lineEnd(line));

@@ -36,3 +36,23 @@ describe('ML0011 messages', () => {
     assert.equal(span(port), '9:13-9:17');
   });
 });
+
+describe('ML0011 quick fix', () => {
+  it('offers to quote a number meant as a string, keeping its exact characters', () => {
+    const [label] = allFindings(engineWith({ 's.yaml': SVC('    - port: 80\n', 'version: 1.10') }, [wrongType]));
+    assert.deepEqual(label.fixes.map((f) => [f.title, f.preferred, f.edits[0].newText]), [['Quote the value: "1.10"', false, '"1.10"']]);
+  });
+
+  it('offers to quote a template placeholder that YAML read as a mapping', () => {
+    const text =
+      'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n    linkerd.io/inject: {{args.linkerd-enabled}}\nspec:\n  containers: [{name: a, image: b}]\n';
+    const [f] = allFindings(engineWith({ 'p.yaml': text }, [wrongType]));
+    assert.equal(f.message, 'Expected a string, found a mapping.');
+    assert.deepEqual(f.fixes.map((x) => x.edits[0].newText), ['"{{args.linkerd-enabled}}"']);
+  });
+
+  it('offers nothing where quoting would not help', () => {
+    const [f] = allFindings(engineWith({ 's.yaml': SVC('    - port: "80"\n') }, [wrongType]));
+    assert.deepEqual(f.fixes, []);
+  });
+});

@@ -1,5 +1,9 @@
 import { schemaIssues } from '../../../schema/validate';
-import { ObjectRule } from '../../types';
+import type { K8sObject } from '../../../k8s/object';
+import type { SchemaIssue } from '../../../schema/validate';
+import { locatePath } from '../../../yaml/locate';
+import type { LineIndex } from '../../../yaml/positions';
+import { FixSpec, ObjectRule } from '../../types';
 
 const ACTUAL: Record<string, string> = { list: 'a list', mapping: 'a mapping', string: 'a string', number: 'a number', boolean: 'a boolean' };
 
@@ -18,16 +22,37 @@ export const wrongType: ObjectRule = {
       wrongType: 'Expected {expected}, found {actual}.',
     },
     upstream: ['kubectl: ... must be of type string', 'istioctl validate: cannot unmarshal'],
-    fixable: false,
+    fixable: true,
     examples: {
-      invalid: 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: reviews\n',
-      valid: 'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n',
+      invalid: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  labels:\n    version: 1.10\n',
+      valid: 'apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  labels:\n    version: "1.10"\n',
     },
   },
-  check({ object, report }) {
+  check({ object, lines, report }) {
     for (const issue of schemaIssues(object)) {
       if (issue.kind !== 'wrongType') continue;
-      report({ messageId: 'wrongType', data: { expected: issue.expected, actual: ACTUAL[issue.actual] ?? issue.actual }, path: issue.path });
+      report({
+        messageId: 'wrongType',
+        data: { expected: issue.expected, actual: ACTUAL[issue.actual] ?? issue.actual },
+        path: issue.path,
+        fixes: quoteFix(object, lines, issue),
+      });
     }
   },
 };
+
+/**
+ * Where a string is expected, a value written without quotes is usually meant as that text:
+ * `version: 1.10`, `enabled: true`, or a template placeholder `{{args.x}}` that YAML read as a
+ * flow mapping. Quoting keeps the exact characters. A suggestion: the string may not be valid.
+ */
+function quoteFix(object: K8sObject, lines: LineIndex, issue: Extract<SchemaIssue, { kind: 'wrongType' }>): FixSpec[] {
+  if (issue.expected !== 'a string') return [];
+  const at = locatePath(object.doc.node, issue.path);
+  if (!at.exact) return [];
+  const raw = lines.slice(at.start, at.end);
+  const scalar = issue.actual === 'number' || issue.actual === 'boolean';
+  const placeholder = issue.actual === 'mapping' && /^\{\{[^\n]*\}\}$/.test(raw);
+  if (!scalar && !placeholder) return [];
+  return [{ title: `Quote the value: ${JSON.stringify(raw)}`, preferred: false, edits: [{ start: at.start, end: at.end, newText: JSON.stringify(raw) }] }];
+}
