@@ -90,8 +90,21 @@ function describe(symbol: ts.Symbol | undefined): string | undefined {
   return text || undefined;
 }
 
+/** The sentence of a description that says a field is deprecated (and usually what replaces it). */
+function deprecation(description: string | undefined): string | undefined {
+  const sentences = (description ?? '').replace(/\s+/g, ' ').split(/(?<=\.)\s+/);
+  // "will eventually be deprecated" is a plan, not a deprecation.
+  const i = sentences.findIndex((x) => /\bdeprecated\b/i.test(x) && !/\bwill (\w+ )?be deprecated\b/i.test(x));
+  if (i < 0) return undefined;
+  const next = sentences[i + 1];
+  // "Deprecated." alone says nothing; the sentence after it says why or names the replacement.
+  const keepNext = next && (sentences[i] === 'Deprecated.' || /\b(use|instead|replaced)\b/i.test(next));
+  return [sentences[i], keepNext ? next : ''].join(' ').trim();
+}
+
 function convert(type: ts.Type, description?: string): number {
-  const withDesc = (n: SchemaNode) => intern(description ? { ...n, d: description } : n);
+  const dep = deprecation(description);
+  const withDesc = (n: SchemaNode) => intern(description ? { ...n, d: description, ...(dep ? { dep } : {}) } : n);
   if (type.isUnion()) {
     const parts = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
     if (parts.length && parts.every((t) => t.isStringLiteral())) return withDesc({ t: 'string', e: parts.map((t) => (t as ts.StringLiteralType).value) });

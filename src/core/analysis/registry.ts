@@ -1,6 +1,7 @@
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
 import { constraint } from './rules/schema/constraint';
+import { deprecatedField } from './rules/schema/deprecated-field';
 import { enumValue } from './rules/schema/enum-value';
 import { missingRequired } from './rules/schema/missing-required';
 import { unknownField } from './rules/schema/unknown-field';
@@ -26,6 +27,7 @@ export const RULES: readonly Rule[] = [
   enumValue, // ML0012
   missingRequired, // ML0013
   constraint, // ML0014
+  deprecatedField, // ML0015
 ];
 
 /** Codes that were used once and must never be reused. */

@@ -14,6 +14,8 @@ export interface SchemaNode {
   e?: Array<string | number>;
   /** Item type of an array, value type of a map. */
   i?: number;
+  /** Set when the description marks the field deprecated: that sentence (and the replacement). */
+  dep?: string;
   /** The object also accepts fields it does not list (preserve-unknown-fields, free-form maps). */
   open?: boolean;
 }

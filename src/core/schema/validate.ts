@@ -8,7 +8,8 @@ export type SchemaIssue =
   | { kind: 'unknownField'; path: PathSegment[]; field: string; suggestion?: string; belongsUnder?: string; parentPath: PathSegment[] }
   | { kind: 'wrongType'; path: PathSegment[]; expected: string; actual: string }
   | { kind: 'enum'; path: PathSegment[]; value: string; allowed: Array<string | number>; suggestion?: string }
-  | { kind: 'required'; path: PathSegment[]; field: string };
+  | { kind: 'required'; path: PathSegment[]; field: string }
+  | { kind: 'deprecated'; path: PathSegment[]; field: string; detail: string };
 
 const cache = new WeakMap<object, SchemaIssue[]>();
 
@@ -84,7 +85,11 @@ function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: Schema
       const props = node.p ?? {};
       for (const [k, v] of Object.entries(obj)) {
         const child = props[k];
-        if (child !== undefined) walk(v, schemaNode(child), [...path, k], out);
+        if (child !== undefined) {
+          const node = schemaNode(child);
+          if (node.dep && v !== null && v !== undefined) out.push({ kind: 'deprecated', path: [...path, k], field: k, detail: node.dep });
+          walk(v, node, [...path, k], out);
+        }
         else if (!node.open) out.push(unknownField(k, node, obj, path));
       }
       for (const r of node.r ?? []) if (obj[r] === undefined) out.push({ kind: 'required', path: [...path, r], field: r });
