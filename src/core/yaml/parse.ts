@@ -134,18 +134,19 @@ function widenToToken(text: string, start: number, end: number): number {
  * nothing real manifests do, and only has to be right about runaway nesting.
  */
 export function findRunawayNesting(text: string, threshold: number): number[] {
+  // Runs on every file on every edit: character codes and a switch, no regular expressions.
   const out: number[] = [];
   let depth = 0;
-  let quote = '';
+  let quote = 0;
   let lineStart = true;
   let skipDoc = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i];
+    const c = text.charCodeAt(i);
     if (lineStart) {
       lineStart = false;
-      if ((text.startsWith('---', i) || text.startsWith('...', i)) && /[\s]|$/.test(text[i + 3] ?? '')) {
+      if (isDocumentMarker(text, i)) {
         depth = 0;
-        quote = '';
+        quote = 0;
         skipDoc = false;
         i += 2;
         continue;
@@ -153,12 +154,12 @@ export function findRunawayNesting(text: string, threshold: number): number[] {
       if (!quote && !skipDoc) {
         // Compact sequences: `- - - x` nests once per dash on a single line.
         let j = i;
-        while (text[j] === ' ') j++;
+        while (text.charCodeAt(j) === SPACE) j++;
         let dashes = 0;
-        while (text[j] === '-' && (text[j + 1] === ' ' || text[j + 1] === '\t')) {
+        while (text.charCodeAt(j) === DASH && isBlank(text.charCodeAt(j + 1))) {
           if (++dashes > threshold) break;
           j += 2;
-          while (text[j] === ' ' || text[j] === '\t') j++;
+          while (isBlank(text.charCodeAt(j))) j++;
         }
         if (dashes > threshold) {
           out.push(j);
@@ -166,31 +167,62 @@ export function findRunawayNesting(text: string, threshold: number): number[] {
         }
       }
     }
-    if (c === '\n') {
+    if (c === NEWLINE) {
       lineStart = true;
       continue;
     }
     if (skipDoc) continue;
     if (quote) {
       if (c === quote) {
-        if (quote === "'" && text[i + 1] === "'") i++;
-        else quote = '';
-      } else if (c === '\\' && quote === '"') i++;
+        if (quote === SINGLE_QUOTE && text.charCodeAt(i + 1) === SINGLE_QUOTE) i++;
+        else quote = 0;
+      } else if (c === BACKSLASH && quote === DOUBLE_QUOTE) i++;
       continue;
     }
-    const prev = i > 0 ? text[i - 1] : '\n';
-    const tokenStart = /[\s[{,:]/.test(prev);
-    if (c === '#' && /\s/.test(prev)) {
-      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
-    } else if ((c === '"' || c === "'") && tokenStart) quote = c;
-    else if (c === '[' || c === '{') {
-      if (++depth > threshold) {
-        out.push(i);
-        skipDoc = true;
+    switch (c) {
+      case HASH:
+        if (i === 0 || isSpace(text.charCodeAt(i - 1))) {
+          while (i + 1 < text.length && text.charCodeAt(i + 1) !== NEWLINE) i++;
+        }
+        break;
+      case DOUBLE_QUOTE:
+      case SINGLE_QUOTE: {
+        const prev = i > 0 ? text.charCodeAt(i - 1) : NEWLINE;
+        if (isSpace(prev) || prev === OPEN_SQUARE || prev === OPEN_CURLY || prev === COMMA || prev === COLON) quote = c;
+        break;
       }
-    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+      case OPEN_SQUARE:
+      case OPEN_CURLY:
+        if (++depth > threshold) {
+          out.push(i);
+          skipDoc = true;
+        }
+        break;
+      case CLOSE_SQUARE:
+      case CLOSE_CURLY:
+        if (depth > 0) depth--;
+        break;
+    }
   }
   return out;
+}
+
+const [SPACE, TAB, NEWLINE, CR, DASH, DOT, HASH, DOUBLE_QUOTE, SINGLE_QUOTE, BACKSLASH] = [32, 9, 10, 13, 45, 46, 35, 34, 39, 92];
+const [OPEN_SQUARE, CLOSE_SQUARE, OPEN_CURLY, CLOSE_CURLY, COMMA, COLON] = [91, 93, 123, 125, 44, 58];
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === TAB || c === NEWLINE || c === CR;
+}
+
+/** `---` or `...` at offset i (a line start), followed by a blank, a line break or the end. */
+function isDocumentMarker(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if ((c !== DASH && c !== DOT) || text.charCodeAt(i + 1) !== c || text.charCodeAt(i + 2) !== c) return false;
+  return i + 3 >= text.length || isSpace(text.charCodeAt(i + 3));
 }
 
 // logLevel 'error': the yaml package would otherwise print warnings to the console of the host.
