@@ -123,7 +123,7 @@ export class WorkspaceIndex {
       } else text = input.text;
     }
     if (text === undefined) return { uri, input: problem, file: undefined, objects: [], looksLikeManifest };
-    const file = parseManifestText(text, this.limits);
+    const file = parseManifestText(text, this.limits, this.files.get(uri)?.file);
     const objects: K8sObject[] = [];
     for (const doc of file.documents) {
       const o = toK8sObject(uri, doc);

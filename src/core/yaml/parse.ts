@@ -36,6 +36,8 @@ export interface ParsedFile {
   templateOffset?: number;
   /** True when the file holds at least one Kubernetes-style object (apiVersion and kind). */
   isManifest: boolean;
+  /** Per-document parse results, kept so that the next version of the file can reuse them. */
+  segments?: Segment[];
 }
 
 // Template actions of Helm/Go templates and Jinja. Argo placeholders such as `{{args.name}}` or
@@ -46,12 +48,28 @@ const TEMPLATE =
 const MANIFEST_HINT_API = /^[ \t]*apiVersion[ \t]*:/m;
 const MANIFEST_HINT_KIND = /^[ \t]*kind[ \t]*:/m;
 
-export function parseManifestText(text: string, limits: InputLimits): ParsedFile {
+export function parseManifestText(text: string, limits: InputLimits, previous?: ParsedFile): ParsedFile {
   const lines = new LineIndex(text);
-  // Nesting far beyond the limit is cut off before parsing: the parser's cost grows with depth
-  // (a million `[` take seconds) and all of it would be thrown away.
-  const deep = findRunawayNesting(text, limits.maxDepth * 2);
-  const parsed = parseDocuments(text, deep);
+  // A file is parsed document by document, and a document whose text did not change since the
+  // previous version of the file is reused (moved to its new offset): an edit to one document of
+  // a 2,000-line file costs that document.
+  const reusable = new Map<string, Segment[]>();
+  for (const seg of previous?.segments ?? []) {
+    if (seg.limits !== limits) continue;
+    const list = reusable.get(seg.text);
+    if (list) list.push(seg);
+    else reusable.set(seg.text, [seg]);
+  }
+  const segments: Segment[] = [];
+  const bounds = segmentStarts(text);
+  for (let k = 0; k < bounds.length; k++) {
+    const start = bounds[k];
+    const end = k + 1 < bounds.length ? bounds[k + 1] : text.length;
+    const segText = text.slice(start, end);
+    const old = reusable.get(segText)?.shift();
+    segments.push(old ? moveSegment(old, start) : parseSegment(text, start, end, segText, limits));
+  }
+  const parsed = segments.flatMap((seg) => seg.docs.map((d) => d.node));
   const template = findTemplate(text, parsed);
   if (template !== undefined) {
     return {
@@ -63,11 +81,48 @@ export function parseManifestText(text: string, limits: InputLimits): ParsedFile
       isManifest: MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text),
     };
   }
-  const syntax: SyntaxProblem[] = [];
   const documents: ParsedDocument[] = [];
+  const syntax: SyntaxProblem[] = [];
   let anyObject = false;
+  for (const seg of segments) {
+    syntax.push(...seg.syntax);
+    for (const d of seg.docs) {
+      documents.push({ ...d, index: documents.length });
+      if (isMap(d.node.contents) && d.node.contents.has('apiVersion') && d.node.contents.has('kind')) anyObject = true;
+    }
+  }
+  const isManifest = anyObject || (MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text));
+  return { text, lines, documents, syntax, isManifest, segments };
+}
 
-  parsed.forEach((node, index) => {
+/** One stretch of a file from a document marker to the next, parsed on its own. */
+export interface Segment {
+  start: number;
+  text: string;
+  docs: ParsedDocument[];
+  syntax: SyntaxProblem[];
+  /** The limits it was parsed under; other limits mean parsing again. */
+  limits: InputLimits;
+}
+
+/** Offsets where a segment starts: 0 and every line that is a document marker. */
+function segmentStarts(text: string): number[] {
+  const out = [0];
+  DOCUMENT_MARKER.lastIndex = 0;
+  for (let m = DOCUMENT_MARKER.exec(text); m; m = DOCUMENT_MARKER.exec(text)) {
+    if (m.index > 0) out.push(m.index);
+    DOCUMENT_MARKER.lastIndex = m.index + 3;
+  }
+  return out;
+}
+
+function parseSegment(text: string, start: number, end: number, segText: string, limits: InputLimits): Segment {
+  // Nesting far beyond the limit is cut off before parsing: the parser's cost grows with depth
+  // (a million `[` take seconds) and all of it would be thrown away.
+  const deep = findRunawayNesting(segText, limits.maxDepth * 2).map((o) => o + start);
+  const docs: ParsedDocument[] = [];
+  const syntax: SyntaxProblem[] = [];
+  for (const node of parseDocuments(text, deep, start, end)) {
     const errors = node.errors;
     const [docStart, , docEnd] = node.range;
     let exhaustedAt = deep.find((o) => o >= docStart && o < Math.max(docEnd, docStart + 1));
@@ -102,13 +157,54 @@ export function parseManifestText(text: string, limits: InputLimits): ParsedFile
         }
       }
     }
-    const [start, , end] = node.range;
-    documents.push({ index, node, start, end, hasErrors: errors.length > 0, value, limit });
-    if (isMap(node.contents) && node.contents.has('apiVersion') && node.contents.has('kind')) anyObject = true;
-  });
+    docs.push({ index: -1, node, start: node.range[0], end: node.range[2], hasErrors: errors.length > 0, value, limit });
+  }
+  return { start, text: segText, docs, syntax, limits };
+}
 
-  const isManifest = anyObject || (MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text));
-  return { text, lines, documents, syntax, isManifest };
+/**
+ * A reused segment at its new offset. Its nodes are moved in place: the previous version of the
+ * file is being replaced, and nothing else holds them. Plain values are shared unchanged, so
+ * whatever was computed from them (schema checks) is reused too.
+ */
+function moveSegment(seg: Segment, start: number): Segment {
+  const d = start - seg.start;
+  if (d === 0) return seg;
+  for (const doc of seg.docs) shiftDocument(doc.node, d);
+  return {
+    start,
+    text: seg.text,
+    limits: seg.limits,
+    syntax: seg.syntax.map((p) => ({ ...p, start: p.start + d, end: p.end + d })),
+    docs: seg.docs.map((doc) => ({
+      ...doc,
+      start: doc.start + d,
+      end: doc.end + d,
+      limit: doc.limit ? { ...doc.limit, offset: doc.limit.offset + d } : undefined,
+    })),
+  };
+}
+
+function shiftDocument(doc: Document.Parsed, d: number): void {
+  const shift = (r: [number, number, number] | null | undefined) => {
+    if (r) for (let i = 0; i < r.length; i++) r[i] += d;
+  };
+  shift(doc.range as [number, number, number]);
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    e.pos[0] += d;
+    e.pos[1] += d;
+  }
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (isPair(node)) {
+      stack.push(node.key, node.value);
+      continue;
+    }
+    shift((node as { range?: [number, number, number] }).range);
+    if (isCollection(node)) stack.push(...(node.items as unknown[]));
+  }
 }
 
 /**
@@ -237,19 +333,19 @@ const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
  * The cut document is marked RESOURCE_EXHAUSTION at the cut (reported as a depth limit); parsing
  * resumes at the next document marker, with every offset still an offset into `text`.
  */
-function parseDocuments(text: string, cuts: readonly number[]): Document.Parsed[] {
+function parseDocuments(text: string, cuts: readonly number[], start = 0, end = text.length): Document.Parsed[] {
   const docs: Document.Parsed[] = [];
   const parse = (from: number, to: number, into: Document.Parsed[], parser = new Parser()) => {
     parser.offset = from;
     for (const doc of new Composer(PARSE_OPTIONS).compose(parser.parse(text.slice(from, to)))) into.push(doc as Document.Parsed);
   };
-  for (let from = 0; from <= text.length; ) {
-    const cut = cuts.find((c) => c >= from);
+  for (let from = start; from <= end; ) {
+    const cut = cuts.find((c) => c >= from && c < end);
     const parser = new Parser();
     const segment: Document.Parsed[] = [];
     let at: number;
     try {
-      parse(from, cut ?? text.length, segment, parser);
+      parse(from, cut ?? end, segment, parser);
       if (cut === undefined) {
         docs.push(...segment);
         break;
@@ -276,7 +372,7 @@ function parseDocuments(text: string, cuts: readonly number[]): Document.Parsed[
     // The overflow may happen on the next document's `---` itself; `from` only ever moves forward.
     DOCUMENT_MARKER.lastIndex = Math.max(at, from + 1);
     const next = DOCUMENT_MARKER.exec(text);
-    if (!next) break;
+    if (!next || next.index >= end) break;
     from = next.index;
   }
   return docs;
