@@ -1,11 +1,14 @@
 import type { K8sObject } from '../k8s/object';
 import type { PathSegment } from '../yaml/path';
+import type { SchemaValidator } from './types';
 import { VALIDATORS } from './validators.generated';
 
 export interface ConstraintIssue {
   path: PathSegment[];
   keyword: string;
   limit?: number | string;
+  /** For `oneOf`: the fields that exclude each other (each one's removal alone resolves it). */
+  conflicting?: string[];
 }
 
 /**
@@ -26,6 +29,11 @@ export function constraintIssues(o: K8sObject): ConstraintIssue[] {
   if (validate && !validate(o.body)) {
     const seen = new Set<string>();
     for (const err of validate.errors ?? []) {
+      if (err.keyword === 'oneOf' && Array.isArray(err.params.passingSchemas)) {
+        const conflicting = exclusiveFields(validate, o.body, err.instancePath);
+        if (conflicting.length > 1) issues.push({ path: pointerToPath(o.body, err.instancePath), keyword: 'oneOf', conflicting });
+        continue;
+      }
       if (!REPORTED.has(err.keyword)) continue;
       const path = pointerToPath(o.body, err.instancePath);
       const key = `${err.instancePath} ${err.keyword}`;
@@ -38,6 +46,39 @@ export function constraintIssues(o: K8sObject): ConstraintIssue[] {
   }
   cache.set(o.body, issues);
   return issues;
+}
+
+/**
+ * More than one alternative of a `oneOf` matched (`exact` and `prefix` both set). The compiled
+ * validator does not say which fields the alternatives are about (and stops at the second match),
+ * so pairs of the object's fields are tried alone: two fields that still match two alternatives
+ * exclude each other. Objects have a handful of fields, and this runs only on such a conflict.
+ */
+function exclusiveFields(validate: SchemaValidator, body: unknown, pointer: string): string[] {
+  const target = resolvePointer(body, pointer);
+  if (!target || typeof target !== 'object' || Array.isArray(target)) return [];
+  const entries = Object.entries(target as Record<string, unknown>);
+  const found = new Set<string>();
+  for (let i = 0; i < entries.length; i++) {
+    for (let j = i + 1; j < entries.length; j++) {
+      const copy = structuredClone(body);
+      const obj = resolvePointer(copy, pointer) as Record<string, unknown>;
+      for (const k of Object.keys(obj)) if (k !== entries[i][0] && k !== entries[j][0]) delete obj[k];
+      validate(copy);
+      const conflict = (validate.errors ?? []).some((e) => e.keyword === 'oneOf' && e.instancePath === pointer && Array.isArray(e.params.passingSchemas));
+      if (conflict) found.add(entries[i][0]).add(entries[j][0]);
+    }
+  }
+  return entries.map(([k]) => k).filter((k) => found.has(k));
+}
+
+function resolvePointer(body: unknown, pointer: string): unknown {
+  let node = body;
+  for (const raw of pointer.split('/').slice(1)) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+  }
+  return node;
 }
 
 /** `/spec/ports/0/number` -> ['spec', 'ports', 0, 'number'], with numbers only where arrays are. */

@@ -15,11 +15,23 @@ spec:
   portLevelMtls: {}
 `;
 
+const MATCH = (uri: string) =>
+  `apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  http:\n    - match:\n        - uri: {${uri}}\n      route:\n        - destination: {host: reviews}\n`;
+
 testRule(constraint, {
-  valid: [{ name: 'a non-empty audience', files: { 'ra.yaml': RA('bookinfo') } }],
+  valid: [
+    { name: 'a non-empty audience', files: { 'ra.yaml': RA('bookinfo') } },
+    { name: 'one kind of string match', files: { 'vs.yaml': MATCH('prefix: /api') } },
+  ],
   invalid: [
     { name: 'an empty audience', files: { 'ra.yaml': RA('""') }, expected: [['ML0014', 'RequestAuthentication default/jwt', 'spec.jwtRules[0].audiences[0]']], at: ['ra.yaml:8:19'] },
     { name: 'an empty portLevelMtls map', files: { 'pa.yaml': PA }, expected: [['ML0014', 'PeerAuthentication default/ports', 'spec.portLevelMtls']], at: ['pa.yaml:8:18'] },
+    {
+      name: 'exact and prefix in one string match',
+      files: { 'vs.yaml': MATCH('exact: /api, prefix: /api/v2') },
+      expected: [['ML0014', 'VirtualService default/reviews', 'spec.http[0].match[0].uri.prefix']],
+      at: ['vs.yaml:9:30'],
+    },
   ],
 });
 
@@ -30,5 +42,7 @@ describe('ML0014 messages', () => {
     assert.equal(span(f), '8:19-8:21');
     const [g] = allFindings(engineWith({ 'pa.yaml': PA }, [constraint]));
     assert.equal(g.message, 'Needs at least 1 entry(ies).');
+    const [h] = allFindings(engineWith({ 'vs.yaml': MATCH('exact: /api, prefix: /api/v2, regex: ".*"') }, [constraint]));
+    assert.equal(h.message, 'Only one of "exact", "prefix", "regex" may be set here.');
   });
 });

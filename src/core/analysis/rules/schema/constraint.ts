@@ -10,7 +10,7 @@ export const constraint: ObjectRule = {
     kinds: ['*'],
     title: 'Value outside the schema\'s limits',
     description:
-      'The value breaks a limit of the schema: an empty string where one is required to be non-empty, a number out of range (a port above 65535, a negative concurrency), too few or too many entries, a string that does not match the required pattern or format. The API server rejects the object. The limits come from the compiled schema validators of the Istio, Argo Rollouts, Gateway API and Kubernetes models.',
+      'The value breaks a limit of the schema: an empty string where one is required to be non-empty, a number out of range (a port above 65535, a negative concurrency), too few or too many entries, two fields that exclude each other (`exact` and `prefix` in one match), a string that does not match the required pattern or format. The API server rejects the object. The limits come from the compiled schema validators of the Istio, Argo Rollouts, Gateway API and Kubernetes models.',
     remediation: 'Change the value to satisfy the limit named in the message.',
     messages: {
       minLength: 'Must not be empty.',
@@ -27,6 +27,7 @@ export const constraint: ObjectRule = {
       pattern: 'Does not match the required pattern {limit}.',
       format: 'Is not a valid {limit}.',
       uniqueItems: 'Items must be unique.',
+      oneOf: 'Only one of {fields} may be set here.',
     },
     upstream: ['kubectl: in body should be at least 1 chars long', 'kubectl: should be less than or equal to', 'kubectl: should match'],
     fixable: false,
@@ -40,7 +41,11 @@ export const constraint: ObjectRule = {
   check({ object, report }) {
     for (const issue of constraintIssues(object)) {
       const messageId = issue.keyword === 'minLength' && issue.limit !== 1 ? 'minLengthN' : issue.keyword;
-      report({ messageId, data: issue.limit === undefined ? {} : { limit: issue.limit }, path: issue.path });
+      if (issue.conflicting) {
+        const fields = issue.conflicting.map((f) => `"${f}"`).join(', ');
+        // Point at the second of the exclusive fields: the first one set is usually the intended one.
+        report({ messageId, data: { fields }, path: [...issue.path, issue.conflicting[1]], target: 'key' });
+      } else report({ messageId, data: issue.limit === undefined ? {} : { limit: issue.limit }, path: issue.path });
     }
   },
 };
