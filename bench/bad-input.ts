@@ -14,11 +14,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { ManifestEngine, RULES } from '../src/core';
+import { bundleCli } from '../test/unit/helpers/cli-bundle';
 import { binaryPng, bundle, configMap, DEPTH, invalidUtf8, laughs, SERVICE, TABS } from '../test/unit/helpers/bad-inputs';
 
-const ROOT = path.resolve(__dirname, '..');
 // Warm-up: at least WARMUP runs and until the JIT had WARMUP_MS of the path (a cold engine is several
 // times slower). Measured: at least RUNS runs, more for fast inputs until MEASURE_MS are spent.
 const WARMUP = 2;
@@ -159,17 +158,7 @@ async function main(): Promise<void> {
     const cli = path.join(dir, 'bin', 'cli.js');
     const ws = path.join(dir, 'ws');
     fs.mkdirSync(ws);
-    await build({
-      absWorkingDir: ROOT,
-      entryPoints: [path.join(ROOT, 'src/cli/index.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      banner: { js: '#!/usr/bin/env node' },
-      logLevel: 'silent',
-    });
+    await bundleCli(cli);
 
     const all = inputs();
     for (const i of all) fs.writeFileSync(path.join(ws, i.file), i.bytes);

@@ -11,12 +11,11 @@ import { spawnSync, SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
 import { DEFAULT_LIMITS, ManifestEngine, RULES } from '../../src/core';
 import type { Finding, Severity } from '../../src/core';
+import { bundleCli } from './helpers/cli-bundle';
 import { binaryPng, bundle, configMap, DEPTH, invalidUtf8, laughs, SERVICE, TABS } from './helpers/bad-inputs';
 
-const ROOT = path.resolve(__dirname, '../..');
 const WS = 'file:///ws';
 const enc = new TextEncoder();
 
@@ -320,17 +319,7 @@ describe('bad input: never crashes, hangs or loses data', function () {
       cli = path.join(dir, 'bin', 'cli.js');
       ws = path.join(dir, 'ws');
       fs.mkdirSync(ws);
-      await build({
-        absWorkingDir: ROOT,
-        entryPoints: [path.join(ROOT, 'src/cli/index.ts')],
-        outfile: cli,
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        banner: { js: '#!/usr/bin/env node' },
-        logLevel: 'silent',
-      });
+      await bundleCli(cli);
       for (const c of CASES) fs.writeFileSync(path.join(ws, c.file), bytesOf(c));
     });
 
