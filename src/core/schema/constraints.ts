@@ -1,7 +1,7 @@
 import type { K8sObject } from '../k8s/object';
 import type { PathSegment } from '../yaml/path';
 import type { SchemaValidator } from './types';
-import { VALIDATORS } from './validators.generated';
+import type * as Generated from './validators.generated';
 
 export interface ConstraintIssue {
   path: PathSegment[];
@@ -20,12 +20,24 @@ const REPORTED = new Set(['minLength', 'maxLength', 'minimum', 'maximum', 'exclu
 
 const cache = new WeakMap<object, ConstraintIssue[]>();
 
+let loaded: typeof Generated.VALIDATORS | undefined;
+
+/**
+ * The compiled validators are 2 MB of code; they are loaded on the first object that needs them,
+ * so that `meshlens --version`, `meshlens rules` and the extension's activation do not pay for it.
+ */
+function validators(): typeof Generated.VALIDATORS {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred loading is the point
+  loaded ??= (require('./validators.generated') as typeof Generated).VALIDATORS;
+  return loaded;
+}
+
 /** Constraint violations found by the upstream validator of the object's kind and version. */
 export function constraintIssues(o: K8sObject): ConstraintIssue[] {
   let issues = cache.get(o.body);
   if (issues) return issues;
   issues = [];
-  const validate = VALIDATORS[`${o.group}/${o.version}/${o.kind}`];
+  const validate = validators()[`${o.group}/${o.version}/${o.kind}`];
   if (validate && !validate(o.body)) {
     const seen = new Set<string>();
     for (const err of validate.errors ?? []) {
