@@ -2,7 +2,7 @@ import { K8sObject, toK8sObject } from '../k8s/object';
 import { groupKindOf } from '../analysis/types';
 import { checkTextSize, decodeManifestBytes, InputProblem } from '../yaml/decode';
 import { InputLimits } from '../yaml/limits';
-import { parseManifestText, ParsedFile } from '../yaml/parse';
+import { looksLikeManifest as textLooksLikeManifest, parseManifestText, ParsedFile } from '../yaml/parse';
 
 /** What the workspace knows about one file. */
 export interface FileEntry {
@@ -23,8 +23,6 @@ export type FileInput = { bytes: Uint8Array } | { text: string } | { head: Uint8
 export const HEAD_BYTES = 65536;
 
 const KUSTOMIZATION = /\/(kustomization\.ya?ml|Kustomization)$/;
-const HEAD_API = /^[ \t]*apiVersion[ \t]*:/m;
-const HEAD_KIND = /^[ \t]*kind[ \t]*:/m;
 
 /** Dependency keys: what an object rule can depend on, and what a file change can alter. */
 export const dep = {
@@ -108,18 +106,18 @@ export class WorkspaceIndex {
     let looksLikeManifest = false;
     if ('head' in input) {
       problem = { kind: 'tooLarge', bytes: input.size, limit: this.limits.maxFileBytes };
-      looksLikeManifest = looksLikeManifestHead(new TextDecoder().decode(input.head.subarray(0, HEAD_BYTES)));
+      looksLikeManifest = textLooksLikeManifest(new TextDecoder().decode(input.head.subarray(0, HEAD_BYTES)));
     } else if ('bytes' in input) {
       const decoded = decodeManifestBytes(input.bytes, this.limits);
       text = decoded.text;
       problem = decoded.problem;
       if (text === undefined) {
-        looksLikeManifest = looksLikeManifestHead(new TextDecoder().decode(input.bytes.subarray(0, HEAD_BYTES)));
+        looksLikeManifest = textLooksLikeManifest(new TextDecoder().decode(input.bytes.subarray(0, HEAD_BYTES)));
       }
     } else {
       problem = checkTextSize(input.text, this.limits);
       if (problem) {
-        looksLikeManifest = looksLikeManifestHead(input.text.slice(0, HEAD_BYTES));
+        looksLikeManifest = textLooksLikeManifest(input.text.slice(0, HEAD_BYTES));
       } else text = input.text;
     }
     if (text === undefined) return { uri, input: problem, file: undefined, objects: [], looksLikeManifest };
@@ -159,10 +157,6 @@ export class WorkspaceIndex {
     if (KUSTOMIZATION.test(uri)) keys.add(dep.units);
     return keys;
   }
-}
-
-function looksLikeManifestHead(head: string): boolean {
-  return HEAD_API.test(head) && HEAD_KIND.test(head);
 }
 
 function parentOf(uri: string): string {

@@ -48,6 +48,11 @@ const TEMPLATE =
 const MANIFEST_HINT_API = /^[ \t]*apiVersion[ \t]*:/m;
 const MANIFEST_HINT_KIND = /^[ \t]*kind[ \t]*:/m;
 
+/** Both `apiVersion:` and `kind:` start a line: a manifest, as far as text alone can tell. */
+export function looksLikeManifest(text: string): boolean {
+  return MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text);
+}
+
 export function parseManifestText(text: string, limits: InputLimits, previous?: ParsedFile): ParsedFile {
   const lines = new LineIndex(text);
   // A file is parsed document by document, and a document whose text did not change since the
@@ -78,7 +83,7 @@ export function parseManifestText(text: string, limits: InputLimits, previous?: 
       documents: [],
       syntax: [],
       templateOffset: template,
-      isManifest: MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text),
+      isManifest: looksLikeManifest(text),
     };
   }
   const documents: ParsedDocument[] = [];
@@ -91,7 +96,7 @@ export function parseManifestText(text: string, limits: InputLimits, previous?: 
       if (isMap(d.node.contents) && d.node.contents.has('apiVersion') && d.node.contents.has('kind')) anyObject = true;
     }
   }
-  const isManifest = anyObject || (MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text));
+  const isManifest = anyObject || looksLikeManifest(text);
   return { text, lines, documents, syntax, isManifest, segments };
 }
 
@@ -194,17 +199,7 @@ function shiftDocument(doc: Document.Parsed, d: number): void {
     e.pos[0] += d;
     e.pos[1] += d;
   }
-  const stack: unknown[] = [doc.contents];
-  while (stack.length) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    if (isPair(node)) {
-      stack.push(node.key, node.value);
-      continue;
-    }
-    shift((node as { range?: [number, number, number] }).range);
-    if (isCollection(node)) stack.push(...(node.items as unknown[]));
-  }
+  forEachNode(doc.contents, (node) => shift((node as { range?: [number, number, number] }).range));
 }
 
 /**
@@ -402,56 +397,51 @@ const STRING_TYPES = new Set(['QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', '
 
 function stringScalarRanges(docs: readonly Document.Parsed[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  const stack: unknown[] = docs.map((d) => d.contents);
-  while (stack.length) {
-    const node = stack.pop();
-    if (isScalar(node)) {
-      if (node.type && STRING_TYPES.has(node.type) && node.range) out.push([node.range[0], node.range[1]]);
-    } else if (isCollection(node)) {
-      for (const item of node.items as unknown[]) {
-        if (isPair(item)) stack.push(item.key, item.value);
-        else stack.push(item);
-      }
-    }
+  for (const doc of docs) {
+    forEachNode(doc.contents, (node) => {
+      if (isScalar(node) && node.type && STRING_TYPES.has(node.type) && node.range) out.push([node.range[0], node.range[1]]);
+    });
   }
   return out;
 }
 
-/** Iterative, so that the check itself cannot overflow the stack it protects. */
 function checkDepth(doc: Document.Parsed, maxDepth: number): LimitProblem | undefined {
-  const stack: Array<[unknown, number]> = [[doc.contents, 1]];
-  while (stack.length) {
-    const [node, depth] = stack.pop()!;
-    if (isCollection(node)) {
-      if (depth > maxDepth) {
-        return { kind: 'depth', offset: node.range?.[0] ?? 0, depth, limit: maxDepth };
-      }
-      for (const item of node.items as unknown[]) {
-        if (isPair(item)) {
-          stack.push([item.key, depth + 1]);
-          stack.push([item.value, depth + 1]);
-        } else stack.push([item, depth + 1]);
-      }
-    }
-  }
-  return undefined;
+  let found: LimitProblem | undefined;
+  forEachNode(doc.contents, (node, depth) => {
+    if (isCollection(node) && depth > maxDepth) found = { kind: 'depth', offset: node.range?.[0] ?? 0, depth, limit: maxDepth };
+    return found !== undefined;
+  });
+  return found;
 }
 
 function firstAliasOffset(doc: Document.Parsed): number | undefined {
-  const stack: unknown[] = [doc.contents];
+  let found: number | undefined;
+  forEachNode(doc.contents, (node) => {
+    if (isAlias(node)) found = node.range?.[0];
+    return isAlias(node);
+  });
+  return found;
+}
+
+/**
+ * Visits a node tree in document order (keys before their values) with each node's depth, the
+ * root at 1; `visit` returns true to stop. Iterative, so that deep input cannot overflow the
+ * stack: the depth check itself walks with it.
+ */
+function forEachNode(root: unknown, visit: (node: unknown, depth: number) => boolean | void): void {
+  const stack: Array<[unknown, number]> = [[root, 1]];
   while (stack.length) {
-    const node = stack.pop();
-    if (isAlias(node)) return node.range?.[0];
+    const [node, depth] = stack.pop()!;
+    if (node === null || node === undefined) continue;
+    if (visit(node, depth)) return;
     if (isCollection(node)) {
-      // Last item pushed first, so that items pop in document order and the first alias is found.
       const items = node.items as unknown[];
       for (let i = items.length - 1; i >= 0; i--) {
         const item = items[i];
-        if (isPair(item)) stack.push(item.value, item.key);
-        else stack.push(item);
+        if (isPair(item)) stack.push([item.value, depth + 1], [item.key, depth + 1]);
+        else stack.push([item, depth + 1]);
       }
     }
   }
-  return undefined;
 }
 
