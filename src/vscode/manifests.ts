@@ -79,10 +79,14 @@ export class ManifestService implements vscode.Disposable {
   }
 
   applySettings(settings: ExtensionSettings): void {
+    const limitsChanged = JSON.stringify(settings.analysis.limits) !== JSON.stringify(this.settings.analysis.limits);
     this.settings = settings;
     this.publish(this.engine.setConfig(settings.analysis));
-    // New size limits re-read every file; a plain severity change only republishes.
-    if (this.engine.pending) void this.rescan('limits changed');
+    // A severity change only republishes; new limits need every file parsed again.
+    if (limitsChanged) {
+      for (const d of this.open.values()) this.enqueue(d.uri, { kind: 'text', text: d.getText() });
+      void this.rescan('limits changed');
+    }
   }
 
   findings(uri: string): readonly Finding[] {

@@ -102,12 +102,14 @@ export class ManifestEngine {
   }
 
   /** Returns the URIs whose findings may have changed (deleted files included: they now have none). */
+  /**
+   * Rule settings apply at once (nothing is re-analysed). New input limits apply to files set from
+   * now on: the engine holds parses, not bytes, so the caller hands the files in again.
+   */
   setConfig(config: AnalysisConfig): string[] {
-    const limitsChanged = JSON.stringify(config.limits) !== JSON.stringify(this.config.limits);
     this.config = config;
     this.index.setLimits(config.limits);
     this.assembled.clear();
-    if (limitsChanged) for (const uri of this.index.uris()) this.dirtyFiles.add(uri);
     return [...this.index.uris()];
   }
 
