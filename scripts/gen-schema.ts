@@ -136,7 +136,7 @@ function convert(type: ts.Type, description?: string): number {
       for (const prop of props) {
         const decl = prop.valueDeclaration ?? prop.declarations?.[0];
         if (!decl) continue;
-        p[prop.name] = convert(checker.getTypeOfSymbolAtLocation(prop, decl), describe(prop));
+        p[prop.name] = convertDeclared(decl, describe(prop)) ?? convert(checker.getTypeOfSymbolAtLocation(prop, decl), describe(prop));
         if (!(prop.flags & ts.SymbolFlags.Optional)) r.push(prop.name);
       }
       return withDesc({ t: 'object', p, ...(r.length ? { r } : {}), ...(index ? { open: true } : {}) });
@@ -145,6 +145,43 @@ function convert(type: ts.Type, description?: string): number {
     }
   }
   return withDesc({ t: 'any' });
+}
+
+/**
+ * The models write a CRD `oneOf` as `{ ...every field } & (Exclude<...> | ...)`. The checker
+ * normalizes that into a union of intersections, which `convert` can only call `any` (and merging
+ * the alternatives through the checker explodes combinatorially). The object literal before the `&`
+ * already lists every field, so it is read from the declaration itself; the exclusivity is left to
+ * the compiled validators (ML0014).
+ */
+function convertDeclared(decl: ts.Declaration, description: string | undefined): number | undefined {
+  if (!ts.isPropertySignature(decl) || !decl.type) return undefined;
+  const base = (node: ts.TypeNode): ts.TypeLiteralNode | undefined => {
+    while (ts.isParenthesizedTypeNode(node)) node = node.type;
+    return ts.isIntersectionTypeNode(node) && ts.isTypeLiteralNode(node.types[0]) ? node.types[0] : undefined;
+  };
+  let node: ts.TypeNode = decl.type;
+  while (ts.isParenthesizedTypeNode(node)) node = node.type;
+  // Lists (`Array<...>`, `T[]`) and free-form maps (`{ [key: string]: ... }`) of such objects too.
+  let item: ts.TypeNode | undefined;
+  if (ts.isArrayTypeNode(node)) item = node.elementType;
+  else if (ts.isTypeReferenceNode(node) && ts.isIdentifier(node.typeName) && node.typeName.text === 'Array' && node.typeArguments?.length === 1) {
+    item = node.typeArguments[0];
+  }
+  let map = false;
+  if (!item && ts.isTypeLiteralNode(node) && node.members.length === 1 && ts.isIndexSignatureDeclaration(node.members[0])) {
+    item = node.members[0].type;
+    map = true;
+  }
+  if (item) {
+    const literal = base(item);
+    if (!literal) return undefined;
+    const items = convert(checker.getTypeFromTypeNode(literal));
+    const dep = deprecation(description);
+    return intern({ t: map ? 'map' : 'array', i: items, ...(description ? { d: description } : {}), ...(dep ? { dep } : {}) });
+  }
+  const literal = base(node);
+  return literal ? convert(checker.getTypeFromTypeNode(literal), description) : undefined;
 }
 
 const kinds: Record<string, number> = {};

@@ -1,5 +1,6 @@
 import type { K8sObject } from '../k8s/object';
 import type { PathSegment } from '../yaml/path';
+import { lookupKind } from '../k8s/kinds';
 import { schemaNode, schemaRoot } from './catalog';
 import type { SchemaNode } from './types';
 import { closest } from './suggest';
@@ -19,7 +20,7 @@ export function schemaIssues(o: K8sObject): SchemaIssue[] {
   if (!issues) {
     issues = [];
     const root = schemaRoot(o.group, o.version, o.kind);
-    if (root) walk(o.body, root, [], issues);
+    if (root) walk(o.body, root, [], issues, isCustomResource(o.group, o.kind));
     cache.set(o.body, issues);
   }
   return issues;
@@ -46,9 +47,23 @@ const EXPECTED_NAME: Record<SchemaNode['t'], string> = {
   any: 'anything',
 };
 
-function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: SchemaIssue[]): void {
-  // null is how YAML writes an empty value; Kubernetes treats it as absent.
-  if (value === null || value === undefined || node.t === 'any') return;
+/**
+ * The API server checks custom resources against their CRD's OpenAPI schema, which rejects `null`
+ * for a field that is not nullable ("spec in body must be of type object: \"null\""); built-in
+ * kinds are decoded by Go, where null is the zero value. Object metadata is always Go-decoded.
+ */
+function isCustomResource(group: string, kind: string): boolean {
+  const family = lookupKind(group, kind)?.family;
+  return family === 'istio' || family === 'argo' || family === 'gateway-api';
+}
+
+function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: SchemaIssue[], nullIsError: boolean): void {
+  if (value === undefined || node.t === 'any') return;
+  if (value === null) {
+    // An empty value (`spec:` with nothing under it) is how YAML writes null.
+    if (nullIsError) out.push({ kind: 'wrongType', path, expected: EXPECTED_NAME[node.t], actual: 'null' });
+    return;
+  }
   const actual = typeOf(value);
   switch (node.t) {
     case 'string':
@@ -70,13 +85,13 @@ function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: Schema
     case 'array': {
       if (actual !== 'list') return void out.push({ kind: 'wrongType', path, expected: EXPECTED_NAME.array, actual });
       const item = schemaNode(node.i!);
-      (value as unknown[]).forEach((v, i) => walk(v, item, [...path, i], out));
+      (value as unknown[]).forEach((v, i) => walk(v, item, [...path, i], out, nullIsError));
       return;
     }
     case 'map': {
       if (actual !== 'mapping') return void out.push({ kind: 'wrongType', path, expected: EXPECTED_NAME.map, actual });
       const item = schemaNode(node.i!);
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, item, [...path, k], out);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, item, [...path, k], out, nullIsError);
       return;
     }
     case 'object': {
@@ -88,7 +103,7 @@ function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: Schema
         if (child !== undefined) {
           const node = schemaNode(child);
           if (node.dep && v !== null && v !== undefined) out.push({ kind: 'deprecated', path: [...path, k], field: k, detail: node.dep });
-          walk(v, node, [...path, k], out);
+          walk(v, node, [...path, k], out, nullIsError && !(path.length === 0 && k === 'metadata'));
         }
         else if (!node.open) out.push(unknownField(k, node, obj, path));
       }

@@ -48,10 +48,7 @@ function table(title: string, head: string[], rows: Array<Array<string | number>
  * Keyed `file#doc: CODE path`. The test fails when this list and reality differ in either direction.
  */
 const KNOWN_VALID_MISSES: Record<string, string> = {
-  'destinationrule-valid.yaml#3: ML0010 spec.trafficPolicy.connectionPool.http.http2KeepAlive':
-    'field newer than @kubernetes-models/istio 3.0.1 (see the CRD coverage table)',
   'envoyfilter-valid.yaml#4: ML0012 spec.configPatches[0].patch.operation': 'MERGE_AND_REPLACE_LIST is newer than @kubernetes-models/istio 3.0.1',
-  'reqauth-valid.yaml#0: ML0010 spec.jwtRules[0].presence': 'field newer than @kubernetes-models/istio 3.0.1',
   'serviceentry-valid.yaml#0: ML0011 spec.addresses[1]':
     '`001:db8::` in a flow sequence: YAML 1.2 (the yaml package) reads a one-pair mapping, Go\'s YAML 1.1 decoder a string',
 };
@@ -184,8 +181,10 @@ describe('conformance: catalog coverage of the upstream CRDs', function () {
     table('CRD fields the catalog lacks (status excluded)', ['kind', 'CRD fields', 'missing'], rows);
     const total = rows.reduce((a, r) => a + (typeof r[1] === 'number' ? r[1] : 0), 0);
     console.log(`    ${lacking.length} of ${total} fields missing; first ones:`);
-    for (const l of lacking.slice(0, 30)) console.log(`      - ${l}`);
-    // A ratchet: fails when coverage gets worse than measured when this was written.
-    assert.ok(lacking.length <= 156, `${lacking.length} fields missing`);
+    for (const l of lacking.slice(0, Number(process.env.MESHLENS_SHOW_MISSING ?? 30))) console.log(`      - ${l}`);
+    // A ratchet: fails when coverage gets worse than measured when this was written. (It rose from
+    // 156 to 320 when the oneOf holders — AuthorizationPolicy spec, DestinationRule loadBalancer —
+    // stopped being `any`: their newer fields had been hidden, not covered.)
+    assert.ok(lacking.length <= 320, `${lacking.length} fields missing`);
   });
 });

@@ -10,6 +10,19 @@ testRule(enumValue, {
   invalid: [
     { name: 'wrong case', files: { 'pa.yaml': PA('strict') }, expected: [['ML0012', 'PeerAuthentication istio-system/default', 'spec.mtls.mode']], at: ['pa.yaml:8:11'] },
     { name: 'no such value', files: { 'pa.yaml': PA('MUTUAL') }, expected: [['ML0012', 'PeerAuthentication istio-system/default', 'spec.mtls.mode']] },
+    {
+      // Both live under fields the models write as a CRD oneOf (`{...} & (Exclude<...> | ...)`).
+      name: 'inside a DestinationRule load balancer and an AuthorizationPolicy',
+      files: {
+        'dr.yaml': 'apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\nspec:\n  host: r\n  trafficPolicy:\n    loadBalancer:\n      simple: round_robin\n',
+        'ap.yaml': 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: a\nspec:\n  action: allow\n',
+      },
+      expected: [
+        ['ML0012', 'AuthorizationPolicy default/a', 'spec.action'],
+        ['ML0012', 'DestinationRule default/r', 'spec.trafficPolicy.loadBalancer.simple'],
+      ],
+      at: ['ap.yaml:6:11', 'dr.yaml:9:15'],
+    },
   ],
 });
 
