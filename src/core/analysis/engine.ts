@@ -17,6 +17,7 @@ import {
   ObjectRule,
   Rule,
   RuleMeta,
+  SEVERITY_RANK,
   WorkspaceView,
 } from './types';
 
@@ -283,6 +284,7 @@ export class ManifestEngine {
     const path = r.path ?? [];
     const range = this.rangeOfPath(o, file, path, r.target);
     const finding = this.makeFinding(meta, r.messageId, r.data, o.uri, range);
+    if (r.severity && SEVERITY_RANK[r.severity] > SEVERITY_RANK[meta.severity]) finding.severity = r.severity;
     finding.object = o.ref;
     finding.path = formatPath(path);
     for (const rel of r.related ?? []) {

@@ -78,6 +78,8 @@ export interface FixSpec {
 
 export interface ObjectReport {
   messageId: string;
+  /** Milder than the rule's default for this one report (never stronger): e.g. a guess, not a certainty. */
+  severity?: Severity;
   data?: Record<string, string | number | boolean>;
   path?: FieldPath;
   target?: 'key' | 'value';

@@ -2,6 +2,7 @@ import { ManifestEngine } from '../../../src/core/analysis/engine';
 import { AnalysisConfig, DEFAULT_CONFIG } from '../../../src/core/analysis/config';
 import { RULES } from '../../../src/core/analysis/registry';
 import type { Finding, Rule } from '../../../src/core/analysis/types';
+import { LineIndex } from '../../../src/core/yaml/positions';
 
 export const WS = 'file:///ws';
 
@@ -34,4 +35,14 @@ export function span(f: Pick<Finding, 'range'>): string {
 /** The shape DESIGN.md asks tests to compare: (code, "Kind ns/name", path). */
 export function triple(f: Finding): [string, string | null, string | null] {
   return [f.code, f.object ?? null, f.path ?? null];
+}
+
+/** The text after applying one fix's edits (positions are line/character, applied back to front). */
+export function applyFix(text: string, fix: Finding['fixes'][number]): string {
+  const lines = new LineIndex(text);
+  const edits = fix.edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText })).sort((a, b) => b.start - a.start);
+  for (let i = 1; i < edits.length; i++) if (edits[i].end > edits[i - 1].start) throw new Error('overlapping edits');
+  let out = text;
+  for (const e of edits) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+  return out;
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { unknownField } from '../../../src/core/analysis/rules/schema/unknown-field';
-import { allFindings, engineWith, span } from '../helpers/engine';
+import { allFindings, applyFix, engineWith, span } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
 
 const vs = (route: string) =>
@@ -66,11 +66,73 @@ describe('ML0010 messages and fixes', () => {
   it('marks the key, not the value, and offers the rename as a suggestion', () => {
     assert.equal(span(findings[1]), '13:11-13:17');
     assert.deepEqual(findings[1].fixes.map((f) => [f.title, f.preferred, f.edits[0].newText]), [['Rename "weigth" to "weight"', false, 'weight']]);
-    assert.deepEqual(findings[2].fixes, [], 'moving a field is not offered as a text edit');
+    assert.deepEqual(findings[2].fixes, [], 'no move into a flow mapping: the edit would have to rewrite it');
   });
 
   it('an unknown top-level field names the kind', () => {
     const [f] = allFindings(engineWith({ 's.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspecs:\n  ports: []\n' }, [unknownField]));
     assert.equal(f.message, 'Unknown field "specs" in a Service: did you mean "spec"?');
+  });
+});
+
+describe('ML0010 moving a misplaced field', () => {
+  const text = vs('        - destination:\n            host: reviews\n          subset: v2\n          weight: 100\n');
+  it('moves the field into the block mapping it belongs to, re-indented', () => {
+    const [f] = allFindings(engineWith({ 'vs.yaml': text }, [unknownField]));
+    assert.equal(f.message, 'Unknown field "subset" in "spec.http[0].route[0]": "subset" belongs under "destination".');
+    assert.deepEqual(f.fixes.map((x) => [x.title, x.preferred]), [['Move "subset" under "destination"', false]]);
+    const fixed = applyFix(text, f.fixes[0]);
+    assert.equal(fixed, vs('        - destination:\n            host: reviews\n            subset: v2\n          weight: 100\n'));
+    assert.deepEqual(allFindings(engineWith({ 'vs.yaml': fixed }, [unknownField])), []);
+  });
+
+  it('moves a multi-line value with its lines, and leaves no blank line behind', () => {
+    const dr = `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+spec:
+  host: reviews
+  trafficPolicy:
+    tls:
+      mode: ISTIO_MUTUAL
+  outlierDetection:
+    consecutive5xxErrors: 5
+    interval: 10s
+`;
+    const [f] = allFindings(engineWith({ 'dr.yaml': dr }, [unknownField]));
+    assert.equal(f.message, 'Unknown field "outlierDetection" in "spec": "outlierDetection" belongs under "trafficPolicy".');
+    assert.equal(
+      applyFix(dr, f.fixes[0]),
+      dr.replace('  outlierDetection:\n    consecutive5xxErrors: 5\n    interval: 10s\n', '').replace(
+        '      mode: ISTIO_MUTUAL\n',
+        '      mode: ISTIO_MUTUAL\n    outlierDetection:\n      consecutive5xxErrors: 5\n      interval: 10s\n',
+      ),
+    );
+  });
+});
+
+describe('ML0010 fields the model may not know yet', () => {
+  it('a field with nothing close to it in an Istio kind is a warning that names the model package', () => {
+    const text = `apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata:
+  name: trust
+spec:
+  rules:
+    - from:
+        - source:
+            trustDomains: [cluster.local]
+`;
+    const [f] = allFindings(engineWith({ 'ap.yaml': text }, [unknownField]));
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /^Unknown field "trustDomains" in "spec\.rules\[0\]\.from\[0\]\.source": not in the Istio schema MeshLens knows \(@kubernetes-models\/istio \d+\.\d+\.\d+\)\. If your Istio is newer it may be a new field; otherwise Kubernetes drops it\.$/);
+    assert.equal(span(f), '9:13-9:25');
+  });
+
+  it('in a built-in kind it stays an error', () => {
+    const [f] = allFindings(engineWith({ 'd.yaml': DEPLOY.replace('prot: 8080', 'port: 8080').replace('image: nginx', 'image: nginx\n          sidecarMode: native') }, [unknownField]));
+    assert.equal(f.severity, 'error');
+    assert.equal(f.message, 'Unknown field "sidecarMode" in "spec.template.spec.containers[0]"; Kubernetes drops it.');
   });
 });

@@ -12,7 +12,11 @@ testRule(wrongType, {
       name: 'YAML 1.1 booleans, as Kubernetes reads them',
       files: { 'p.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  hostNetwork: yes\n  containers: [{name: a, image: b, tty: on}]\n' },
     },
-    { name: 'an empty value counts as absent', files: { 's.yaml': SVC('    - port: 80\n      targetPort:\n') } },
+    { name: 'an empty value counts as absent in a built-in kind', files: { 's.yaml': SVC('    - port: 80\n      targetPort:\n') } },
+    {
+      name: 'empty metadata fields of a custom resource are Go-decoded, so null is fine there',
+      files: { 'pa.yaml': 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: p\n  labels:\nspec:\n  mtls: {mode: STRICT}\n' },
+    },
   ],
   invalid: [
     {
@@ -25,7 +29,34 @@ testRule(wrongType, {
       ],
       at: ['s.yaml:5:21', 's.yaml:9:13', 's.yaml:10:16'],
     },
+    {
+      name: 'empty values in custom resources (the CRD schema rejects null)',
+      files: {
+        'w.yaml': 'apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\nmetadata:\n  name: w\nspec:\n',
+        'ap.yaml': 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: a\nspec:\n  action: DENY\n  rules:\n    - to:\n        - operation:\n            methods:\n',
+      },
+      expected: [
+        ['ML0011', 'AuthorizationPolicy default/a', 'spec.rules[0].to[0].operation.methods'],
+        ['ML0011', 'WasmPlugin default/w', 'spec'],
+      ],
+      at: ['ap.yaml:10:13', 'w.yaml:5:1'],
+    },
+    {
+      name: 'inside AuthorizationPolicy, whose spec the model writes as a oneOf',
+      files: { 'ap.yaml': 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: a\nspec:\n  rules:\n    - to:\n        - operation:\n            methods: GET\n' },
+      expected: [['ML0011', 'AuthorizationPolicy default/a', 'spec.rules[0].to[0].operation.methods']],
+      at: ['ap.yaml:9:22'],
+    },
   ],
+});
+
+describe('ML0011 empty values in custom resources', () => {
+  it('says what is expected and points at the key', () => {
+    const [f] = allFindings(engineWith({ 'w.yaml': 'apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\nmetadata:\n  name: w\nspec:\n  url:\n' }, [wrongType]));
+    assert.equal(f.message, 'Expected a string, found an empty value: the API server rejects null in a custom resource. Give it a value or remove the key.');
+    assert.equal(span(f), '6:3-6:6');
+    assert.equal(f.path, 'spec.url');
+  });
 });
 
 describe('ML0011 messages', () => {

@@ -16,10 +16,11 @@ export const wrongType: ObjectRule = {
     kinds: ['*'],
     title: 'Value of the wrong type',
     description:
-      'The value has a different type than the schema asks for: a list where one value is expected, a number where a string is (`version: 1.10` is the number 1.1), a mapping where a string is. The API server rejects the object.',
+      'The value has a different type than the schema asks for: a list where one value is expected, a number where a string is (`version: 1.10` is the number 1.1), a mapping where a string is. In custom resources (Istio, Argo Rollouts, Gateway API) an empty value (`spec:` with nothing under it) is null, which their CRD schema rejects too. The API server rejects the object.',
     remediation: 'Write the value in the expected form; quote numbers that are meant as strings.',
     messages: {
       wrongType: 'Expected {expected}, found {actual}.',
+      empty: 'Expected {expected}, found an empty value: the API server rejects null in a custom resource. Give it a value or remove the key.',
     },
     upstream: ['kubectl: ... must be of type string', 'istioctl validate: cannot unmarshal'],
     fixable: true,
@@ -31,6 +32,11 @@ export const wrongType: ObjectRule = {
   check({ object, lines, report }) {
     for (const issue of schemaIssues(object)) {
       if (issue.kind !== 'wrongType') continue;
+      if (issue.actual === 'null') {
+        // The value is empty, so the key is what there is to point at.
+        report({ messageId: 'empty', data: { expected: issue.expected, actual: 'null' }, path: issue.path, target: 'key' });
+        continue;
+      }
       report({
         messageId: 'wrongType',
         data: { expected: issue.expected, actual: ACTUAL[issue.actual] ?? issue.actual },
