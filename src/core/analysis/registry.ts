@@ -1,3 +1,4 @@
+import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
 import { constraint } from './rules/schema/constraint';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   fileTooLarge, // ML0005
   unreadableFile, // ML0006
   resourceLimit, // ML0007
+  apiVersion, // ML0008
   unknownField, // ML0010
   wrongType, // ML0011
   enumValue, // ML0012

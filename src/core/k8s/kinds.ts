@@ -51,6 +51,12 @@ const BY_GROUP_KIND = new Map(TABLE.map((k) => [`${k.group}/${k.kind}`, k]));
 
 export const KNOWN_KINDS: readonly KindInfo[] = TABLE;
 
+/**
+ * `group/Kind`s of API groups that no longer serve a kind MeshLens knows (Kubernetes removed
+ * `extensions/v1beta1` workloads in 1.16). Only the apiVersion rule looks at them, to say so.
+ */
+export const RETIRED_GROUP_KINDS: readonly string[] = ['extensions/Deployment', 'extensions/DaemonSet', 'extensions/ReplicaSet'];
+
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
   const slash = apiVersion.lastIndexOf('/');
   return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
