@@ -102,9 +102,26 @@ function deprecation(description: string | undefined): string | undefined {
   return [sentences[i], keepNext ? next : ''].join(' ').trim();
 }
 
-function convert(type: ts.Type, description?: string): number {
+/**
+ * The sentence that states a field's default ("Defaults to 600s.", "(default: 0)"). The models carry
+ * no structured defaults, so the description's own words are what there is; hovers quote them.
+ */
+function defaultOf(description: string | undefined): string | undefined {
+  const sentences = (description ?? '').replace(/\s+/g, ' ').split(/(?<=\.)\s+/);
+  const s = sentences.find((x) => /\b(defaults? (to|is)\b|default value is\b|by default\b|\(default\b)/i.test(x));
+  return s && s.length <= 300 ? s : undefined;
+}
+
+/** Description, deprecation and default: what every node takes from its field's doc comment. */
+function docFields(description: string | undefined): Pick<SchemaNode, 'd' | 'dep' | 'def'> {
+  if (!description) return {};
   const dep = deprecation(description);
-  const withDesc = (n: SchemaNode) => intern(description ? { ...n, d: description, ...(dep ? { dep } : {}) } : n);
+  const def = defaultOf(description);
+  return { d: description, ...(dep ? { dep } : {}), ...(def ? { def } : {}) };
+}
+
+function convert(type: ts.Type, description?: string): number {
+  const withDesc = (n: SchemaNode) => intern({ ...n, ...docFields(description) });
   if (type.isUnion()) {
     const parts = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
     if (parts.length && parts.every((t) => t.isStringLiteral())) return withDesc({ t: 'string', e: parts.map((t) => (t as ts.StringLiteralType).value) });
@@ -177,8 +194,7 @@ function convertDeclared(decl: ts.Declaration, description: string | undefined):
     const literal = base(item);
     if (!literal) return undefined;
     const items = convert(checker.getTypeFromTypeNode(literal));
-    const dep = deprecation(description);
-    return intern({ t: map ? 'map' : 'array', i: items, ...(description ? { d: description } : {}), ...(dep ? { dep } : {}) });
+    return intern({ t: map ? 'map' : 'array', i: items, ...docFields(description) });
   }
   const literal = base(node);
   return literal ? convert(checker.getTypeFromTypeNode(literal), description) : undefined;

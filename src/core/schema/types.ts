@@ -16,6 +16,8 @@ export interface SchemaNode {
   i?: number;
   /** Set when the description marks the field deprecated: that sentence (and the replacement). */
   dep?: string;
+  /** The description's sentence about the default value, when it states one ("Defaults to 600s."). */
+  def?: string;
   /** The object also accepts fields it does not list (preserve-unknown-fields, free-form maps). */
   open?: boolean;
 }
