@@ -51,7 +51,10 @@ export function formatJson(r: LintResult): string {
       rule: f.ruleId,
       severity: f.severity,
       message: f.message,
-      upstream: byCode.get(f.code)?.upstream ?? [],
+      // This finding's equivalents (IST/KIA codes); the rule's full list, which may also name
+      // checks without a code, stays under ruleUpstream.
+      upstream: f.upstream,
+      ruleUpstream: byCode.get(f.code)?.upstream ?? [],
       object: f.object ?? null,
       path: f.path ?? null,
       range: { start: pos(f.range.start), end: pos(f.range.end) },
@@ -107,7 +110,7 @@ export function formatSarif(r: LintResult): string {
           message: { text: f.message },
           locations: [location(f.uri, f.range)],
           relatedLocations: f.related.map((l, i) => ({ id: i + 1, message: { text: l.message }, ...location(l.uri, l.range) })),
-          properties: { object: f.object, path: f.path },
+          properties: { object: f.object, path: f.path, upstream: f.upstream },
         })),
       },
     ],

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
-import { DEFAULT_LIMITS, Finding, ManifestEngine, readRuleSettings, RULES, RuleSetting, SEVERITY_RANK, Severity } from '../core';
+import { DEFAULT_LIMITS, Finding, isUnresolvedSetting, ManifestEngine, readRuleSettings, RULES, RuleSetting, SEVERITY_RANK, Severity, UnresolvedSetting } from '../core';
 import { collectFiles, readManifest, UsageError } from './files';
 import { formatJson, formatSarif, formatText } from './format';
 
@@ -15,6 +15,8 @@ lint options:
   --format text|json|sarif     output format (default text)
   --severity error|warning|info  report findings at or above this severity (default info)
   --rule CODE=SETTING          off | error | warning | info | hint; repeatable (e.g. --rule ML0002=off)
+  --unresolved-references error|warning|off
+                               references to objects the files do not define at all (default warning)
   --max-file-size-mb N         skip larger files (default ${DEFAULT_LIMITS.maxFileBytes / 1024 / 1024})
   --exit-zero                  exit 0 even when errors remain
   --output FILE                write the report to FILE instead of standard output
@@ -35,10 +37,11 @@ interface LintOptions {
   maxFileBytes: number;
   exitZero: boolean;
   output?: string;
+  unresolved: UnresolvedSetting;
 }
 
 function parseLintArgs(args: string[]): LintOptions {
-  const o: LintOptions = { paths: [], format: 'text', severity: 'info', rules: {}, maxFileBytes: DEFAULT_LIMITS.maxFileBytes, exitZero: false };
+  const o: LintOptions = { paths: [], format: 'text', severity: 'info', rules: {}, maxFileBytes: DEFAULT_LIMITS.maxFileBytes, exitZero: false, unresolved: 'warning' };
   const ruleArgs: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -66,6 +69,12 @@ function parseLintArgs(args: string[]): LintOptions {
         const eq = v.indexOf('=');
         if (eq <= 0) throw new UsageError(`--rule takes CODE=SETTING (e.g. ML0002=off), not "${v}"`);
         ruleArgs[v.slice(0, eq)] = v.slice(eq + 1);
+        break;
+      }
+      case '--unresolved-references': {
+        const v = value();
+        if (!isUnresolvedSetting(v)) throw new UsageError(`--unresolved-references must be error, warning or off, not "${v}"`);
+        o.unresolved = v;
         break;
       }
       case '--max-file-size-mb': {
@@ -97,7 +106,7 @@ function parseLintArgs(args: string[]): LintOptions {
 async function lint(args: string[], io: Io): Promise<number> {
   const o = parseLintArgs(args);
   const files = await collectFiles(o.paths);
-  const engine = new ManifestEngine(RULES, { rules: o.rules, limits: { ...DEFAULT_LIMITS, maxFileBytes: o.maxFileBytes } });
+  const engine = new ManifestEngine(RULES, { rules: o.rules, limits: { ...DEFAULT_LIMITS, maxFileBytes: o.maxFileBytes }, unresolvedReferences: o.unresolved });
   // Bounded parallel reads: enough to hide disk latency, few enough not to exhaust descriptors.
   let next = 0;
   const unreadable: string[] = [];

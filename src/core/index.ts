@@ -2,8 +2,8 @@
 export { ManifestEngine } from './analysis/engine';
 export type { RuleError } from './analysis/engine';
 export { RULES, RETIRED_CODES } from './analysis/registry';
-export { DEFAULT_CONFIG, readRuleSettings } from './analysis/config';
-export type { AnalysisConfig, RuleSetting } from './analysis/config';
+export { DEFAULT_CONFIG, isUnresolvedSetting, readRuleSettings } from './analysis/config';
+export type { AnalysisConfig, RuleSetting, UnresolvedSetting } from './analysis/config';
 export type { Finding, Fix, RuleMeta, Severity, Rule } from './analysis/types';
 export { SEVERITY_RANK } from './analysis/types';
 export { DEFAULT_LIMITS } from './yaml/limits';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { AnalysisConfig, DEFAULT_LIMITS, readRuleSettings } from '../core';
+import { AnalysisConfig, DEFAULT_LIMITS, isUnresolvedSetting, readRuleSettings } from '../core';
 
 export type DiagnosticsScope = 'openFiles' | 'workspace';
 
@@ -19,8 +19,10 @@ export function readSettings(): ExtensionSettings {
   const maxMb = c.get<number>('limits.maxFileSizeMB');
   const maxFileBytes =
     typeof maxMb === 'number' && maxMb > 0 ? Math.round(maxMb * 1024 * 1024) : DEFAULT_LIMITS.maxFileBytes;
+  const unresolved = c.get<string>('references.unresolved');
+  if (unresolved !== undefined && !isUnresolvedSetting(unresolved)) problems.push(`meshlens.references.unresolved: "${unresolved}" is not one of error, warning, off`);
   return {
-    analysis: { rules, limits: { ...DEFAULT_LIMITS, maxFileBytes } },
+    analysis: { rules, limits: { ...DEFAULT_LIMITS, maxFileBytes }, unresolvedReferences: isUnresolvedSetting(unresolved) ? unresolved : 'warning' },
     scope,
     debounceMs: typeof debounce === 'number' && debounce >= 0 ? Math.min(debounce, 5000) : 250,
     problems,

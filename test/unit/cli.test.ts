@@ -310,6 +310,10 @@ describe('meshlens lint: exit codes and usage errors', () => {
     assertUsageError(await run('lint', '.', '--max-file-size-mb', '-1'), /--max-file-size-mb must be a positive number/);
   });
 
+  it('exits 2 for a bad --unresolved-references value', async () => {
+    assertUsageError(await run('lint', '.', '--unresolved-references', 'loud'), /--unresolved-references must be error, warning or off, not "loud"/);
+  });
+
   it('exits 2 for a path that does not exist', async () => {
     write('ok.yaml', OK_CM);
     assertUsageError(await run('lint', 'ok.yaml', 'missing/dir'), /^meshlens: no such file or directory: missing\/dir$/m);
@@ -432,6 +436,7 @@ describe('meshlens lint --format json', () => {
     severity: string;
     message: string;
     upstream: string[];
+    ruleUpstream: string[];
     object: string | null;
     path: string | null;
     range: { start: JsonPos; end: JsonPos };
@@ -467,7 +472,8 @@ describe('meshlens lint --format json', () => {
     assert.equal(syntax.rule, 'yaml-syntax');
     assert.equal(syntax.severity, 'error');
     assert.equal(syntax.message, BAD_YAML_LINE);
-    assert.deepEqual(syntax.upstream, meta('ML0001').upstream);
+    assert.deepEqual(syntax.ruleUpstream, meta('ML0001').upstream);
+    assert.deepEqual(syntax.upstream, ['IST0001'], 'the codes among the rule\'s upstream entries');
     assert.equal(syntax.object, null);
     assert.equal(syntax.path, null);
     assert.deepEqual(syntax.range.start, { line: 5, column: 11 });
@@ -483,8 +489,8 @@ describe('meshlens lint --format json', () => {
       assert.equal(f.rule, 'duplicate-object');
       assert.equal(f.severity, 'warning');
       assert.equal(f.message, message);
-      assert.deepEqual(f.upstream, ['kubectl apply: the later document overwrites the earlier one']);
-      assert.deepEqual(f.upstream, meta('ML0002').upstream);
+      assert.deepEqual(f.ruleUpstream, ['kubectl apply: the later document overwrites the earlier one']);
+      assert.deepEqual(f.ruleUpstream, meta('ML0002').upstream);
       assert.equal(f.object, 'Service shop/reviews');
       assert.equal(f.path, 'metadata.name');
       assert.deepEqual(f.range, range);
@@ -494,11 +500,19 @@ describe('meshlens lint --format json', () => {
 
     assert.equal(noName.rule, 'missing-name');
     assert.equal(noName.severity, 'error');
-    assert.deepEqual(noName.upstream, meta('ML0003').upstream);
+    assert.deepEqual(noName.ruleUpstream, meta('ML0003').upstream);
     assert.equal(noName.object, 'DestinationRule default/<unnamed>');
     assert.equal(noName.path, 'metadata.name');
     assert.deepEqual(noName.range.start, { line: 3, column: 1 });
     assert.deepEqual(noName.fixes, [{ title: 'Add metadata.name: destinationrule', preferred: false }]);
+  });
+
+  it('lists the IST/KIA codes each finding is equivalent to', async () => {
+    write('pod.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccount: web\n  containers: [{name: web, image: nginx}]\n');
+    const r = await run('lint', '.', '--format', 'json');
+    const [f] = (JSON.parse(r.out) as { findings: JsonFinding[] }).findings;
+    assert.equal(f.code, 'ML0015');
+    assert.deepEqual(f.upstream, ['IST0002']);
   });
 
   it('reports the changed severity and the summary after --rule and --severity', async () => {

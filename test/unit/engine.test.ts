@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { DEFAULT_CONFIG } from '../../src/core/analysis/config';
 import { ManifestEngine } from '../../src/core/analysis/engine';
 import { RULES } from '../../src/core/analysis/registry';
 import type { ObjectRule } from '../../src/core/analysis/types';
@@ -162,5 +163,59 @@ describe('rule isolation', () => {
       },
     };
     assert.throws(() => engineWith({ 'a.yaml': svc('web') }, [sneaky]), /reads apps\/Deployment, which its meta.kinds does not declare/);
+  });
+});
+
+describe('derived workspace views and unresolved references', () => {
+  // A rule that reports, on each Service, how many Deployments exist, from a shared derived view.
+  let builds = 0;
+  const counting: ObjectRule = {
+    meta: {
+      ...RULES[1].meta,
+      id: 'counting',
+      code: 'ML0997',
+      severity: 'error',
+      kinds: ['/Service', 'apps/Deployment'],
+      scope: 'object',
+      messages: { n: '{n} deployments', far: 'nothing here' },
+      upstream: ['IST0101 (ReferencedResourceNotFound)', 'KIA1101', 'kubectl: something'],
+    } as ObjectRule['meta'],
+    check({ object, workspace, report }) {
+      if (object.kind !== 'Service') return;
+      const n = workspace.derived('test.count', ['apps/Deployment'], (of) => {
+        builds++;
+        return of('apps/Deployment').length;
+      });
+      report({ messageId: 'n', data: { n } });
+      if (object.name === 'far') report({ messageId: 'far', unresolved: true, upstream: ['KIA1101'] });
+    },
+  };
+  const deploy = (name: string) => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n`;
+
+  it('builds a derived value once for all objects, and again only when its kinds change', () => {
+    builds = 0;
+    const engine = engineWith({ 'a.yaml': svc('a'), 'b.yaml': svc('b'), 'd.yaml': deploy('x') }, [counting]);
+    assert.equal(builds, 1);
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['1 deployments', '1 deployments']);
+    engine.setFile(uri('a.yaml'), { text: svc('a2') }); // a Service changes: the count is reused
+    engine.analyze();
+    assert.equal(builds, 1);
+    engine.setFile(uri('e.yaml'), { text: deploy('y') }); // a Deployment arrives: rebuilt, and both Services re-checked
+    engine.analyze();
+    assert.equal(builds, 2);
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['2 deployments', '2 deployments']);
+  });
+
+  it('a finding carries its upstream codes; an unresolved reference follows the setting', () => {
+    const engine = engineWith({ 'f.yaml': svc('far') }, [counting]);
+    const [n, far] = allFindings(engine);
+    assert.deepEqual(n.upstream, ['IST0101', 'KIA1101'], 'codes from meta.upstream, free text left out');
+    assert.deepEqual([far.upstream, far.severity], [['KIA1101'], 'warning'], 'unresolved: a warning by default');
+    engine.setConfig({ ...DEFAULT_CONFIG, unresolvedReferences: 'error' });
+    assert.equal(allFindings(engine)[1].severity, 'error');
+    engine.setConfig({ ...DEFAULT_CONFIG, unresolvedReferences: 'off' });
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['0 deployments']);
+    engine.setConfig({ ...DEFAULT_CONFIG, rules: { ML0997: 'info' } });
+    assert.deepEqual(allFindings(engine).map((f) => f.severity), ['info', 'info'], 'a rule setting wins over the reference setting');
   });
 });

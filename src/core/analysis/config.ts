@@ -3,13 +3,24 @@ import { Severity, SEVERITIES } from './types';
 
 export type RuleSetting = Severity | 'off';
 
+export type UnresolvedSetting = 'error' | 'warning' | 'off';
+
 export interface AnalysisConfig {
   /** By code (`ML0002`) or id (`duplicate-object`). */
   rules: Readonly<Record<string, RuleSetting>>;
   limits: InputLimits;
+  /**
+   * References to objects the workspace does not contain at all (no object of that kind in that
+   * namespace): usually defined in another repository, so a warning by default.
+   */
+  unresolvedReferences?: UnresolvedSetting;
 }
 
-export const DEFAULT_CONFIG: AnalysisConfig = { rules: {}, limits: DEFAULT_LIMITS };
+export const DEFAULT_CONFIG: AnalysisConfig = { rules: {}, limits: DEFAULT_LIMITS, unresolvedReferences: 'warning' };
+
+export function isUnresolvedSetting(v: unknown): v is UnresolvedSetting {
+  return v === 'error' || v === 'warning' || v === 'off';
+}
 
 export function isRuleSetting(v: unknown): v is RuleSetting {
   return v === 'off' || (SEVERITIES as readonly unknown[]).includes(v);

@@ -18,6 +18,7 @@ import {
   Rule,
   RuleMeta,
   SEVERITY_RANK,
+  upstreamCodes,
   WorkspaceView,
 } from './types';
 
@@ -53,6 +54,8 @@ export class ManifestEngine {
   private readonly dependents = new Map<string, Set<string>>();
   private readonly objects = new Map<string, K8sObject>();
   private readonly assembled = new Map<string, Finding[]>();
+  /** Values built by `WorkspaceView.derived`, with the kind generations they were built from. */
+  private readonly derivedCache = new Map<string, { stamp: string; value: unknown }>();
 
   private readonly dirtyFiles = new Set<string>();
   private readonly changedKeys = new Set<string>();
@@ -152,7 +155,7 @@ export class ManifestEngine {
     if (!entry) return [];
     const out: Finding[] = [];
     const consider = (f: Finding, object: K8sObject | undefined) => {
-      const setting = this.config.rules[f.code] ?? this.config.rules[f.ruleId];
+      const setting = this.config.rules[f.code] ?? this.config.rules[f.ruleId] ?? (f.unresolved ? (this.config.unresolvedReferences ?? 'warning') : undefined);
       if (setting === 'off') return;
       if (isSuppressed(f, entry.file, object)) return;
       out.push(setting ? { ...f, severity: setting } : f);
@@ -277,6 +280,21 @@ export class ManifestEngine {
         deps.add(dep.units);
         return index.renderUnitOf(uri);
       },
+      derived: <T>(name: string, kinds: readonly string[], build: (objectsOfKind: (gk: string) => readonly K8sObject[]) => T): T => {
+        for (const gk of kinds) {
+          declared(gk);
+          deps.add(dep.kind(gk));
+        }
+        const stamp = kinds.map((k) => `${k}@${index.generation(k)}`).join(',');
+        const hit = this.derivedCache.get(name);
+        if (hit && hit.stamp === stamp) return hit.value as T;
+        const value = build((gk) => {
+          if (!kinds.includes(gk)) throw new Error(`derived view ${name} reads ${gk}, which it does not list`);
+          return index.objectsOfKind(gk);
+        });
+        this.derivedCache.set(name, { stamp, value });
+        return value;
+      },
     };
   }
 
@@ -285,6 +303,8 @@ export class ManifestEngine {
     const range = this.rangeOfPath(o, file, path, r.target);
     const finding = this.makeFinding(meta, r.messageId, r.data, o.uri, range);
     if (r.severity && SEVERITY_RANK[r.severity] > SEVERITY_RANK[meta.severity]) finding.severity = r.severity;
+    if (r.upstream) finding.upstream = r.upstream;
+    if (r.unresolved) finding.unresolved = true;
     finding.object = o.ref;
     finding.path = formatPath(path);
     for (const rel of r.related ?? []) {
@@ -330,6 +350,7 @@ export class ManifestEngine {
       related: [],
       data: { ...(data ?? {}) },
       fixes: [],
+      upstream: upstreamCodes(meta.upstream),
     };
   }
 

@@ -42,6 +42,10 @@ export interface Finding {
   /** Machine-readable facts for quick fixes and tests; never parse `message`. */
   data: Record<string, string | number | boolean>;
   fixes: Fix[];
+  /** Codes of the equivalent upstream checks for this finding (`IST0101`, `KIA1107`). */
+  upstream: string[];
+  /** A reference the workspace may simply not contain: its severity follows `references.unresolved`. */
+  unresolved?: true;
 }
 
 /** `group/Kind` (core group empty: `/Service`), or `*` for every kind MeshLens knows. */
@@ -80,6 +84,13 @@ export interface ObjectReport {
   messageId: string;
   /** Milder than the rule's default for this one report (never stronger): e.g. a guess, not a certainty. */
   severity?: Severity;
+  /** Upstream codes of this report when the rule's meta names several (default: all codes in meta.upstream). */
+  upstream?: string[];
+  /**
+   * The target is missing but the workspace has no object of its kind there either, so it is likely
+   * defined elsewhere: the user's `references.unresolved` setting decides the severity.
+   */
+  unresolved?: boolean;
   data?: Record<string, string | number | boolean>;
   path?: FieldPath;
   target?: 'key' | 'value';
@@ -95,6 +106,12 @@ export interface WorkspaceView {
   objectsOfKind(groupKind: string): readonly K8sObject[];
   /** The kustomization root a file belongs to (`` for none): objects in different roots are rendered apart. */
   renderUnitOf(uri: string): string;
+  /**
+   * A value computed from every object of some kinds (a host registry, a workload index), built
+   * once and shared by all rules and objects until an object of one of those kinds changes.
+   * `name` identifies the computation; `build` may read only `kinds`.
+   */
+  derived<T>(name: string, kinds: readonly string[], build: (objectsOfKind: (groupKind: string) => readonly K8sObject[]) => T): T;
 }
 
 export interface ObjectContext {
@@ -126,6 +143,11 @@ export interface FileRule {
 }
 
 export type Rule = ObjectRule | FileRule;
+
+/** The `IST0101` / `KIA1107` codes at the start of a rule's `meta.upstream` entries. */
+export function upstreamCodes(upstream: readonly string[]): string[] {
+  return upstream.flatMap((u) => /^(?:IST|KIA)\d{4}\b/.exec(u)?.[0] ?? []);
+}
 
 export function groupKindOf(o: Pick<K8sObject, 'group' | 'kind'>): string {
   return `${o.group}/${o.kind}`;

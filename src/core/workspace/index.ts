@@ -39,6 +39,8 @@ export class WorkspaceIndex {
   private readonly files = new Map<string, FileEntry>();
   private readonly byKey = new Map<string, K8sObject[]>();
   private readonly byKind = new Map<string, K8sObject[]>();
+  /** Bumped whenever an object of the group/kind comes or goes: what derived views are keyed by. */
+  private readonly kindGeneration = new Map<string, number>();
   private readonly kustomizeDirs = new Set<string>();
 
   constructor(private limits: InputLimits) {}
@@ -89,6 +91,10 @@ export class WorkspaceIndex {
     return this.byKind.get(groupKind) ?? [];
   }
 
+  generation(groupKind: string): number {
+    return this.kindGeneration.get(groupKind) ?? 0;
+  }
+
   renderUnitOf(uri: string): string {
     let dir = parentOf(uri);
     while (dir) {
@@ -135,6 +141,7 @@ export class WorkspaceIndex {
     for (const o of entry.objects) {
       if (o.key) push(this.byKey, o.key, o);
       push(this.byKind, groupKindOf(o), o);
+      this.bump(groupKindOf(o));
     }
   }
 
@@ -143,7 +150,12 @@ export class WorkspaceIndex {
     for (const o of entry.objects) {
       if (o.key) remove(this.byKey, o.key, o);
       remove(this.byKind, groupKindOf(o), o);
+      this.bump(groupKindOf(o));
     }
+  }
+
+  private bump(groupKind: string): void {
+    this.kindGeneration.set(groupKind, (this.kindGeneration.get(groupKind) ?? 0) + 1);
   }
 
   private changedKeys(uri: string, old: FileEntry | undefined, now: FileEntry | undefined): Set<string> {

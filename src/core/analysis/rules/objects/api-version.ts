@@ -66,7 +66,7 @@ export const apiVersion: ObjectRule = {
       older: '{apiVersion} is an older version of {kind}; {use} (since {since}) has the same schema.',
       unknown: 'MeshLens does not know {apiVersion} for {kind} (known: {known}), so its fields are not checked; is it a typo?',
     },
-    upstream: ['kubectl: no matches for kind "Deployment" in version "extensions/v1beta1"', 'pluto / kube-no-trouble: deprecated API versions', 'IST0101-style: unknown version'],
+    upstream: ['kubectl: no matches for kind "Deployment" in version "extensions/v1beta1"', 'pluto / kube-no-trouble: deprecated API versions'],
     fixable: true,
     examples: {
       invalid: 'apiVersion: networking.istio.io/v1alpha3\nkind: DestinationRule\nmetadata:\n  name: reviews\nspec:\n  host: reviews\n',
