@@ -15,6 +15,7 @@ const FAMILY_RANGE: Record<string, RegExp> = {
   syntax: /^ML0\d{3}$/,
   objects: /^ML0\d{3}$/,
   schema: /^ML0\d{3}$/,
+  'istio-validation': /^ML0\d{3}$/,
   istio: /^ML[12]\d{3}$/,
   rollouts: /^ML3\d{3}$/,
   workloads: /^ML4\d{3}$/,

@@ -1,3 +1,5 @@
+import { invalidDuration } from './rules/istio-validation/invalid-duration';
+import { invalidPort } from './rules/istio-validation/invalid-port';
 import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
@@ -30,6 +32,8 @@ export const RULES: readonly Rule[] = [
   missingRequired, // ML0013
   constraint, // ML0014
   deprecatedField, // ML0015
+  invalidDuration, // ML0016
+  invalidPort, // ML0017
 ];
 
 /** Codes that were used once and must never be reused. */
