@@ -14,6 +14,20 @@ import { resourceLimit } from './rules/syntax/resource-limit';
 import { templatedFile } from './rules/syntax/templated-file';
 import { unreadableFile } from './rules/syntax/unreadable-file';
 import { yamlSyntax } from './rules/syntax/yaml-syntax';
+import { httpProbeOnGrpcPort } from './rules/workloads/http-probe-on-grpc-port';
+import { livenessSameAsReadiness } from './rules/workloads/liveness-same-as-readiness';
+import { missingLivenessProbe } from './rules/workloads/missing-liveness-probe';
+import { missingReadinessProbe } from './rules/workloads/missing-readiness-probe';
+import { probeHandler } from './rules/workloads/probe-handler';
+import { probeNegativeValue } from './rules/workloads/probe-negative-value';
+import { probeOnInitContainer } from './rules/workloads/probe-on-init-container';
+import { probePortNotExposed } from './rules/workloads/probe-port-not-exposed';
+import { probePortValue } from './rules/workloads/probe-port-value';
+import { probeSuccessThreshold } from './rules/workloads/probe-success-threshold';
+import { probeTerminationGracePeriod } from './rules/workloads/probe-termination-grace-period';
+import { probeTimeoutNotBelowPeriod } from './rules/workloads/probe-timeout-not-below-period';
+import { rolloutWithoutReadinessProbe } from './rules/workloads/rollout-without-readiness-probe';
+import { slowStartWithoutStartupProbe } from './rules/workloads/slow-start-without-startup-probe';
 import { Rule } from './types';
 
 /** Every rule, sorted by code. Codes are forever: a retired rule moves to RETIRED_CODES, never away. */
@@ -34,6 +48,20 @@ export const RULES: readonly Rule[] = [
   deprecatedField, // ML0015
   invalidDuration, // ML0016
   invalidPort, // ML0017
+  probeHandler, // ML4001
+  probeSuccessThreshold, // ML4002
+  probeTerminationGracePeriod, // ML4003
+  probePortValue, // ML4004
+  probeOnInitContainer, // ML4005
+  probeNegativeValue, // ML4006
+  probePortNotExposed, // ML4010
+  missingReadinessProbe, // ML4011
+  missingLivenessProbe, // ML4012
+  slowStartWithoutStartupProbe, // ML4020
+  livenessSameAsReadiness, // ML4021
+  probeTimeoutNotBelowPeriod, // ML4022
+  httpProbeOnGrpcPort, // ML4023
+  rolloutWithoutReadinessProbe, // ML4024
 ];
 
 /** Codes that were used once and must never be reused. */
