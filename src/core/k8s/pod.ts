@@ -147,6 +147,11 @@ export function probePort(p: Probe): { handler: HandlerName; port: number | stri
   return { handler, port, path: [...p.path, handler, 'port'] };
 }
 
+/** apimachinery's IsValidPortNum: an integer from 1 to 65535. */
+export function isValidPortNumber(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65535;
+}
+
 /** The container port a probe port names (by name), or equals (by number). */
 export function findContainerPort(c: Container, port: number | string): ContainerPort | undefined {
   return typeof port === 'number' ? c.ports.find((p) => p.number === port) : c.ports.find((p) => p.name === port);

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { RULES } from '../../../src/core/analysis/registry';
 import { probeHandler } from '../../../src/core/analysis/rules/workloads/probe-handler';
+import { allFindings, engineWith } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
 import { deployment, messages, pod } from '../helpers/workloads';
 
@@ -57,6 +59,26 @@ describe('ML4001 messages', () => {
       'readinessProbe of container "web" has no handler; the API server rejects it ("must specify a handler type"). Add one of exec, httpGet, tcpSocket or grpc.',
       'livenessProbe of container "web" has "tcpSocket" besides "httpGet"; the API server rejects it ("may not specify more than 1 handler type"). Keep one.',
       'exec.command of the startupProbe of container "web" is empty; the API server rejects it ("Required value"): give the command to run.',
+    ]);
+  });
+});
+
+describe('ML4xxx on malformed pod specs', () => {
+  it('report what they can and never throw', () => {
+    const text = [
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: a}\nspec:\n  initContainers: {a: 1}\n  containers:\n    - null\n    - str\n    - name: x\n      ports: "80"\n      livenessProbe: 5\n      readinessProbe:\n        httpGet: 5\n        tcpSocket: {port: {a: 1}}\n      startupProbe:\n        grpc: {port: 1.5}\n        periodSeconds: x\n    - name: y\n      ports: [null, {containerPort: "80"}, {name: 5}]\n      livenessProbe: &p\n        httpGet: {path: /, port: 80}\n        initialDelaySeconds: 600\n      readinessProbe: *p\n',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template: 5\n',
+      'apiVersion: argoproj.io/v1alpha1\nkind: Rollout\nmetadata: {name: r}\nspec:\n  workloadRef: {kind: Deployment, name: 5}\n  strategy: {canary: {trafficRouting: {istio: {}}}}\n',
+    ].join('---\n');
+    const probeRules = RULES.filter((r) => r.meta.code.startsWith('ML4'));
+    const found = allFindings(engineWith({ 'a.yaml': text }, probeRules)).map((f) => `${f.code} ${f.path}`);
+    assert.deepEqual(found, [
+      'ML4001 spec.containers[2].readinessProbe.tcpSocket',
+      'ML4004 spec.containers[2].startupProbe.grpc.port',
+      'ML4021 spec.containers[3].livenessProbe',
+      'ML4010 spec.containers[3].livenessProbe.httpGet.port',
+      'ML4020 spec.containers[3].livenessProbe.initialDelaySeconds',
+      'ML4010 spec.containers[3].readinessProbe.httpGet.port',
     ]);
   });
 });

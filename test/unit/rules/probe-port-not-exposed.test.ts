@@ -13,7 +13,7 @@ testRule(probePortNotExposed, {
     { name: 'by number', files: { 'a.yaml': pod(ports + probe('8080', 'tcpSocket')) } },
     { name: 'grpc by number, protocol left to its TCP default', files: { 'a.yaml': pod(ports + probe('8080', 'grpc', 'startupProbe')) } },
     { name: 'exec has no port', files: { 'a.yaml': pod('livenessProbe:\n  exec:\n    command: [true]\n') } },
-    { name: 'malformed ports are ML4004', files: { 'a.yaml': pod(probe('70000') + probe('metrics-endpoint', 'tcpSocket', 'livenessProbe')) } },
+    { name: 'malformed ports are ML4004', files: { 'a.yaml': pod(probe('70000') + probe('metrics-endpoint', 'tcpSocket', 'livenessProbe') + probe('1.5', 'grpc', 'startupProbe')) } },
   ],
   invalid: [
     { name: 'a name the container does not declare', files: { 'a.yaml': pod(ports + probe('web')) }, expected: [['ML4010', 'Pod default/web', `${PATH}.httpGet.port`]], at: ['a.yaml:17:17'] },

@@ -1,4 +1,4 @@
-import { findContainerPort, HandlerName, portNameProblems, probePort, probesOf, probingContainers } from '../../../k8s/pod';
+import { findContainerPort, HandlerName, isValidPortNumber, portNameProblems, probePort, probesOf, probingContainers } from '../../../k8s/pod';
 import { WORKLOAD_GROUP_KINDS } from '../../../istio/mesh';
 import { ObjectRule } from '../../types';
 
@@ -38,7 +38,7 @@ export const probePortNotExposed: ObjectRule = {
         const port = probePort(p);
         if (!port || port.handler === 'exec') continue;
         // Malformed ports are ML4004's and ML0011's.
-        if (typeof port.port === 'number' ? port.port < 1 || port.port > 65535 : port.handler === 'grpc' || portNameProblems(port.port).length > 0) continue;
+        if (typeof port.port === 'number' ? !isValidPortNumber(port.port) : port.handler === 'grpc' || portNameProblems(port.port).length > 0) continue;
         const data = { probe: p.kind, container: c.name, port: port.port, handler: HANDLER_LABEL[port.handler] };
         const declared = findContainerPort(c, port.port);
         if (declared) {

@@ -1,4 +1,4 @@
-import { portNameProblems, probePort, probesOf, probingContainers } from '../../../k8s/pod';
+import { isValidPortNumber, portNameProblems, probePort, probesOf, probingContainers } from '../../../k8s/pod';
 import { WORKLOAD_GROUP_KINDS } from '../../../istio/mesh';
 import { ObjectRule } from '../../types';
 
@@ -33,7 +33,7 @@ export const probePortValue: ObjectRule = {
         if (!port) continue;
         const data = { probe: p.kind, container: c.name, port: port.port };
         if (typeof port.port === 'number') {
-          if (port.port < 1 || port.port > 65535 || !Number.isInteger(port.port)) report({ messageId: 'range', data, path: port.path });
+          if (!isValidPortNumber(port.port)) report({ messageId: 'range', data, path: port.path });
         } else if (port.handler !== 'grpc') {
           const reasons = portNameProblems(port.port);
           if (reasons.length) report({ messageId: 'name', data: { ...data, reasons: reasons.join('; ') }, path: port.path });
