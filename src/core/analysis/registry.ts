@@ -1,4 +1,8 @@
+import { invalidAddress } from './rules/istio-validation/invalid-address';
 import { invalidDuration } from './rules/istio-validation/invalid-duration';
+import { invalidHost } from './rules/istio-validation/invalid-host';
+import { invalidPercentage } from './rules/istio-validation/invalid-percentage';
+import { invalidPolicyTarget } from './rules/istio-validation/invalid-policy-target';
 import { invalidPort } from './rules/istio-validation/invalid-port';
 import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
@@ -48,6 +52,10 @@ export const RULES: readonly Rule[] = [
   deprecatedField, // ML0015
   invalidDuration, // ML0016
   invalidPort, // ML0017
+  invalidPercentage, // ML0018
+  invalidHost, // ML0019
+  invalidPolicyTarget, // ML0020
+  invalidAddress, // ML0022
   probeHandler, // ML4001
   probeSuccessThreshold, // ML4002
   probeTerminationGracePeriod, // ML4003
