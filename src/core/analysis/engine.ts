@@ -246,6 +246,7 @@ export class ManifestEngine {
             object: o,
             workspace: this.viewFor(rule.meta, deps),
             lines: entry.file.lines,
+            linesOf: (u) => this.index.get(u)?.file?.lines,
             report: (r) => found.push(this.objectFinding(rule.meta, o, entry.file!, r)),
           });
         } catch (e) {
@@ -316,7 +317,7 @@ export class ManifestEngine {
         message: rel.message,
       });
     }
-    finding.fixes = (r.fixes ?? []).map((f) => toFix(f, o.uri, file.lines));
+    finding.fixes = (r.fixes ?? []).flatMap((f) => toFix(f, o.uri, (u) => (u === o.uri ? file.lines : this.index.get(u)?.file?.lines)));
     return finding;
   }
 
@@ -364,10 +365,14 @@ export class ManifestEngine {
   }
 }
 
-function toFix(spec: FixSpec, uri: string, lines: LineIndex): Fix {
-  return {
-    title: spec.title,
-    preferred: spec.preferred,
-    edits: spec.edits.map((e) => ({ uri, range: lines.rangeOf(e.start, e.end), newText: e.newText })),
-  };
+/** No fix when an edit names a file the index no longer has. */
+function toFix(spec: FixSpec, uri: string, linesOf: (uri: string) => LineIndex | undefined): Fix[] {
+  const edits: Fix['edits'] = [];
+  for (const e of spec.edits) {
+    const u = e.uri ?? uri;
+    const lines = linesOf(u);
+    if (!lines) return [];
+    edits.push({ uri: u, range: lines.rangeOf(e.start, e.end), newText: e.newText });
+  }
+  return [{ title: spec.title, preferred: spec.preferred, edits }];
 }

@@ -76,8 +76,8 @@ export interface RuleMeta {
 export interface FixSpec {
   title: string;
   preferred: boolean;
-  /** Offsets into the same file. */
-  edits: Array<{ start: number; end: number; newText: string }>;
+  /** Offsets into the object's file, or into the file `uri` names (a fix that edits the other object). */
+  edits: Array<{ start: number; end: number; newText: string; uri?: string }>;
 }
 
 export interface ObjectReport {
@@ -119,6 +119,8 @@ export interface ObjectContext {
   readonly workspace: WorkspaceView;
   /** Positions of the object's file, for fixes that must match its indentation. */
   readonly lines: LineIndex;
+  /** Positions of another file of the workspace, for fixes that edit an object there. */
+  linesOf(uri: string): LineIndex | undefined;
   report(r: ObjectReport): void;
 }
 
