@@ -7,6 +7,16 @@ import { invalidPort } from './rules/istio-validation/invalid-port';
 import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
+import { analysisTemplate } from './rules/rollouts/analysis-template';
+import { rolloutAnalysisRef } from './rules/rollouts/rollout-analysis-ref';
+import { rolloutFinalStep } from './rules/rollouts/rollout-final-step';
+import { rolloutManualPause } from './rules/rollouts/rollout-manual-pause';
+import { rolloutServiceRef } from './rules/rollouts/rollout-service-ref';
+import { rolloutSpec } from './rules/rollouts/rollout-spec';
+import { rolloutSteps } from './rules/rollouts/rollout-steps';
+import { rolloutStrategy } from './rules/rollouts/rollout-strategy';
+import { rolloutVirtualservice } from './rules/rollouts/rollout-virtualservice';
+import { rolloutWeightDecrease } from './rules/rollouts/rollout-weight-decrease';
 import { constraint } from './rules/schema/constraint';
 import { deprecatedField } from './rules/schema/deprecated-field';
 import { enumValue } from './rules/schema/enum-value';
@@ -56,6 +66,16 @@ export const RULES: readonly Rule[] = [
   invalidHost, // ML0019
   invalidPolicyTarget, // ML0020
   invalidAddress, // ML0022
+  rolloutStrategy, // ML3001
+  rolloutSpec, // ML3002
+  rolloutSteps, // ML3003
+  rolloutServiceRef, // ML3004
+  rolloutVirtualservice, // ML3005
+  rolloutAnalysisRef, // ML3006
+  analysisTemplate, // ML3007
+  rolloutWeightDecrease, // ML3008
+  rolloutFinalStep, // ML3009
+  rolloutManualPause, // ML3010
   probeHandler, // ML4001
   probeSuccessThreshold, // ML4002
   probeTerminationGracePeriod, // ML4003
