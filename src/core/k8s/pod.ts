@@ -107,18 +107,31 @@ export function containersIn(spec: Record<string, unknown>, specPath: FieldPath)
   return out;
 }
 
-export function containersOf(o: K8sObject): Container[] {
+// Fourteen rules read the same containers of every workload; the body is immutable while its file
+// is unchanged, so it keys the result (and a re-parse drops it with the old body).
+const containerCache = new WeakMap<object, readonly Container[]>();
+
+export function containersOf(o: K8sObject): readonly Container[] {
+  const hit = containerCache.get(o.body);
+  if (hit) return hit;
   const pod = podSpecOf(o);
-  return pod ? containersIn(pod.spec, pod.path) : [];
+  const out = pod ? containersIn(pod.spec, pod.path) : [];
+  containerCache.set(o.body, out);
+  return out;
 }
 
-export function probesOf(c: Container): Probe[] {
+const probeCache = new WeakMap<Container, readonly Probe[]>();
+
+export function probesOf(c: Container): readonly Probe[] {
+  const hit = probeCache.get(c);
+  if (hit) return hit;
   const out: Probe[] = [];
   for (const kind of PROBE_KINDS) {
     const value = c.value[kind];
     if (!isRecord(value)) continue;
     out.push({ container: c, kind, path: [...c.path, kind], value, handlers: HANDLER_NAMES.filter((h) => value[h] !== undefined && value[h] !== null) });
   }
+  probeCache.set(c, out);
   return out;
 }
 
