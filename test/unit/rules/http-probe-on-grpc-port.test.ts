@@ -27,7 +27,10 @@ describe('ML4023 message and fixes', () => {
       'The readinessProbe of container "web" sends an HTTP GET to port grpc-api, which is a gRPC port (named "grpc-api"): a gRPC server answers HTTP/2 only. Use a grpc probe (grpc.health.v1) or a tcpSocket probe.',
     );
     assert.equal(span(f), '18:9-18:16');
-    assert.match(findings(httpProbeOnGrpcPort, pod(ports + probe(9001)))[0].message, /\(appProtocol: grpc\)/);
+    assert.deepEqual(f.related.map((r) => `${span(r)} ${r.message}`), ['10:17-10:25 what makes it a gRPC port']);
+    const [byAppProtocol] = findings(httpProbeOnGrpcPort, pod(ports + probe(9001)));
+    assert.match(byAppProtocol.message, /\(appProtocol: grpc\)/);
+    assert.deepEqual(byAppProtocol.related.map((r) => span(r)), ['14:24-14:28']);
     assert.deepEqual(f.fixes.map((x) => [x.title, x.preferred]), [
       ['Use a grpc probe on port 9000', false],
       ['Use a tcpSocket probe on port grpc-api', false],

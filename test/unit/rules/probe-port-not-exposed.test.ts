@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { probePortNotExposed } from '../../../src/core/analysis/rules/workloads/probe-port-not-exposed';
+import { span } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
 import { findings, messages, pod } from '../helpers/workloads';
 
@@ -42,6 +43,14 @@ describe('ML4010 messages and severities', () => {
     for (const [text, severity, message] of cases) {
       assert.deepEqual(findings(probePortNotExposed, text).map((f) => [f.severity, f.message]), [[severity, message]]);
     }
+  });
+
+  it('points at the ports the container declares', () => {
+    const related = (text: string) => findings(probePortNotExposed, text).flatMap((f) => f.related.map((r) => `${span(r)} ${r.message}`));
+    assert.deepEqual(related(pod(ports + probe('web'))), ['9:7-9:12 the ports container "web" declares']);
+    assert.deepEqual(related(pod(ports + probe('9090'))), ['9:7-9:12 the ports container "web" declares']);
+    assert.deepEqual(related(pod(ports + probe('dns', 'tcpSocket'))), ['14:21-14:24 the port is declared UDP']);
+    assert.deepEqual(related(pod(probe('web'))), []);
   });
 
   it('carries the container, port and handler for tools (kube-linter wording)', () => {

@@ -39,7 +39,8 @@ export const httpProbeOnGrpcPort: ObjectRule = {
           ...(declared.number !== undefined ? replaceHandlerFix(object, lines, p, 'grpc', declared.number, `Use a grpc probe on port ${declared.number}`) : []),
           ...replaceHandlerFix(object, lines, p, 'tcpSocket', port.port, `Use a tcpSocket probe on port ${port.port}`),
         ];
-        report({ messageId: 'grpcPort', data: { probe: p.kind, container: c.name, port: port.port, why }, path: [...p.path, 'httpGet'], target: 'key', fixes });
+        const related = [{ object, path: [...c.path, 'ports', declared.index, why === 'appProtocol: grpc' ? 'appProtocol' : 'name'], message: 'what makes it a gRPC port' }];
+        report({ messageId: 'grpcPort', data: { probe: p.kind, container: c.name, port: port.port, why }, path: [...p.path, 'httpGet'], target: 'key', fixes, related });
       }
     }
   },

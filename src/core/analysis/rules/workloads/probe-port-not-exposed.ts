@@ -41,13 +41,17 @@ export const probePortNotExposed: ObjectRule = {
         if (typeof port.port === 'number' ? !isValidPortNumber(port.port) : port.handler === 'grpc' || portNameProblems(port.port).length > 0) continue;
         const data = { probe: p.kind, container: c.name, port: port.port, handler: HANDLER_LABEL[port.handler] };
         const declared = findContainerPort(c, port.port);
+        const portsKey = [{ object, path: [...c.path, 'ports'], target: 'key' as const, message: `the ports container "${c.name}" declares` }];
         if (declared) {
-          if (declared.protocol.toUpperCase() !== 'TCP') report({ messageId: 'notTcp', severity: 'warning', data: { ...data, protocol: declared.protocol }, path: port.path });
+          if (declared.protocol.toUpperCase() !== 'TCP') {
+            const related = [{ object, path: [...c.path, 'ports', declared.index, 'protocol'], message: `the port is declared ${declared.protocol}` }];
+            report({ messageId: 'notTcp', severity: 'warning', data: { ...data, protocol: declared.protocol }, path: port.path, related });
+          }
         } else if (typeof port.port === 'string') {
-          report({ messageId: 'unknownName', data, path: port.path });
+          report({ messageId: 'unknownName', data, path: port.path, related: c.ports.length ? portsKey : [] });
         } else if (c.ports.length > 0) {
           const list = c.ports.map((x) => (x.name ? `${x.name} ${x.number ?? '?'}` : String(x.number ?? '?'))).join(', ');
-          report({ messageId: 'undeclaredNumber', severity: 'warning', data: { ...data, declared: list }, path: port.path });
+          report({ messageId: 'undeclaredNumber', severity: 'warning', data: { ...data, declared: list }, path: port.path, related: portsKey });
         } else {
           report({ messageId: 'noPorts', severity: 'info', data, path: port.path });
         }
