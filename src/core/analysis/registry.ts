@@ -1,9 +1,15 @@
+import { conflictingFields } from './rules/istio-validation/conflicting-fields';
+import { duplicateEntry } from './rules/istio-validation/duplicate-entry';
 import { invalidAddress } from './rules/istio-validation/invalid-address';
 import { invalidDuration } from './rules/istio-validation/invalid-duration';
+import { invalidHeaderName } from './rules/istio-validation/invalid-header-name';
 import { invalidHost } from './rules/istio-validation/invalid-host';
 import { invalidPercentage } from './rules/istio-validation/invalid-percentage';
 import { invalidPolicyTarget } from './rules/istio-validation/invalid-policy-target';
 import { invalidPort } from './rules/istio-validation/invalid-port';
+import { invalidRegex } from './rules/istio-validation/invalid-regex';
+import { invalidUrl } from './rules/istio-validation/invalid-url';
+import { missingRouteAction } from './rules/istio-validation/missing-route-action';
 import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
@@ -65,7 +71,13 @@ export const RULES: readonly Rule[] = [
   invalidPercentage, // ML0018
   invalidHost, // ML0019
   invalidPolicyTarget, // ML0020
+  conflictingFields, // ML0021
   invalidAddress, // ML0022
+  invalidUrl, // ML0023
+  duplicateEntry, // ML0024
+  invalidRegex, // ML0025
+  invalidHeaderName, // ML0026
+  missingRouteAction, // ML0027
   rolloutStrategy, // ML3001
   rolloutSpec, // ML3002
   rolloutSteps, // ML3003

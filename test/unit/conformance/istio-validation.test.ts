@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { RULES } from '../../../src/core/analysis/registry';
 import { durationFields, durationKinds } from '../../../src/core/istio/duration-fields';
 import { portFields, portKinds } from '../../../src/core/istio/port-fields';
 
@@ -117,4 +118,11 @@ describe('conformance: Istio validation field tables against crd-all.gen.yaml', 
     assert.deepEqual({ missing, notCel, unknown }, { missing: [], notCel: [], unknown: [] });
   });
 
+  it('every CEL rule message of the CRD is quoted by a MeshLens rule', () => {
+    const quoted = RULES.flatMap((r) => [...Object.values(r.meta.messages), ...r.meta.upstream]).join('\n').toLowerCase();
+    const messages = [...new Set(crds.cel.map((c) => c.message))].sort();
+    const unquoted = messages.filter((m) => !quoted.includes(m.toLowerCase()));
+    console.log(`    ${messages.length - unquoted.length} of ${messages.length} CEL messages quoted`);
+    assert.deepEqual(unquoted, []);
+  });
 });
