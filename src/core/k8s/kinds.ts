@@ -4,7 +4,7 @@ export interface KindInfo {
   kind: string;
   versions: readonly string[];
   namespaced: boolean;
-  family: 'istio' | 'argo' | 'core' | 'workload' | 'gateway-api';
+  family: 'istio' | 'argo' | 'core' | 'workload' | 'gateway-api' | 'router';
 }
 
 const ISTIO_NET = ['v1', 'v1beta1', 'v1alpha3'];
@@ -36,6 +36,9 @@ const TABLE: KindInfo[] = [
     (kind): KindInfo => ({ group: 'apps', kind, versions: ['v1'], namespaced: true, family: 'workload' }),
   ),
   ...['Job', 'CronJob'].map((kind): KindInfo => ({ group: 'batch', kind, versions: ['v1'], namespaced: true, family: 'workload' })),
+  // Read by the Argo Rollouts rules: the Ingresses NGINX and ALB canaries patch, the Mappings Ambassador canaries copy.
+  { group: 'networking.k8s.io', kind: 'Ingress', versions: ['v1'], namespaced: true, family: 'core' },
+  { group: 'getambassador.io', kind: 'Mapping', versions: ['v2', 'v3alpha1'], namespaced: true, family: 'router' },
   ...['Gateway', 'HTTPRoute'].map(
     (kind): KindInfo => ({
       group: 'gateway.networking.k8s.io',
