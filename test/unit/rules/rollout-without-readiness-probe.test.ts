@@ -17,13 +17,17 @@ const REF_DEPLOYMENT =
 testRule(rolloutWithoutReadinessProbe, {
   valid: [
     { name: 'with a readiness probe', files: { 'a.yaml': rollout(PORTS + READY, ISTIO) } },
+    {
+      name: 'one probed container makes the pod unready until it is ready',
+      files: { 'a.yaml': rollout(PORTS + READY, ISTIO).replace('  strategy:', '        - name: log\n          image: log:1\n  strategy:') },
+    },
     { name: 'a canary without traffic routing (replica-based split)', files: { 'a.yaml': rollout(PORTS, 'canary:\n  steps:\n    - setWeight: 20\n') } },
     { name: 'blue-green', files: { 'a.yaml': rollout(PORTS, 'blueGreen:\n  activeService: web\n') } },
     { name: 'a Deployment is not a Rollout', files: { 'd.yaml': REF_DEPLOYMENT } },
     { name: 'workloadRef to a Deployment that is not in the workspace', files: { 'r.yaml': REF_ROLLOUT } },
   ],
   invalid: [
-    { name: 'istio traffic routing', files: { 'a.yaml': rollout(PORTS, ISTIO) }, expected: [['ML4024', 'Rollout shop/web', 'spec.template.spec.containers[0].name']], at: ['a.yaml:16:17'] },
+    { name: 'istio traffic routing', files: { 'a.yaml': rollout(PORTS, ISTIO) }, expected: [['ML4024', 'Rollout shop/web', 'spec.template.spec.containers']], at: ['a.yaml:15:7'] },
     {
       name: 'the template of a referenced Deployment, reported on the reference',
       files: { 'r.yaml': REF_ROLLOUT, 'd.yaml': REF_DEPLOYMENT },
@@ -36,14 +40,21 @@ testRule(rolloutWithoutReadinessProbe, {
 describe('ML4024 messages and fix', () => {
   it('explains the canary risk; a workloadRef finding points at the Deployment container', () => {
     assert.deepEqual(findings(rolloutWithoutReadinessProbe, rollout(PORTS, ISTIO)).map((f) => [f.severity, f.message]), [
-      ['warning', 'Container "web" of this Rollout has no readinessProbe: with traffic routing, canary pods take traffic as soon as they start, before they are ready.'],
+      ['warning', 'No container of this Rollout has a readinessProbe: with traffic routing, canary pods take traffic as soon as they start, before they are ready.'],
     ]);
     const [f] = allFindings(engineWith({ 'r.yaml': REF_ROLLOUT, 'd.yaml': REF_DEPLOYMENT }, [rolloutWithoutReadinessProbe]));
     assert.equal(
       f.message,
-      'Container "web" of Deployment "web", whose template this Rollout uses, has no readinessProbe: with traffic routing, canary pods take traffic as soon as they start, before they are ready.',
+      'No container of Deployment "web", whose template this Rollout uses, has a readinessProbe: with traffic routing, canary pods take traffic as soon as they start, before they are ready.',
     );
-    assert.deepEqual(f.related.map((r) => [r.uri.endsWith('d.yaml'), span(r), r.message]), [[true, '17:17-17:20', 'container "web" without a readinessProbe']]);
+    assert.deepEqual(f.related.map((r) => [r.uri.endsWith('d.yaml'), span(r), r.message]), [[true, '16:7-16:17', 'containers without a readinessProbe']]);
+  });
+
+  it('puts the skeleton on the first container with a port', () => {
+    const text = rollout('', ISTIO).replace('  strategy:', '        - name: app\n          image: app:1\n          ports:\n            - containerPort: 8080\n  strategy:');
+    const { fixed, fix } = applyOnlyFix(rolloutWithoutReadinessProbe, text);
+    assert.equal(fix.title, 'Add a readinessProbe (tcpSocket on port 8080)');
+    assert.equal(fixed, text.replace('            - containerPort: 8080\n', '            - containerPort: 8080\n          readinessProbe:\n            tcpSocket:\n              port: 8080\n            periodSeconds: 5\n'));
   });
 
   it('adds a readiness probe skeleton on the container port', () => {

@@ -1,7 +1,7 @@
 import { isRecord } from '../../../k8s/object';
 import { containersIn, hasTrafficRouting, podSpecOf, valueAt } from '../../../k8s/pod';
 import { readinessSkeletonFix } from '../../probe-fixes';
-import { ObjectRule } from '../../types';
+import { FixSpec, ObjectRule } from '../../types';
 
 const ROLLOUT = 'argoproj.io/Rollout';
 const DEPLOYMENT = 'apps/Deployment';
@@ -15,13 +15,12 @@ export const rolloutWithoutReadinessProbe: ObjectRule = {
     kinds: [ROLLOUT, DEPLOYMENT],
     title: 'Rollout with traffic routing whose pods have no readiness probe',
     description:
-      "With `trafficRouting` (Istio, SMI, an ingress), Argo Rollouts shifts a share of the traffic to the canary once its pods are available. Without a readiness probe a pod is available as soon as its containers start, so canary pods take their share before the app listens, and the canary's errors count against the new version in analysis. Checked on the Rollout's own template and on a Deployment it takes its template from (`workloadRef`).",
-    remediation: "Add a readinessProbe to every container of the Rollout's pod template (the quick fix adds a tcpSocket check on the container's port).",
+      "With `trafficRouting` (Istio, SMI, an ingress), Argo Rollouts shifts a share of the traffic to the canary once its pods are available. Without a readiness probe a pod is available as soon as its containers start, so canary pods take their share before the app listens, and the canary's errors count against the new version in analysis. A pod is ready when all its containers are, and a container without a readiness probe counts as ready once started, so one probed container is enough: reported when no container has one. Checked on the Rollout's own template and on a Deployment it takes its template from (`workloadRef`).",
+    remediation: "Add a readinessProbe to the app container of the Rollout's pod template (the quick fix adds a tcpSocket check on its port).",
     messages: {
-      missing:
-        'Container "{container}" of this Rollout has no readinessProbe: with traffic routing, canary pods take traffic as soon as they start, before they are ready.',
+      missing: 'No container of this Rollout has a readinessProbe: with traffic routing, canary pods take traffic as soon as they start, before they are ready.',
       missingInRef:
-        'Container "{container}" of Deployment "{deployment}", whose template this Rollout uses, has no readinessProbe: with traffic routing, canary pods take traffic as soon as they start, before they are ready.',
+        'No container of Deployment "{deployment}", whose template this Rollout uses, has a readinessProbe: with traffic routing, canary pods take traffic as soon as they start, before they are ready.',
     },
     upstream: [],
     fixable: true,
@@ -36,25 +35,27 @@ export const rolloutWithoutReadinessProbe: ObjectRule = {
     if (!hasTrafficRouting(object)) return;
     const own = podSpecOf(object);
     if (own) {
-      for (const c of containersIn(own.spec, own.path)) {
-        if (c.init || c.value.readinessProbe) continue;
-        report({ messageId: 'missing', data: { container: c.name }, path: [...c.path, 'name'], fixes: readinessSkeletonFix(object, lines, c) });
-      }
+      const containers = containersIn(own.spec, own.path).filter((c) => !c.init);
+      if (containers.length === 0 || containers.some((c) => c.value.readinessProbe)) return;
+      // The skeleton goes on the first container with a port to check: usually the app.
+      let fixes: FixSpec[] = [];
+      for (const c of containers) if ((fixes = readinessSkeletonFix(object, lines, c)).length) break;
+      report({ messageId: 'missing', path: [...own.path, 'containers'], target: 'key', fixes });
       return;
     }
     const ref = valueAt(object.body, ['spec', 'workloadRef']);
     if (!isRecord(ref) || typeof ref.name !== 'string' || (ref.kind !== undefined && ref.kind !== 'Deployment')) return;
     const [deployment] = workspace.objectsWithKey(`apps/Deployment/${object.namespace}/${ref.name}`);
-    const spec = deployment && valueAt(deployment.body, ['spec', 'template', 'spec']);
+    const specPath = ['spec', 'template', 'spec'];
+    const spec = deployment && valueAt(deployment.body, specPath);
     if (!deployment || !isRecord(spec)) return;
-    for (const c of containersIn(spec, ['spec', 'template', 'spec'])) {
-      if (c.init || c.value.readinessProbe) continue;
-      report({
-        messageId: 'missingInRef',
-        data: { container: c.name, deployment: ref.name },
-        path: ['spec', 'workloadRef', 'name'],
-        related: [{ object: deployment, path: [...c.path, 'name'], message: `container "${c.name}" without a readinessProbe` }],
-      });
-    }
+    const containers = containersIn(spec, specPath).filter((c) => !c.init);
+    if (containers.length === 0 || containers.some((c) => c.value.readinessProbe)) return;
+    report({
+      messageId: 'missingInRef',
+      data: { deployment: ref.name },
+      path: ['spec', 'workloadRef', 'name'],
+      related: [{ object: deployment, path: [...specPath, 'containers'], target: 'key', message: 'containers without a readinessProbe' }],
+    });
   },
 };
