@@ -14,8 +14,10 @@ import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
 import { analysisTemplate } from './rules/rollouts/analysis-template';
+import { rolloutAmbassadorMapping } from './rules/rollouts/rollout-ambassador-mapping';
 import { rolloutAnalysisRef } from './rules/rollouts/rollout-analysis-ref';
 import { rolloutFinalStep } from './rules/rollouts/rollout-final-step';
+import { rolloutIngress } from './rules/rollouts/rollout-ingress';
 import { rolloutManualPause } from './rules/rollouts/rollout-manual-pause';
 import { rolloutServiceRef } from './rules/rollouts/rollout-service-ref';
 import { rolloutSpec } from './rules/rollouts/rollout-spec';
@@ -88,6 +90,8 @@ export const RULES: readonly Rule[] = [
   rolloutWeightDecrease, // ML3008
   rolloutFinalStep, // ML3009
   rolloutManualPause, // ML3010
+  rolloutIngress, // ML3011
+  rolloutAmbassadorMapping, // ML3012
   probeHandler, // ML4001
   probeSuccessThreshold, // ML4002
   probeTerminationGracePeriod, // ML4003
