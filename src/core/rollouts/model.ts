@@ -4,10 +4,12 @@
  * than guess), the kind constants, and the indexes the cross-file rules share.
  */
 import type { WorkspaceView } from '../analysis/types';
-import { isRecord, K8sObject } from '../k8s/object';
+import { isRecord, K8sObject, objectKey } from '../k8s/object';
 import type { FieldPath } from '../yaml/path';
 
-export { closest } from '../schema/suggest';
+import { closest } from '../schema/suggest';
+
+export { closest };
 
 export const ROLLOUT = 'argoproj.io/Rollout';
 export const ANALYSIS_TEMPLATE = 'argoproj.io/AnalysisTemplate';
@@ -122,26 +124,33 @@ export function templateLabels(o: K8sObject, deployment: (namespace: string, nam
   return stringMap(at(template, ['metadata', 'labels']));
 }
 
-/** Objects of some kinds by namespace and by name, built once per change of those kinds. */
-export interface NameIndex {
-  get(namespace: string, name: string): K8sObject | undefined;
-  names(namespace: string): string[];
+/**
+ * The object a reference names, by its exact key: the engine then re-checks the referrer only when
+ * that object changes, not when any object of the kind does.
+ */
+export function findObject(ws: WorkspaceView, groupKind: string, namespace: string, name: string): K8sObject | undefined {
+  const slash = groupKind.indexOf('/');
+  return ws.objectsWithKey(objectKey(groupKind.slice(0, slash), groupKind.slice(slash + 1), namespace, name))[0];
 }
 
-export function nameIndex(ws: WorkspaceView, kind: string): NameIndex {
-  return ws.derived(`rollouts.names:${kind}`, [kind], (of) => {
-    const byNs = new Map<string, Map<string, K8sObject>>();
-    for (const o of of(kind)) {
-      if (!o.name) continue;
-      let m = byNs.get(o.namespace);
-      if (!m) byNs.set(o.namespace, (m = new Map()));
-      if (!m.has(o.name)) m.set(o.name, o);
-    }
-    return {
-      get: (ns: string, name: string) => byNs.get(ns)?.get(name),
-      names: (ns: string) => [...(byNs.get(ns)?.keys() ?? [])],
-    };
+/**
+ * Names of the objects of a kind in a namespace, built once per change of the kind. Read only when
+ * a reference is missing (for "did you mean" and to tell a near miss from a reference elsewhere).
+ */
+export function namesIn(ws: WorkspaceView, groupKind: string, namespace: string): string[] {
+  const byNs = ws.derived(`rollouts.names:${groupKind}`, [groupKind], (of) => {
+    const m = new Map<string, string[]>();
+    for (const o of of(groupKind)) if (o.name) m.set(o.namespace, [...(m.get(o.namespace) ?? []), o.name]);
+    return m;
   });
+  return byNs.get(namespace) ?? [];
+}
+
+/** What a rule reports for a missing reference: a guess among the names there, and whether it is likely defined elsewhere. */
+export function missingRef(ws: WorkspaceView, groupKind: string, namespace: string, name: string): { hint: string; unresolved: true | undefined } {
+  const existing = namesIn(ws, groupKind, namespace);
+  const guess = closest(name, existing);
+  return { hint: guess ? ` (did you mean "${guess}"?)` : '', unresolved: existing.length === 0 ? true : undefined };
 }
 
 /** Go's intstr: an int, a numeric string or a percentage; undefined when unreadable. */

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { rolloutServiceRef } from '../../../src/core/analysis/rules/rollouts/rollout-service-ref';
-import { allFindings, applyFix, engineWith, span } from '../helpers/engine';
+import { allFindings, applyFix, engineWith, span, uri } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
 import { messagesOf, rollout, service } from '../helpers/rollouts';
 
@@ -154,5 +154,21 @@ describe('ML3004 quick fix: create the Service', () => {
     const fixed = applyFix(text, f.fixes[0]);
     assert.ok(fixed.includes('\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: shop-active\n  namespace: web\n'), fixed);
     assert.deepEqual(allFindings(engineWith({ 'a.yaml': fixed }, [rolloutServiceRef])), []);
+  });
+});
+
+describe('ML3004 incremental re-checks', () => {
+  it('a Rollout whose Services resolve is not re-checked when an unrelated Service changes', () => {
+    const engine = engineWith({ 'a.yaml': rollout(CANARY), 's.yaml': `${service('shop-canary')}---\n${service('shop-stable')}`, 'o.yaml': service('other') }, [rolloutServiceRef]);
+    engine.setFile(uri('o.yaml'), { text: service('other', 'app: other') });
+    assert.deepEqual([...engine.analyze()], [uri('o.yaml')]);
+  });
+
+  it('re-checks the Rollout when its missing Service appears', () => {
+    const engine = engineWith({ 'a.yaml': rollout(CANARY), 's.yaml': service('shop-canary') }, [rolloutServiceRef]);
+    assert.equal(allFindings(engine).length, 1);
+    engine.setFile(uri('t.yaml'), { text: service('shop-stable') });
+    assert.deepEqual([...engine.analyze()].sort(), [uri('a.yaml'), uri('t.yaml')]);
+    assert.deepEqual(allFindings(engine), []);
   });
 });

@@ -1,4 +1,4 @@
-import { at, closest, list, nameIndex, ROLLOUT } from '../../../rollouts/model';
+import { at, findObject, list, missingRef, ROLLOUT } from '../../../rollouts/model';
 import type { FieldPath } from '../../../yaml/path';
 import { ObjectRule } from '../../types';
 
@@ -32,19 +32,17 @@ export const rolloutAmbassadorMapping: ObjectRule = {
   check({ object, workspace, report }) {
     const names = list(at(object.body, MAPPINGS));
     if (names.length === 0) return;
-    const mappings = nameIndex(workspace, MAPPING);
     names.forEach((n, i) => {
       if (typeof n !== 'string' || !n) return;
       const path: FieldPath = [...MAPPINGS, i];
-      const mapping = mappings.get(object.namespace, n);
+      const mapping = findObject(workspace, MAPPING, object.namespace, n);
       if (!mapping) {
-        const existing = mappings.names(object.namespace);
-        const guess = closest(n, existing);
+        const miss = missingRef(workspace, MAPPING, object.namespace, n);
         report({
           messageId: 'missing',
-          data: { name: n, namespace: object.namespace, hint: guess ? ` (did you mean "${guess}"?)` : '' },
+          data: { name: n, namespace: object.namespace, hint: miss.hint },
           path,
-          unresolved: existing.length === 0 ? true : undefined,
+          unresolved: miss.unresolved,
         });
         return;
       }

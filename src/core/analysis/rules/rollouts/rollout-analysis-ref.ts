@@ -1,6 +1,6 @@
 import type { K8sObject } from '../../../k8s/object';
 import { argDecls, runsIndefinitely } from '../../../rollouts/analysis';
-import { ANALYSIS_TEMPLATE, at, closest, CLUSTER_ANALYSIS_TEMPLATE, list, nameIndex, rec, Rec, ROLLOUT, str } from '../../../rollouts/model';
+import { ANALYSIS_TEMPLATE, at, CLUSTER_ANALYSIS_TEMPLATE, findObject, list, missingRef, rec, Rec, ROLLOUT, str } from '../../../rollouts/model';
 import { locatePath } from '../../../yaml/locate';
 import type { FieldPath } from '../../../yaml/path';
 import type { LineIndex } from '../../../yaml/positions';
@@ -101,35 +101,32 @@ export const rolloutAnalysisRef: ObjectRule = {
   check(ctx) {
     const analyses = analysesOf(ctx.object);
     if (analyses.length === 0) return;
-    const local = nameIndex(ctx.workspace, ANALYSIS_TEMPLATE);
-    const cluster = nameIndex(ctx.workspace, CLUSTER_ANALYSIS_TEMPLATE);
-    for (const a of analyses) checkAnalysis(ctx, a, local, cluster);
+    for (const a of analyses) checkAnalysis(ctx, a);
   },
 };
 
-function checkAnalysis(ctx: ObjectContext, a: Analysis, local: ReturnType<typeof nameIndex>, cluster: ReturnType<typeof nameIndex>): void {
+function checkAnalysis(ctx: ObjectContext, a: Analysis): void {
   const { object, report } = ctx;
   const found: K8sObject[] = [];
   for (const t of a.templates) {
-    const index = t.cluster ? cluster : local;
+    const kind = t.cluster ? CLUSTER_ANALYSIS_TEMPLATE : ANALYSIS_TEMPLATE;
     const ns = t.cluster ? '' : object.namespace;
-    const tpl = index.get(ns, t.name);
+    const tpl = findObject(ctx.workspace, kind, ns, t.name);
     if (tpl) {
       found.push(tpl);
       continue;
     }
-    const existing = index.names(ns);
-    const guess = closest(t.name, existing);
+    const miss = missingRef(ctx.workspace, kind, ns, t.name);
     report({
       messageId: 'missing',
       data: {
         kind: t.cluster ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate',
         name: t.name,
         where: t.cluster ? '' : ` in namespace ${ns}`,
-        hint: guess ? ` (did you mean "${guess}"?)` : '',
+        hint: miss.hint,
       },
       path: t.path,
-      unresolved: existing.length === 0 ? true : undefined,
+      unresolved: miss.unresolved,
     });
   }
   if (found.length === 0) return;

@@ -1,5 +1,5 @@
 import type { K8sObject } from '../../../k8s/object';
-import { at, closest, list, nameIndex, rec, ROLLOUT, str } from '../../../rollouts/model';
+import { at, findObject, list, missingRef, rec, ROLLOUT, str } from '../../../rollouts/model';
 import type { FieldPath } from '../../../yaml/path';
 import { ObjectRule } from '../../types';
 
@@ -57,17 +57,15 @@ export const rolloutIngress: ObjectRule = {
     add('nginx', 'stableIngress', 'stableIngresses', str(canary.stableService), 'copying this Ingress for the canary');
     add('alb', 'ingress', 'ingresses', str(rec(tr.alb)?.rootService) ?? str(canary.stableService), 'rewriting the actions of this Ingress');
     if (refs.length === 0) return;
-    const ingresses = nameIndex(workspace, INGRESS);
     for (const ref of refs) {
-      const ingress = ingresses.get(object.namespace, ref.name);
+      const ingress = findObject(workspace, INGRESS, object.namespace, ref.name);
       if (!ingress) {
-        const existing = ingresses.names(object.namespace);
-        const guess = closest(ref.name, existing);
+        const miss = missingRef(workspace, INGRESS, object.namespace, ref.name);
         report({
           messageId: 'missing',
-          data: { name: ref.name, namespace: object.namespace, hint: guess ? ` (did you mean "${guess}"?)` : '' },
+          data: { name: ref.name, namespace: object.namespace, hint: miss.hint },
           path: ref.path,
-          unresolved: existing.length === 0 ? true : undefined,
+          unresolved: miss.unresolved,
         });
         continue;
       }

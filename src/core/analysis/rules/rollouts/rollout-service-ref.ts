@@ -1,6 +1,6 @@
 import { isRecord, K8sObject } from '../../../k8s/object';
 import { SERVICE } from '../../../istio/mesh';
-import { at, closest, list, nameIndex, POD_TEMPLATE_HASH, rec, ROLLOUT, ServiceRef, serviceRefs, stringMap, str, templateLabels } from '../../../rollouts/model';
+import { at, findObject, list, missingRef, POD_TEMPLATE_HASH, rec, ROLLOUT, ServiceRef, serviceRefs, stringMap, str, templateLabels } from '../../../rollouts/model';
 import type { LineIndex } from '../../../yaml/positions';
 import { FixSpec, ObjectRule } from '../../types';
 
@@ -53,30 +53,28 @@ export const rolloutServiceRef: ObjectRule = {
   check({ object, workspace, lines, report }) {
     const refs = serviceRefs(object);
     if (refs.length === 0) return;
-    const services = nameIndex(workspace, SERVICE);
     let labels: Record<string, string> | undefined;
     let labelsRead = false;
     for (const ref of refs) {
-      const svc = services.get(object.namespace, ref.name);
+      const svc = findObject(workspace, SERVICE, object.namespace, ref.name);
       if (!svc) {
-        const existing = services.names(object.namespace);
-        const guess = closest(ref.name, existing);
+        const miss = missingRef(workspace, SERVICE, object.namespace, ref.name);
         report({
           messageId: 'missing',
           data: {
             name: ref.name,
             role: ref.role,
             namespace: object.namespace,
-            hint: guess ? ` (did you mean "${guess}"?)` : '',
+            hint: miss.hint,
           },
           path: ref.path,
-          unresolved: existing.length === 0 ? true : undefined,
+          unresolved: miss.unresolved,
           fixes: createServiceFix(object, ref.name, lines),
         });
         continue;
       }
       if (!labelsRead) {
-        labels = templateLabels(object, nameIndex(workspace, DEPLOYMENT).get);
+        labels = templateLabels(object, (ns, name) => findObject(workspace, DEPLOYMENT, ns, name));
         labelsRead = true;
       }
       const selector = stringMap(at(svc.body, ['spec', 'selector']));

@@ -1,7 +1,7 @@
 import { DESTINATION_RULE, VIRTUAL_SERVICE } from '../../../istio/mesh';
 import { isRecord, K8sObject } from '../../../k8s/object';
 import { locatePath } from '../../../yaml/locate';
-import { at, closest, int, list, nameIndex, rec, Rec, ROLLOUT, str } from '../../../rollouts/model';
+import { at, findObject, int, list, missingRef, rec, Rec, ROLLOUT, str } from '../../../rollouts/model';
 import type { FieldPath } from '../../../yaml/path';
 import type { LineIndex } from '../../../yaml/positions';
 import { FixSpec, ObjectContext, ObjectReport, ObjectRule } from '../../types';
@@ -94,25 +94,23 @@ export const rolloutVirtualservice: ObjectRule = {
       });
     list(istio.virtualServices).forEach((v, i) => rec(v) && refs.push({ ref: rec(v)!, path: [...ISTIO, 'virtualServices', i] }));
     if (refs.length === 0 && !dr) return;
-    const vss = nameIndex(ctx.workspace, VIRTUAL_SERVICE);
     for (const { ref, path } of refs) {
       const full = str(ref.name);
       if (!full) continue;
       // `name.namespace` names a VirtualService in another namespace (GetVirtualServiceNamespaceName).
       const [name, ns] = full.includes('.') ? [full.slice(0, full.indexOf('.')), full.slice(full.indexOf('.') + 1)] : [full, object.namespace];
-      const vs = vss.get(ns, name);
+      const vs = findObject(ctx.workspace, VIRTUAL_SERVICE, ns, name);
       if (!vs) {
-        const existing = vss.names(ns);
-        const guess = closest(name, existing);
+        const miss = missingRef(ctx.workspace, VIRTUAL_SERVICE, ns, name);
         ctx.report({
           messageId: 'missingVs',
           data: {
             name,
             namespace: ns,
-            hint: guess ? ` (did you mean "${guess}"?)` : '',
+            hint: miss.hint,
           },
           path: [...path, 'name'],
-          unresolved: existing.length === 0 ? true : undefined,
+          unresolved: miss.unresolved,
         });
         continue;
       }
@@ -228,21 +226,19 @@ function checkDestinationRule(ctx: ObjectContext, dr: Rec, t: Targets): void {
   const { object } = ctx;
   const name = str(dr.name);
   if (!name) return;
-  const drs = nameIndex(ctx.workspace, DESTINATION_RULE);
-  const target = drs.get(object.namespace, name);
+  const target = findObject(ctx.workspace, DESTINATION_RULE, object.namespace, name);
   const path: FieldPath = [...ISTIO, 'destinationRule'];
   if (!target) {
-    const existing = drs.names(object.namespace);
-    const guess = closest(name, existing);
+    const miss = missingRef(ctx.workspace, DESTINATION_RULE, object.namespace, name);
     ctx.report({
       messageId: 'missingDr',
       data: {
         name,
         namespace: object.namespace,
-        hint: guess ? ` (did you mean "${guess}"?)` : '',
+        hint: miss.hint,
       },
       path: [...path, 'name'],
-      unresolved: existing.length === 0 ? true : undefined,
+      unresolved: miss.unresolved,
     });
     return;
   }
