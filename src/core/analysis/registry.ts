@@ -10,6 +10,14 @@ import { invalidPort } from './rules/istio-validation/invalid-port';
 import { invalidRegex } from './rules/istio-validation/invalid-regex';
 import { invalidUrl } from './rules/istio-validation/invalid-url';
 import { missingRouteAction } from './rules/istio-validation/missing-route-action';
+import { conflictingHosts } from './rules/istio/virtualservice/conflicting-hosts';
+import { destinationHostNotFound } from './rules/istio/virtualservice/destination-host-not-found';
+import { destinationPort } from './rules/istio/virtualservice/destination-port';
+import { destinationSubsetNotFound } from './rules/istio/virtualservice/destination-subset-not-found';
+import { gatewayNotFound } from './rules/istio/virtualservice/gateway-not-found';
+import { hostNotInGateway } from './rules/istio/virtualservice/host-not-in-gateway';
+import { internalGatewayRef } from './rules/istio/virtualservice/internal-gateway-ref';
+import { legacyGatewayName } from './rules/istio/virtualservice/legacy-gateway-name';
 import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
@@ -80,6 +88,14 @@ export const RULES: readonly Rule[] = [
   invalidRegex, // ML0025
   invalidHeaderName, // ML0026
   missingRouteAction, // ML0027
+  destinationHostNotFound, // ML1001
+  destinationPort, // ML1002
+  destinationSubsetNotFound, // ML1003
+  gatewayNotFound, // ML1004
+  legacyGatewayName, // ML1005
+  hostNotInGateway, // ML1006
+  internalGatewayRef, // ML1007
+  conflictingHosts, // ML1008
   rolloutStrategy, // ML3001
   rolloutSpec, // ML3002
   rolloutSteps, // ML3003

@@ -230,6 +230,20 @@ export function workloads(ws: WorkspaceView): Workload[] {
   return ws.derived('istio.workloads', WORKLOAD_GROUP_KINDS, buildWorkloads);
 }
 
+/** The workloads of one namespace, from an index built once per change of the workload kinds. */
+export function workloadsIn(ws: WorkspaceView, namespace: string): readonly Workload[] {
+  const byNs = ws.derived('istio.workloads.byNamespace', WORKLOAD_GROUP_KINDS, (of) => {
+    const out = new Map<string, Workload[]>();
+    for (const w of buildWorkloads(of)) {
+      const list = out.get(w.namespace);
+      if (list) list.push(w);
+      else out.set(w.namespace, [w]);
+    }
+    return out;
+  });
+  return byNs.get(namespace) ?? [];
+}
+
 /** A Kubernetes equality selector (`matchLabels`) against pod labels; an empty selector matches all. */
 export function selects(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
   for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;

@@ -27,7 +27,10 @@ interface Case {
  * Cases that do not match yet, each with its reason. The test fails when a case listed here
  * matches (take it off) or a case not listed does not (fix it or list it with a reason).
  */
-const KNOWN_MISMATCHES: Record<string, string> = {};
+const KNOWN_MISMATCHES: Record<string, string> = {
+  virtualServiceDestinationHosts:
+    'upstream also gives IST0101 for the empty route entry `- {}` (a destination with host ""); MeshLens reports a route without destination as a missing required field (ML0013), not as a host lookup',
+};
 
 /** The share of `static` and `static-k8s` cases that must match; a ratchet toward the 90% goal. */
 const MIN_STATIC_MATCH = 0;
@@ -41,12 +44,14 @@ function run(c: Case): { expected: string[]; actual: string[] } {
   engine.analyze();
   // An analyzer gives only its own codes; other analyzers' findings on the same files do not count.
   const codes = new Set(ANALYZER_CODES.get(c.analyzer));
+  // Several analyzers share a code (IST0101); rules that name the analyzer in meta.upstream stand for it alone.
+  const owners = new Set(RULES.filter((r) => r.meta.upstream.some((u) => u.includes(c.analyzer))).map((r) => r.meta.id));
   const actual: string[] = [];
   for (const uri of engine.index.uris()) {
     const entry = engine.index.get(uri)!;
     for (const f of engine.findings(uri)) {
       const o = entry.objects.find((x) => x.ref === f.object);
-      if (!o) continue;
+      if (!o || (owners.size && !owners.has(f.ruleId))) continue;
       const meta = isRecord(o.body.metadata) ? o.body.metadata : {};
       const ns = typeof meta.namespace === 'string' ? meta.namespace : '';
       for (const code of f.upstream) if (codes.has(code)) actual.push(label(code, o.kind, ns, o.name ?? ''));
