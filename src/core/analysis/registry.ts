@@ -14,10 +14,18 @@ import { conflictingHosts } from './rules/istio/virtualservice/conflicting-hosts
 import { destinationHostNotFound } from './rules/istio/virtualservice/destination-host-not-found';
 import { destinationPort } from './rules/istio/virtualservice/destination-port';
 import { destinationSubsetNotFound } from './rules/istio/virtualservice/destination-subset-not-found';
+import { duplicateRouteDestination } from './rules/istio/virtualservice/duplicate-route-destination';
 import { gatewayNotFound } from './rules/istio/virtualservice/gateway-not-found';
 import { hostNotInGateway } from './rules/istio/virtualservice/host-not-in-gateway';
+import { ineffectiveMatch } from './rules/istio/virtualservice/ineffective-match';
+import { ingressSubsetIgnored } from './rules/istio/virtualservice/ingress-subset-ignored';
 import { internalGatewayRef } from './rules/istio/virtualservice/internal-gateway-ref';
+import { jwtClaimRouteWithoutAuthn } from './rules/istio/virtualservice/jwt-claim-route-without-authn';
 import { legacyGatewayName } from './rules/istio/virtualservice/legacy-gateway-name';
+import { retriesExceedTimeout } from './rules/istio/virtualservice/retries-exceed-timeout';
+import { retriesWithAbortFault } from './rules/istio/virtualservice/retries-with-abort-fault';
+import { routeWeights } from './rules/istio/virtualservice/route-weights';
+import { unreachableRoute } from './rules/istio/virtualservice/unreachable-route';
 import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
@@ -96,6 +104,14 @@ export const RULES: readonly Rule[] = [
   hostNotInGateway, // ML1006
   internalGatewayRef, // ML1007
   conflictingHosts, // ML1008
+  unreachableRoute, // ML1009
+  ineffectiveMatch, // ML1010
+  routeWeights, // ML1011
+  duplicateRouteDestination, // ML1012
+  ingressSubsetIgnored, // ML1013
+  jwtClaimRouteWithoutAuthn, // ML1014
+  retriesExceedTimeout, // ML1015
+  retriesWithAbortFault, // ML1016
   rolloutStrategy, // ML3001
   rolloutSpec, // ML3002
   rolloutSteps, // ML3003
