@@ -10,6 +10,15 @@ import { invalidPort } from './rules/istio-validation/invalid-port';
 import { invalidRegex } from './rules/istio-validation/invalid-regex';
 import { invalidUrl } from './rules/istio-validation/invalid-url';
 import { missingRouteAction } from './rules/istio-validation/missing-route-action';
+import { authzHostNotFound } from './rules/istio/security/authz-host-not-found';
+import { authzInvalidMethod } from './rules/istio/security/authz-invalid-method';
+import { authzNamespaceNotFound } from './rules/istio/security/authz-namespace-not-found';
+import { authzPrincipalNotFound } from './rules/istio/security/authz-principal-not-found';
+import { jwtRule } from './rules/istio/security/jwt-rule';
+import { mtlsCounterpartMissing } from './rules/istio/security/mtls-counterpart-missing';
+import { mtlsModeConflict } from './rules/istio/security/mtls-mode-conflict';
+import { mtlsOverridden } from './rules/istio/security/mtls-overridden';
+import { selectorNoWorkload } from './rules/istio/security/selector-no-workload';
 import { conflictingHosts } from './rules/istio/virtualservice/conflicting-hosts';
 import { destinationHostNotFound } from './rules/istio/virtualservice/destination-host-not-found';
 import { destinationPort } from './rules/istio/virtualservice/destination-port';
@@ -26,6 +35,10 @@ import { retriesExceedTimeout } from './rules/istio/virtualservice/retries-excee
 import { retriesWithAbortFault } from './rules/istio/virtualservice/retries-with-abort-fault';
 import { routeWeights } from './rules/istio/virtualservice/route-weights';
 import { unreachableRoute } from './rules/istio/virtualservice/unreachable-route';
+import { applicationUid } from './rules/istio/workload/application-uid';
+import { istioAnnotation } from './rules/istio/workload/istio-annotation';
+import { portNameProtocol } from './rules/istio/workload/port-name-protocol';
+import { workloadServicePorts } from './rules/istio/workload/workload-service-ports';
 import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
@@ -112,6 +125,19 @@ export const RULES: readonly Rule[] = [
   jwtClaimRouteWithoutAuthn, // ML1014
   retriesExceedTimeout, // ML1015
   retriesWithAbortFault, // ML1016
+  portNameProtocol, // ML1201
+  workloadServicePorts, // ML1202
+  istioAnnotation, // ML1203
+  applicationUid, // ML1204
+  mtlsModeConflict, // ML2001
+  mtlsCounterpartMissing, // ML2002
+  mtlsOverridden, // ML2003
+  authzNamespaceNotFound, // ML2004
+  authzInvalidMethod, // ML2005
+  authzHostNotFound, // ML2006
+  authzPrincipalNotFound, // ML2007
+  selectorNoWorkload, // ML2008
+  jwtRule, // ML2009
   rolloutStrategy, // ML3001
   rolloutSpec, // ML3002
   rolloutSteps, // ML3003
