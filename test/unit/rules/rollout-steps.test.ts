@@ -127,6 +127,15 @@ testRule(rolloutSteps, {
       at: ['a.yaml:23:9', 'a.yaml:26:13'],
     },
     {
+      name: 'setCanaryScale with replicas and weight, and a weight over 100 (warnings)',
+      files: { 'a.yaml': steps('  - setCanaryScale:\n      replicas: 2\n      weight: 120\n', ISTIO) },
+      expected: [
+        ['ML3003', R, `${S}[0].setCanaryScale.weight`],
+        ['ML3003', R, `${S}[0].setCanaryScale.weight`],
+      ],
+      at: ['a.yaml:32:11', 'a.yaml:32:19'],
+    },
+    {
       name: 'fieldRef the downward API does not offer',
       files: {
         'a.yaml': steps(

@@ -28,6 +28,8 @@ export const rolloutSteps: ObjectRule = {
       multipleActions: 'Step must have one of the following set: experiment, setWeight, setCanaryScale or pause ({actions} are in one step; split them into separate steps).',
       setWeight: 'SetWeight needs to be between 0 and {max}, not {value}.',
       canaryScaleNoRouting: 'SetCanaryScale requires TrafficRouting to be set: without it the canary weight is the share of pods, so the scale cannot be set apart from it.',
+      canaryScaleSeveral: 'setCanaryScale sets {fields}: the controller uses only {used} (matchTrafficWeight first, then replicas, then weight).',
+      canaryScaleWeight: 'setCanaryScale weight {value} is outside 0-100: it is a percentage of spec.replicas.',
       headerRouteRouter: 'SetHeaderRoute requires TrafficRouting, supports Istio and ALB and Apisix.',
       mirrorRouteRouter: 'SetMirrorRoute requires TrafficRouting, supports Istio only.',
       missingManagedRoutes: 'Rollout has missing field \'spec.strategy.canary.trafficRouting.managedRoutes\': list the route "{name}" there.',
@@ -92,6 +94,8 @@ export const rolloutSteps: ObjectRule = {
           path: [...path, 'setCanaryScale'],
           target: 'key',
         });
+      const scale = rec(step.setCanaryScale);
+      if (scale) checkCanaryScale(scale, [...path, 'setCanaryScale'], report);
       if (has(step, 'setHeaderRoute')) checkHeaderRoute(rec(step.setHeaderRoute) ?? {}, [...path, 'setHeaderRoute'], tr, report);
       if (has(step, 'setMirrorRoute')) checkMirrorRoute(rec(step.setMirrorRoute) ?? {}, [...path, 'setMirrorRoute'], tr, report);
       for (const kind of ['setHeaderRoute', 'setMirrorRoute'] as const) {
@@ -138,6 +142,14 @@ export const rolloutSteps: ObjectRule = {
     }
   },
 };
+
+/** The controller reads one of the three (GetCanaryReplicasOrWeight): say which when several are set. */
+function checkCanaryScale(scale: Rec, path: FieldPath, report: Report): void {
+  const set = ['matchTrafficWeight', 'replicas', 'weight'].filter((k) => (k === 'matchTrafficWeight' ? scale[k] === true : has(scale, k)));
+  if (set.length > 1) report({ messageId: 'canaryScaleSeveral', severity: 'warning', data: { fields: set.join(' and '), used: set[0] }, path: [...path, set[1]], target: 'key' });
+  const weight = int(scale.weight);
+  if (weight !== undefined && (weight < 0 || weight > 100)) report({ messageId: 'canaryScaleWeight', severity: 'warning', data: { value: weight }, path: [...path, 'weight'] });
+}
 
 function checkHeaderRoute(route: Rec, path: FieldPath, tr: Rec | undefined, report: Report): void {
   if (!tr || !['istio', 'alb', 'apisix', 'plugins'].some((k) => has(tr, k))) {
