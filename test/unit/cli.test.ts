@@ -42,7 +42,7 @@ kind: DestinationRule
 metadata:
   namespace: default
 spec:
-  host: ratings
+  host: "*.shop.svc.cluster.local"
 `;
 
 /** A compact nested mapping: ML0001 at 5:11. */

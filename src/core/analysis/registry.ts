@@ -10,6 +10,13 @@ import { invalidPort } from './rules/istio-validation/invalid-port';
 import { invalidRegex } from './rules/istio-validation/invalid-regex';
 import { invalidUrl } from './rules/istio-validation/invalid-url';
 import { missingRouteAction } from './rules/istio-validation/missing-route-action';
+import { destinationruleConnectionPoolZero } from './rules/istio/destinationrule/destinationrule-connection-pool-zero';
+import { destinationruleDuplicateSubset } from './rules/istio/destinationrule/destinationrule-duplicate-subset';
+import { destinationruleHostNotFound } from './rules/istio/destinationrule/destinationrule-host-not-found';
+import { destinationruleOutlierDetection } from './rules/istio/destinationrule/destinationrule-outlier-detection';
+import { destinationruleSubsetNoWorkload } from './rules/istio/destinationrule/destinationrule-subset-no-workload';
+import { destinationruleSubsetWithoutLabels } from './rules/istio/destinationrule/destinationrule-subset-without-labels';
+import { destinationruleTlsNoCa } from './rules/istio/destinationrule/destinationrule-tls-no-ca';
 import { authzHostNotFound } from './rules/istio/security/authz-host-not-found';
 import { authzInvalidMethod } from './rules/istio/security/authz-invalid-method';
 import { authzNamespaceNotFound } from './rules/istio/security/authz-namespace-not-found';
@@ -125,6 +132,13 @@ export const RULES: readonly Rule[] = [
   jwtClaimRouteWithoutAuthn, // ML1014
   retriesExceedTimeout, // ML1015
   retriesWithAbortFault, // ML1016
+  destinationruleHostNotFound, // ML1101
+  destinationruleSubsetNoWorkload, // ML1102
+  destinationruleSubsetWithoutLabels, // ML1103
+  destinationruleDuplicateSubset, // ML1104
+  destinationruleTlsNoCa, // ML1105
+  destinationruleOutlierDetection, // ML1106
+  destinationruleConnectionPoolZero, // ML1107
   portNameProtocol, // ML1201
   workloadServicePorts, // ML1202
   istioAnnotation, // ML1203
