@@ -17,6 +17,11 @@ import { destinationruleOutlierDetection } from './rules/istio/destinationrule/d
 import { destinationruleSubsetNoWorkload } from './rules/istio/destinationrule/destinationrule-subset-no-workload';
 import { destinationruleSubsetWithoutLabels } from './rules/istio/destinationrule/destinationrule-subset-without-labels';
 import { destinationruleTlsNoCa } from './rules/istio/destinationrule/destinationrule-tls-no-ca';
+import { gatewayConflict } from './rules/istio/gateway/gateway-conflict';
+import { gatewayCredentialNotFound } from './rules/istio/gateway/gateway-credential-not-found';
+import { gatewayDuplicateCertificate } from './rules/istio/gateway/gateway-duplicate-certificate';
+import { gatewayPortNotOnService } from './rules/istio/gateway/gateway-port-not-on-service';
+import { gatewaySelectorNoWorkload } from './rules/istio/gateway/gateway-selector-no-workload';
 import { authzHostNotFound } from './rules/istio/security/authz-host-not-found';
 import { authzInvalidMethod } from './rules/istio/security/authz-invalid-method';
 import { authzNamespaceNotFound } from './rules/istio/security/authz-namespace-not-found';
@@ -139,6 +144,11 @@ export const RULES: readonly Rule[] = [
   destinationruleTlsNoCa, // ML1105
   destinationruleOutlierDetection, // ML1106
   destinationruleConnectionPoolZero, // ML1107
+  gatewaySelectorNoWorkload, // ML1110
+  gatewayCredentialNotFound, // ML1111
+  gatewayDuplicateCertificate, // ML1112
+  gatewayConflict, // ML1113
+  gatewayPortNotOnService, // ML1114
   portNameProtocol, // ML1201
   workloadServicePorts, // ML1202
   istioAnnotation, // ML1203
