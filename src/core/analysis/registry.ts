@@ -31,6 +31,9 @@ import { mtlsCounterpartMissing } from './rules/istio/security/mtls-counterpart-
 import { mtlsModeConflict } from './rules/istio/security/mtls-mode-conflict';
 import { mtlsOverridden } from './rules/istio/security/mtls-overridden';
 import { selectorNoWorkload } from './rules/istio/security/selector-no-workload';
+import { serviceentryAddressesRequired } from './rules/istio/serviceentry/serviceentry-addresses-required';
+import { serviceentryConflictingProtocol } from './rules/istio/serviceentry/serviceentry-conflicting-protocol';
+import { serviceentryDuplicateHostPort } from './rules/istio/serviceentry/serviceentry-duplicate-host-port';
 import { conflictingHosts } from './rules/istio/virtualservice/conflicting-hosts';
 import { destinationHostNotFound } from './rules/istio/virtualservice/destination-host-not-found';
 import { destinationPort } from './rules/istio/virtualservice/destination-port';
@@ -149,6 +152,9 @@ export const RULES: readonly Rule[] = [
   gatewayDuplicateCertificate, // ML1112
   gatewayConflict, // ML1113
   gatewayPortNotOnService, // ML1114
+  serviceentryAddressesRequired, // ML1120
+  serviceentryConflictingProtocol, // ML1121
+  serviceentryDuplicateHostPort, // ML1122
   portNameProtocol, // ML1201
   workloadServicePorts, // ML1202
   istioAnnotation, // ML1203
