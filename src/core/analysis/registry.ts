@@ -17,11 +17,13 @@ import { destinationruleOutlierDetection } from './rules/istio/destinationrule/d
 import { destinationruleSubsetNoWorkload } from './rules/istio/destinationrule/destinationrule-subset-no-workload';
 import { destinationruleSubsetWithoutLabels } from './rules/istio/destinationrule/destinationrule-subset-without-labels';
 import { destinationruleTlsNoCa } from './rules/istio/destinationrule/destinationrule-tls-no-ca';
+import { envoyfilterPatchOperation } from './rules/istio/envoyfilter/envoyfilter-patch-operation';
 import { gatewayConflict } from './rules/istio/gateway/gateway-conflict';
 import { gatewayCredentialNotFound } from './rules/istio/gateway/gateway-credential-not-found';
 import { gatewayDuplicateCertificate } from './rules/istio/gateway/gateway-duplicate-certificate';
 import { gatewayPortNotOnService } from './rules/istio/gateway/gateway-port-not-on-service';
 import { gatewaySelectorNoWorkload } from './rules/istio/gateway/gateway-selector-no-workload';
+import { policySelectsK8sGateway } from './rules/istio/policy/policy-selects-k8s-gateway';
 import { authzHostNotFound } from './rules/istio/security/authz-host-not-found';
 import { authzInvalidMethod } from './rules/istio/security/authz-invalid-method';
 import { authzNamespaceNotFound } from './rules/istio/security/authz-namespace-not-found';
@@ -34,6 +36,17 @@ import { selectorNoWorkload } from './rules/istio/security/selector-no-workload'
 import { serviceentryAddressesRequired } from './rules/istio/serviceentry/serviceentry-addresses-required';
 import { serviceentryConflictingProtocol } from './rules/istio/serviceentry/serviceentry-conflicting-protocol';
 import { serviceentryDuplicateHostPort } from './rules/istio/serviceentry/serviceentry-duplicate-host-port';
+import { sidecarDefaultDuplicate } from './rules/istio/sidecar/sidecar-default-duplicate';
+import { sidecarInAmbientNamespace } from './rules/istio/sidecar/sidecar-in-ambient-namespace';
+import { sidecarOutboundPolicyMode } from './rules/istio/sidecar/sidecar-outbound-policy-mode';
+import { sidecarRootNamespaceSelector } from './rules/istio/sidecar/sidecar-root-namespace-selector';
+import { sidecarSelectorConflict } from './rules/istio/sidecar/sidecar-selector-conflict';
+import { sidecarSelectorNoWorkload } from './rules/istio/sidecar/sidecar-selector-no-workload';
+import { telemetryAccessLogNoProvider } from './rules/istio/telemetry/telemetry-access-log-no-provider';
+import { telemetryDefaultDuplicate } from './rules/istio/telemetry/telemetry-default-duplicate';
+import { telemetryLightstepProvider } from './rules/istio/telemetry/telemetry-lightstep-provider';
+import { telemetrySelectorConflict } from './rules/istio/telemetry/telemetry-selector-conflict';
+import { telemetrySelectorNoWorkload } from './rules/istio/telemetry/telemetry-selector-no-workload';
 import { conflictingHosts } from './rules/istio/virtualservice/conflicting-hosts';
 import { destinationHostNotFound } from './rules/istio/virtualservice/destination-host-not-found';
 import { destinationPort } from './rules/istio/virtualservice/destination-port';
@@ -54,6 +67,7 @@ import { applicationUid } from './rules/istio/workload/application-uid';
 import { istioAnnotation } from './rules/istio/workload/istio-annotation';
 import { portNameProtocol } from './rules/istio/workload/port-name-protocol';
 import { workloadServicePorts } from './rules/istio/workload/workload-service-ports';
+import { workloadgroupDuplicateLabels } from './rules/istio/workloadgroup/workloadgroup-duplicate-labels';
 import { apiVersion } from './rules/objects/api-version';
 import { duplicateObject } from './rules/objects/duplicate-object';
 import { missingName } from './rules/objects/missing-name';
@@ -155,6 +169,20 @@ export const RULES: readonly Rule[] = [
   serviceentryAddressesRequired, // ML1120
   serviceentryConflictingProtocol, // ML1121
   serviceentryDuplicateHostPort, // ML1122
+  sidecarSelectorNoWorkload, // ML1130
+  sidecarSelectorConflict, // ML1131
+  sidecarDefaultDuplicate, // ML1132
+  sidecarInAmbientNamespace, // ML1133
+  sidecarRootNamespaceSelector, // ML1134
+  sidecarOutboundPolicyMode, // ML1135
+  telemetrySelectorNoWorkload, // ML1140
+  telemetrySelectorConflict, // ML1141
+  telemetryDefaultDuplicate, // ML1142
+  telemetryAccessLogNoProvider, // ML1143
+  telemetryLightstepProvider, // ML1144
+  policySelectsK8sGateway, // ML1145
+  envoyfilterPatchOperation, // ML1150
+  workloadgroupDuplicateLabels, // ML1160
   portNameProtocol, // ML1201
   workloadServicePorts, // ML1202
   istioAnnotation, // ML1203
