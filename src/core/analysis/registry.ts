@@ -37,6 +37,7 @@ import { serviceentryAddressesRequired } from './rules/istio/serviceentry/servic
 import { serviceentryConflictingProtocol } from './rules/istio/serviceentry/serviceentry-conflicting-protocol';
 import { serviceentryDuplicateHostPort } from './rules/istio/serviceentry/serviceentry-duplicate-host-port';
 import { sidecarDefaultDuplicate } from './rules/istio/sidecar/sidecar-default-duplicate';
+import { sidecarEgressHostNotFound } from './rules/istio/sidecar/sidecar-egress-host-not-found';
 import { sidecarInAmbientNamespace } from './rules/istio/sidecar/sidecar-in-ambient-namespace';
 import { sidecarOutboundPolicyMode } from './rules/istio/sidecar/sidecar-outbound-policy-mode';
 import { sidecarRootNamespaceSelector } from './rules/istio/sidecar/sidecar-root-namespace-selector';
@@ -175,6 +176,7 @@ export const RULES: readonly Rule[] = [
   sidecarInAmbientNamespace, // ML1133
   sidecarRootNamespaceSelector, // ML1134
   sidecarOutboundPolicyMode, // ML1135
+  sidecarEgressHostNotFound, // ML1136
   telemetrySelectorNoWorkload, // ML1140
   telemetrySelectorConflict, // ML1141
   telemetryDefaultDuplicate, // ML1142

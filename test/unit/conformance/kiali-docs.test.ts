@@ -25,6 +25,8 @@ const UNDECIDABLE: Record<string, string> = {
   'KIA0501 006.yaml': "the docs pair it with KIA0206's example: this file has only the DestinationRule (it gives KIA0206)",
   'KIA0701 702.yaml': 'its Deployment is extensions/v1beta1, which Kubernetes no longer serves (ML0008 says so); MeshLens does not model its pods',
   'KIA0701 703.yaml': "the docs' corrected version (targetPort 8080 reaches containerPort 8080), with an extensions/v1beta1 Deployment",
+  'KIA0203 003.yaml': 'the example has only the DestinationRule: which labels the pods behind reviews carry needs its Service and workloads',
+  'KIA0302 202.yaml': 'no workload in the example carries the selector keys: the gateway pods are taken to be installed elsewhere, which Kiali checks in the cluster',
   'KIA1201 1201.yaml': 'Kiali removed KIA1201 from its code (the docs lag); MeshLens does not implement it',
   'KIA1503 1503.yaml': 'the example is not valid YAML (a mis-indented listener): only the syntax error is reported',
 };
