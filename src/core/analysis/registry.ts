@@ -32,6 +32,7 @@ import { jwtRule } from './rules/istio/security/jwt-rule';
 import { mtlsCounterpartMissing } from './rules/istio/security/mtls-counterpart-missing';
 import { mtlsModeConflict } from './rules/istio/security/mtls-mode-conflict';
 import { mtlsOverridden } from './rules/istio/security/mtls-overridden';
+import { peerAuthenticationConflict } from './rules/istio/security/peer-authentication-conflict';
 import { selectorNoWorkload } from './rules/istio/security/selector-no-workload';
 import { serviceentryAddressesRequired } from './rules/istio/serviceentry/serviceentry-addresses-required';
 import { serviceentryConflictingProtocol } from './rules/istio/serviceentry/serviceentry-conflicting-protocol';
@@ -198,6 +199,7 @@ export const RULES: readonly Rule[] = [
   authzPrincipalNotFound, // ML2007
   selectorNoWorkload, // ML2008
   jwtRule, // ML2009
+  peerAuthenticationConflict, // ML2010
   rolloutStrategy, // ML3001
   rolloutSpec, // ML3002
   rolloutSteps, // ML3003

@@ -147,22 +147,33 @@ export function namespaceMatches(pattern: string, namespace: string): boolean {
 
 export const SERVICE_ACCOUNT_SOURCE_KINDS: readonly string[] = [SERVICE_ACCOUNT, ...WORKLOAD_GROUP_KINDS];
 
-/** Service accounts by namespace: ServiceAccount objects and the ones pod templates run as. */
-export function serviceAccounts(ws: WorkspaceView): ReadonlyMap<string, ReadonlySet<string>> {
+export interface ServiceAccountFacts {
+  /** ServiceAccount objects by namespace. */
+  declared: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Declared ones and those pod templates run as (`serviceAccountName`), by namespace. */
+  known: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export function serviceAccounts(ws: WorkspaceView): ServiceAccountFacts {
   const wl = workloads(ws);
   return ws.derived('istio.security.serviceAccounts', SERVICE_ACCOUNT_SOURCE_KINDS, (of) => {
-    const out = new Map<string, Set<string>>();
-    const add = (ns: string, name: string) => {
-      let set = out.get(ns);
-      if (!set) out.set(ns, (set = new Set()));
+    const declared = new Map<string, Set<string>>();
+    const known = new Map<string, Set<string>>();
+    const add = (m: Map<string, Set<string>>, ns: string, name: string) => {
+      let set = m.get(ns);
+      if (!set) m.set(ns, (set = new Set()));
       set.add(name);
     };
-    for (const sa of of(SERVICE_ACCOUNT)) if (sa.name) add(sa.namespace, sa.name);
+    for (const sa of of(SERVICE_ACCOUNT)) {
+      if (!sa.name) continue;
+      add(declared, sa.namespace, sa.name);
+      add(known, sa.namespace, sa.name);
+    }
     for (const w of wl) {
       const name = w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount;
-      if (typeof name === 'string' && name) add(w.namespace, name);
+      if (typeof name === 'string' && name) add(known, w.namespace, name);
     }
-    return out;
+    return { declared, known };
   });
 }
 

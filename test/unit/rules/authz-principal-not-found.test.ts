@@ -44,6 +44,13 @@ describe('ML2007 messages and fix', () => {
     assert.deepEqual(allFindings(engineWith({ 'sa.yaml': SA, 'a.yaml': fixed }, [authzPrincipalNotFound])), []);
   });
 
+  it('accounts that only pod templates name do not make a miss certain: unresolved', () => {
+    const files = { 'd.yaml': deployment('web', 'shop', { app: 'web' }, '      serviceAccountName: web-sa\n'), 'a.yaml': ap('default', { source: 'principals: ["cluster.local/ns/shop/sa/web-sb"]' }) };
+    const [f] = allFindings(engineWith(files, [authzPrincipalNotFound]));
+    assert.equal(f.unresolved, true);
+    assert.equal(f.severity, 'warning');
+  });
+
   it('an account in a namespace without any is unresolved', () => {
     const [f] = allFindings(engineWith({ 'a.yaml': ap('default', { source: 'principals: ["cluster.local/ns/default/sa/sleep"]' }) }, [authzPrincipalNotFound]));
     assert.equal(f.severity, 'warning');

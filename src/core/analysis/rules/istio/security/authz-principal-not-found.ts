@@ -15,7 +15,7 @@ export const authzPrincipalNotFound: ObjectRule = {
     kinds: [AUTHORIZATION_POLICY, ...SERVICE_ACCOUNT_SOURCE_KINDS],
     title: 'AuthorizationPolicy principal names a ServiceAccount that does not exist',
     description:
-      'An entry of `from.source.principals` or `notPrincipals` of the form `cluster.local/ns/<namespace>/sa/<name>` names a service account that neither a ServiceAccount object nor a pod template (`serviceAccountName`) of the workspace has in that namespace, so no workload carries that identity and the rule never matches. The `default` service account always exists; wildcard principals are left alone. When the namespace has no service account in the workspace at all, it may be defined elsewhere and the `meshlens.references.unresolved` setting decides.',
+      'An entry of `from.source.principals` or `notPrincipals` of the form `cluster.local/ns/<namespace>/sa/<name>` names a service account that neither a ServiceAccount object nor a pod template (`serviceAccountName`) of the workspace has in that namespace, so no workload carries that identity and the rule never matches. The `default` service account always exists; wildcard principals are left alone. When the workspace has no ServiceAccount object in that namespace, the account may be defined elsewhere and the `meshlens.references.unresolved` setting decides.',
     remediation: 'Correct the service account or namespace in the principal (the message suggests the closest one), or add the ServiceAccount.',
     messages: {
       notFound: 'No ServiceAccount "{account}" in namespace {namespace} for principal "{value}"; no workload has this identity.',
@@ -48,8 +48,10 @@ export const authzPrincipalNotFound: ObjectRule = {
             if (!m) return;
             const [, , namespace, account] = m;
             if (account === 'default') return;
-            const accounts = serviceAccounts(workspace).get(namespace);
-            if (accounts?.has(account)) return;
+            const facts = serviceAccounts(workspace);
+            if (facts.known.get(namespace)?.has(account)) return;
+            // Only ServiceAccount objects make the namespace's accounts known; pod templates just use them.
+            const accounts = facts.declared.get(namespace);
             const path = ['spec', 'rules', i, 'from', j, 'source', field, k];
             const data = { value, namespace, account };
             const suggestion = accounts ? closest(account, [...accounts]) : undefined;

@@ -24,7 +24,8 @@ function servicesByNamespace(ws: WorkspaceView): ReadonlyMap<string, readonly Se
       (Array.isArray(spec.ports) ? spec.ports : []).forEach((p, index) => {
         if (!isRecord(p) || typeof p.port !== 'number') return;
         const target = p.targetPort === undefined || p.targetPort === 0 || p.targetPort === '' ? String(p.port) : String(p.targetPort);
-        ports.push({ port: p.port, protocol: typeof p.protocol === 'string' && p.protocol ? p.protocol : 'TCP', target, index });
+        // Kubernetes takes upper case only; `tcp` is the schema rules' finding, not a second protocol.
+        ports.push({ port: p.port, protocol: typeof p.protocol === 'string' && p.protocol ? p.protocol.toUpperCase() : 'TCP', target, index });
       });
       const list = out.get(s.namespace) ?? [];
       list.push({ service: s, selector, ports });
