@@ -12,6 +12,7 @@ testRule(slowStartWithoutStartupProbe, {
     { name: 'a short delay (the Kubernetes docs use 30s)', files: { 'a.yaml': pod(http('livenessProbe', '/healthz', '  initialDelaySeconds: 30\n')) } },
     { name: 'a startupProbe already takes the start', files: { 'a.yaml': pod(http('startupProbe', '/healthz', '  failureThreshold: 30\n') + DELAYED) } },
     { name: 'a moderate failureThreshold', files: { 'a.yaml': pod(http('livenessProbe', '/healthz', '  failureThreshold: 5\n')) } },
+    { name: 'just under the thresholds: 59s, 9 failures', files: { 'a.yaml': pod(http('livenessProbe', '/healthz', '  initialDelaySeconds: 59\n  failureThreshold: 9\n  periodSeconds: 30\n')) } },
     { name: 'many failures but a short window', files: { 'a.yaml': pod(http('livenessProbe', '/healthz', '  failureThreshold: 10\n  periodSeconds: 1\n')) } },
     { name: 'a huge failureThreshold on readiness kills nothing', files: { 'a.yaml': pod(http('readinessProbe', '/ready', '  failureThreshold: 30\n')) } },
   ],
@@ -25,6 +26,12 @@ testRule(slowStartWithoutStartupProbe, {
     {
       name: 'a huge liveness failureThreshold',
       files: { 'a.yaml': pod(http('livenessProbe', '/healthz', '  failureThreshold: 30\n')) },
+      expected: [['ML4020', 'Pod default/web', 'spec.containers[0].livenessProbe.failureThreshold']],
+      at: ['a.yaml:13:27'],
+    },
+    {
+      name: 'at the thresholds: 10 failures × 6s',
+      files: { 'a.yaml': pod(http('livenessProbe', '/healthz', '  failureThreshold: 10\n  periodSeconds: 6\n')) },
       expected: [['ML4020', 'Pod default/web', 'spec.containers[0].livenessProbe.failureThreshold']],
       at: ['a.yaml:13:27'],
     },
