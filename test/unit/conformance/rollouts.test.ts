@@ -109,7 +109,7 @@ describe('conformance: Argo Rollouts (rollouts/invalid, rollouts/valid, rollouts
     }
     table('rollouts examples (all rules, each file alone)', ['folder', 'files', 'files with an error'], rows);
     if (pending.length)
-      console.log(`    false positives of rules outside rollouts/, reported to their owners (${pending.length}):\n${pending.map((p) => `      - ${p}`).join('\n')}`);
+      console.log(`    errors of rules outside rollouts/ on these examples, left to their owners (${pending.length}):\n${pending.map((p) => `      - ${p}`).join('\n')}`);
     assert.deepEqual(errors, []);
     // Both ways: the real problems the notes describe are found.
     assert.deepEqual(noted.sort(), Object.keys(NOTED).sort());
@@ -123,6 +123,8 @@ describe('conformance: Argo Rollouts (rollouts/invalid, rollouts/valid, rollouts
 const OTHERS_PENDING: Array<{ code: string; test: (f: Finding) => boolean }> = [
   // Analysis durations written as {{args.x}} are resolved when the AnalysisRun is created.
   { code: 'ML0016', test: (f) => f.message.includes('{{args.') },
+  // A named targetPort ("http") that the Rollout's containers do not declare: upstream's e2e Services do this and never send traffic through it.
+  { code: 'ML1205', test: (f) => f.uri.includes('valid-e2e/functional__rollout-') },
 ];
 
 /** Errors valid-notes.json describes (upstream examples with real problems), keyed `file: CODE path`. */
@@ -134,4 +136,7 @@ const NOTED: Record<string, string> = {
   'valid-e2e/functional__alb-canary-multi-ingress-rollout.yaml: ML3011 spec.strategy.canary.trafficRouting.alb.ingresses[0]':
     'the Ingresses route to alb-canary-multi-ingress-root, not alb.rootService alb-canary-root (valid-notes.json)',
   'valid-e2e/functional__alb-canary-multi-ingress-rollout.yaml: ML3011 spec.strategy.canary.trafficRouting.alb.ingresses[1]': 'the same, for the second Ingress',
+  // Not in valid-notes.json, but the API server rejects it: networking.k8s.io/v1 requires pathType ("pathType must be specified").
+  'valid/lint-testdata__valid-ingress-smi-multi.yml: ML0013 spec.rules[0].http.paths[0].pathType': 'Ingress rollout-smi-experiment-stable-1 has a path without pathType',
+  'valid/lint-testdata__valid-ingress-smi-multi.yml: ML0013 spec.rules[1].http.paths[0].pathType': 'the same, second rule',
 };

@@ -111,6 +111,12 @@ describe('conformance: Istio CRD validation data (istio/schema)', function () {
   });
 });
 
+/** Examples with schema errors the API server would really give, though valid-notes.json does not name them. */
+const REAL_PROBLEMS: Record<string, string> = {
+  'valid/lint-testdata__valid-ingress-smi-multi.yml':
+    'its second Ingress (networking.k8s.io/v1) has paths without pathType, which v1 requires ("pathType must be specified"); lint test data is never applied',
+};
+
 describe('conformance: Argo Rollouts examples (rollouts/valid, rollouts/valid-e2e)', function () {
   before(skipWithoutCorpus);
 
@@ -128,7 +134,7 @@ describe('conformance: Argo Rollouts examples (rollouts/valid, rollouts/valid-e2
         docs += byDoc.length;
         const errs = byDoc.flat();
         if (errs.length) bad++;
-        if (errs.length && !noted.has(`${sub}/${file}`)) errors.push(...errs.map((f) => `${sub}/${file}: ${short(f)}: ${f.message}`));
+        if (errs.length && !noted.has(`${sub}/${file}`) && !REAL_PROBLEMS[`${sub}/${file}`]) errors.push(...errs.map((f) => `${sub}/${file}: ${short(f)}: ${f.message}`));
       }
       rows.push([sub, readdirSync(dir).length, docs, bad]);
     }
