@@ -6,8 +6,6 @@
 import type { FieldPath } from '../yaml/path';
 import { int, list, rec, Rec, str } from './model';
 
-export const PROVIDERS = ['prometheus', 'job', 'web', 'wavefront', 'kayenta', 'datadog', 'newRelic', 'cloudWatch', 'graphite', 'influxdb', 'skywalking', 'plugin'];
-
 export interface ArgDecl {
   name: string;
   /** `value` or `valueFrom` is set: the template supplies it itself. */

@@ -47,6 +47,7 @@ testRule(analysisTemplate, {
       name: 'a ClusterAnalysisTemplate',
       files: { 'a.yaml': at(metric('rate'), '', 'ClusterAnalysisTemplate') },
     },
+    { name: 'a provider newer than MeshLens counts as one', files: { 'a.yaml': at('  - name: rate\n    provider:\n      opentelemetry: {query: up}\n') } },
   ],
   invalid: [
     {

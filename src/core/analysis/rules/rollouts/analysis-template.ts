@@ -1,4 +1,4 @@
-import { argDecls, argPlaceholders, intOrArg, PROVIDERS } from '../../../rollouts/analysis';
+import { argDecls, argPlaceholders, intOrArg } from '../../../rollouts/analysis';
 import { ANALYSIS_TEMPLATE, closest, CLUSTER_ANALYSIS_TEMPLATE, has, list, rec, str } from '../../../rollouts/model';
 import type { FieldPath } from '../../../yaml/path';
 import { ObjectRule } from '../../types';
@@ -73,7 +73,8 @@ export const analysisTemplate: ObjectRule = {
       if (name) seen.add(name);
 
       const provider = rec(metric.provider) ?? {};
-      const providers = PROVIDERS.filter((p) => has(provider, p));
+      // Every key counts, known or not: a provider newer than this list is still one provider (ML0010 names unknown keys).
+      const providers = Object.keys(provider).filter((p) => provider[p] !== null && provider[p] !== undefined);
       const plugins = Object.keys(rec(provider.plugin) ?? {}).length;
       const n = providers.length - (providers.includes('plugin') ? 1 : 0) + plugins;
       if (n === 0 && has(metric, 'provider'))
