@@ -3,6 +3,7 @@ import { DEFAULT_CONFIG } from '../../src/core/analysis/config';
 import { ManifestEngine } from '../../src/core/analysis/engine';
 import { RULES } from '../../src/core/analysis/registry';
 import type { ObjectRule } from '../../src/core/analysis/types';
+import type { K8sObject } from '../../src/core/k8s/object';
 import { allFindings, engineWith, uri, where } from './helpers/engine';
 
 const svc = (name: string, extra = '') => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${extra}`;
@@ -204,6 +205,45 @@ describe('derived workspace views and unresolved references', () => {
     engine.analyze();
     assert.equal(builds, 2);
     assert.deepEqual(allFindings(engine).map((f) => f.message), ['2 deployments', '2 deployments']);
+  });
+
+  it('a keyed lookup re-checks only the readers of the entries an edit changed', () => {
+    // Each Service reports the Deployments with its name, from an index of Deployments by name.
+    const checked: string[] = [];
+    const byName: ObjectRule = {
+      meta: { ...counting.meta, id: 'by-name', code: 'ML0996', messages: { n: '{n} deployments named like me' } } as ObjectRule['meta'],
+      check({ object, workspace, report }) {
+        if (object.kind !== 'Service') return;
+        checked.push(object.name!);
+        const found = workspace.lookup<K8sObject[]>(
+          'test.byName',
+          ['apps/Deployment'],
+          (of) => {
+            const m = new Map<string, K8sObject[]>();
+            for (const d of of('apps/Deployment')) m.set(d.name!, [...(m.get(d.name!) ?? []), d]);
+            return m;
+          },
+          object.name!,
+        );
+        report({ messageId: 'n', data: { n: found?.length ?? 0 } });
+      },
+    };
+    const engine = engineWith({ 'a.yaml': svc('a'), 'b.yaml': svc('b'), 'd.yaml': deploy('a') }, [byName]);
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['1 deployments named like me', '0 deployments named like me']);
+    checked.length = 0;
+    engine.setFile(uri('e.yaml'), { text: deploy('b') }); // only b's entry changes
+    engine.analyze();
+    assert.deepEqual(checked, ['b']);
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['1 deployments named like me', '1 deployments named like me']);
+    checked.length = 0;
+    engine.setFile(uri('d.yaml'), { text: deploy('a') + '  labels: {x: y}\n' }); // the same entry, a new version of its object
+    engine.analyze();
+    assert.deepEqual(checked, ['a']);
+    checked.length = 0;
+    engine.deleteFile(uri('e.yaml'));
+    engine.analyze();
+    assert.deepEqual(checked, ['b']);
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['1 deployments named like me', '0 deployments named like me']);
   });
 
   it('a finding carries its upstream codes; an unresolved reference follows the setting', () => {

@@ -56,6 +56,8 @@ export class ManifestEngine {
   private readonly assembled = new Map<string, Finding[]>();
   /** Values built by `WorkspaceView.derived`, with the kind generations they were built from. */
   private readonly derivedCache = new Map<string, { stamp: string; value: unknown }>();
+  /** Keyed indexes of `WorkspaceView.lookup`, with a fingerprint per key to tell which entries an edit changed. */
+  private readonly lookups = new Map<string, LookupView>();
 
   private readonly dirtyFiles = new Set<string>();
   private readonly changedKeys = new Set<string>();
@@ -123,6 +125,7 @@ export class ManifestEngine {
 
   /** Runs the rules on everything that changed since the last call. */
   analyze(): Set<string> {
+    this.diffLookups();
     const affected = new Set<string>(this.dirtyFiles);
     const toCheck = new Map<string, K8sObject>();
     for (const uri of this.dirtyFiles) {
@@ -296,7 +299,36 @@ export class ManifestEngine {
         this.derivedCache.set(name, { stamp, value });
         return value;
       },
+      lookup: <T>(name: string, kinds: readonly string[], build: LookupView['build'], key: string): T | undefined => {
+        for (const gk of kinds) declared(gk);
+        deps.add(lookupDep(name, key));
+        let view = this.lookups.get(name);
+        if (!view) this.lookups.set(name, (view = { kinds, build, stamp: '', entries: new Map(), prints: new Map() }));
+        this.refreshLookup(name, view);
+        return view.entries.get(key) as T | undefined;
+      },
     };
+  }
+
+  /** Rebuilds a keyed index when its kinds changed; returns the keys whose entries differ. */
+  private refreshLookup(name: string, view: LookupView): string[] {
+    const stamp = view.kinds.map((k) => `${k}@${this.index.generation(k)}`).join(',');
+    if (stamp === view.stamp) return [];
+    const entries = view.build((gk) => {
+      if (!view.kinds.includes(gk)) throw new Error(`lookup view ${name} reads ${gk}, which it does not list`);
+      return this.index.objectsOfKind(gk);
+    });
+    const prints = new Map<string, string>();
+    for (const [k, v] of entries) prints.set(k, fingerprint(v));
+    const changed = [...new Set([...view.prints.keys(), ...prints.keys()])].filter((k) => view.prints.get(k) !== prints.get(k));
+    Object.assign(view, { stamp, entries, prints });
+    return changed;
+  }
+
+  /** Before re-checking: readers of index entries that an edit changed count as dependents of the edit. */
+  private diffLookups(): void {
+    if (!this.dirtyFiles.size) return;
+    for (const [name, view] of this.lookups) for (const k of this.refreshLookup(name, view)) this.changedKeys.add(lookupDep(name, k));
   }
 
   private objectFinding(meta: RuleMeta, o: K8sObject, file: ParsedFile, r: ObjectReport): Finding {
@@ -363,6 +395,43 @@ export class ManifestEngine {
     }
     this.ruleErrorLog.push({ ruleId: meta.id, uri, object, message: e instanceof Error ? e.message : String(e) });
   }
+}
+
+interface LookupView {
+  kinds: readonly string[];
+  build: (objectsOfKind: (gk: string) => readonly K8sObject[]) => ReadonlyMap<string, unknown>;
+  /** Kind generations the entries were built from. */
+  stamp: string;
+  entries: ReadonlyMap<string, unknown>;
+  prints: Map<string, string>;
+}
+
+const lookupDep = (name: string, key: string) => `lookup:${name}:${key}`;
+
+/** Every parse makes new K8sObjects, so an object's instance stands for its version in a fingerprint. */
+const instanceIds = new WeakMap<object, number>();
+let nextInstanceId = 0;
+/** Entries are not changed after their build, so a record kept from one build to the next keeps its print. */
+const prints = new WeakMap<object, string>();
+
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+const isK8sObject = (v: object) => 'doc' in v && 'uri' in v && 'body' in v;
+
+function instanceId(v: object): string {
+  let id = instanceIds.get(v);
+  if (id === undefined) instanceIds.set(v, (id = nextInstanceId++));
+  return `@${id}`;
+}
+
+function fingerprint(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(fingerprint).join(',')}]`;
+  if (!isObject(value)) return JSON.stringify(value) ?? 'null';
+  let p = prints.get(value);
+  if (p === undefined) {
+    p = isK8sObject(value) ? instanceId(value) : JSON.stringify(value, (_k, v: unknown) => (isObject(v) && !Array.isArray(v) && isK8sObject(v) ? instanceId(v) : v));
+    prints.set(value, p);
+  }
+  return p;
 }
 
 /** No fix when an edit names a file the index no longer has. */

@@ -112,6 +112,14 @@ export interface WorkspaceView {
    * `name` identifies the computation; `build` may read only `kinds`.
    */
   derived<T>(name: string, kinds: readonly string[], build: (objectsOfKind: (groupKind: string) => readonly K8sObject[]) => T): T;
+  /**
+   * One entry of a keyed index computed from every object of some kinds (VirtualServices by host,
+   * DestinationRules by host). Unlike `derived`, the caller depends on that entry only: an edit
+   * re-checks the objects whose entries changed, not every reader of the kinds. Entries must be
+   * plain data (arrays, records, K8sObjects), which is how the engine tells whether one changed, and
+   * records in them must not be changed after the build (their print is kept with them).
+   */
+  lookup<T>(name: string, kinds: readonly string[], build: (objectsOfKind: (groupKind: string) => readonly K8sObject[]) => ReadonlyMap<string, T>, key: string): T | undefined;
 }
 
 export interface ObjectContext {

@@ -121,7 +121,7 @@ function portsOf(raw: unknown, base: FieldPath): RegistryPort[] {
   return out;
 }
 
-function buildRegistry(objectsOfKind: (gk: string) => readonly K8sObject[]): Registry {
+export function buildRegistry(objectsOfKind: (gk: string) => readonly K8sObject[]): Registry {
   const entries: RegistryEntry[] = [];
   for (const s of objectsOfKind(SERVICE)) {
     if (!s.name) continue;

@@ -7,7 +7,7 @@ import type { WorkspaceView } from '../analysis/types';
 import { closest } from '../schema/suggest';
 import { isRecord, K8sObject, objectKey } from '../k8s/object';
 import type { FieldPath } from '../yaml/path';
-import { DOMAIN_SUFFIX, GATEWAY, GatewayRef, hostCovers, hostsIntersect, Registry, RegistryEntry, resolveGatewayRef, toFqdn } from './mesh';
+import { buildRegistry, DESTINATION_RULE, DOMAIN_SUFFIX, GATEWAY, GatewayRef, hostCovers, hostsIntersect, registry, REGISTRY_KINDS, RegistryEntry, resolveGatewayRef, toFqdn } from './mesh';
 
 /** Appends to a list in a map of lists (a spread per insert would make large groups quadratic). */
 export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
@@ -55,8 +55,23 @@ function destination(raw: unknown, base: Omit<VsDestination, 'host' | 'subset' |
   return { ...base, host: str(raw.host), subset: str(raw.subset), port: typeof port === 'number' ? port : undefined, hasPort: isRecord(raw.port) };
 }
 
-/** Every route destination and mirror, in the order upstream reads them (tcp, tls, http, then mirrors). */
-export function destinationsOf(o: K8sObject): VsDestination[] {
+/**
+ * Per-object results, kept as long as the object: an object's body never changes (an edit makes a
+ * new K8sObject), and index rebuilds and every rule read the same VirtualServices again.
+ */
+function memo<T>(fn: (o: K8sObject) => T): (o: K8sObject) => T {
+  const cache = new WeakMap<K8sObject, T>();
+  return (o) => {
+    let v = cache.get(o);
+    if (v === undefined && !cache.has(o)) cache.set(o, (v = fn(o)));
+    return v as T;
+  };
+}
+
+/** Every route destination and mirror, in the order upstream reads them (tcp, tls, http, then mirrors). Shared: do not mutate. */
+export const destinationsOf = memo(computeDestinations);
+
+function computeDestinations(o: K8sObject): VsDestination[] {
   const out: VsDestination[] = [];
   for (const protocol of ['tcp', 'tls', 'http'] as const) {
     for (const { rule, index } of rulesOf(o, protocol)) {
@@ -82,8 +97,10 @@ export function destinationsOf(o: K8sObject): VsDestination[] {
   return out;
 }
 
-/** `spec.gateways` entries with their index; an empty list means the mesh (sidecars). */
-export function gatewaysOf(o: K8sObject): Array<{ ref: string; index: number }> {
+/** `spec.gateways` entries with their index; an empty list means the mesh (sidecars). Shared: do not mutate. */
+export const gatewaysOf = memo(computeGateways);
+
+function computeGateways(o: K8sObject): Array<{ ref: string; index: number }> {
   const list = specOf(o).gateways;
   if (!Array.isArray(list)) return [];
   return list.flatMap((g, index) => (typeof g === 'string' && g ? [{ ref: g, index }] : []));
@@ -95,8 +112,10 @@ export function appliesToMesh(o: K8sObject): boolean {
   return gws.length === 0 || gws.some((g) => g.ref === 'mesh');
 }
 
-/** `spec.hosts` entries with their index. */
-export function hostsOf(o: K8sObject): Array<{ host: string; index: number }> {
+/** `spec.hosts` entries with their index. Shared: do not mutate. */
+export const hostsOf = memo(computeHosts);
+
+function computeHosts(o: K8sObject): Array<{ host: string; index: number }> {
   const list = specOf(o).hosts;
   if (!Array.isArray(list)) return [];
   return list.flatMap((h, index) => (typeof h === 'string' && h ? [{ host: h, index }] : []));
@@ -124,16 +143,52 @@ export function destinationScopes(vs: K8sObject): string[] {
   return [...new Set(names.map((x) => (x === '.' ? vs.namespace : x)))];
 }
 
+/**
+ * The service registry as a keyed view (see `WorkspaceView.lookup`): a VirtualService that reads
+ * the entries of its hosts is re-checked when those entries change, not on every Service edit.
+ * Keys: `host|<fqdn>` (concrete hosts), `wild` (wildcard ServiceEntry hosts), `ns|<namespace>`
+ * (namespaces with an entry), `inNs|<namespace>` (cluster-local hosts by the namespace in their
+ * name), `name|<first label>` (cluster-local hosts by Service name), `external` (other concrete
+ * hosts), `seScope|<namespace or *>` (where ServiceEntries are exported).
+ */
+export function registryView<T>(ws: WorkspaceView, key: string): T | undefined {
+  return ws.lookup<unknown>('istio.registry.keyed', REGISTRY_KINDS, buildRegistryView, key) as T | undefined;
+}
+
+function buildRegistryView(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, unknown> {
+  const out = new Map<string, unknown>();
+  const add = (k: string, e: RegistryEntry) => pushTo(out as Map<string, RegistryEntry[]>, k, e);
+  for (const e of buildRegistry(of).entries) {
+    out.set(`ns|${e.namespace}`, true);
+    if (e.object.kind === 'ServiceEntry') for (const s of e.exportTo) out.set(`seScope|${s}`, true);
+    if (e.host.startsWith('*')) {
+      add('wild', e);
+      continue;
+    }
+    add(`host|${e.host}`, e);
+    const ns = clusterLocalNamespace(e.host);
+    if (ns === undefined) add('external', e);
+    else {
+      add(`inNs|${ns}`, e);
+      add(`name|${e.host.slice(0, e.host.indexOf('.'))}`, e);
+    }
+  }
+  return out;
+}
+
+export const registryEntries = (ws: WorkspaceView, key: string): readonly RegistryEntry[] => registryView<RegistryEntry[]>(ws, key) ?? [];
+
 /** The registry entries a destination host of a VirtualService resolves to, as istiod sees it. */
-export function lookupDestination(reg: Registry, host: string, vs: K8sObject): RegistryEntry[] {
+export function lookupDestination(ws: WorkspaceView, host: string, vs: K8sObject): RegistryEntry[] {
   const fqdn = toFqdn(host, vs.namespace);
   const scopes = destinationScopes(vs);
   const visible = (e: RegistryEntry) => e.exportTo.includes('*') || scopes.some((s) => e.exportTo.includes(s));
-  if (fqdn.startsWith('*')) return reg.entries.filter((e) => visible(e) && hostsIntersect(fqdn, e.host));
-  const exact = (reg.byHost.get(fqdn) ?? []).filter(visible);
+  // A wildcard reference may name any concrete host under it: the rare case that reads the whole registry.
+  if (fqdn.startsWith('*')) return registry(ws).entries.filter((e) => visible(e) && hostsIntersect(fqdn, e.host));
+  const exact = registryEntries(ws, `host|${fqdn}`).filter(visible);
   if (exact.length) return exact;
   // Wildcard ServiceEntries count when exported to all or to the VirtualService's own namespace.
-  return reg.wildcards.filter((e) => (e.exportTo.includes('*') || e.exportTo.includes(vs.namespace)) && hostCovers(e.host, fqdn));
+  return registryEntries(ws, 'wild').filter((e) => (e.exportTo.includes('*') || e.exportTo.includes(vs.namespace)) && hostCovers(e.host, fqdn));
 }
 
 /** The namespace of a cluster-local host (`name.ns.svc.cluster.local`), if it is one. */
@@ -156,20 +211,11 @@ export interface DrSubsets {
   subsets: Array<{ name: string; index: number; labels: Record<string, string> }>;
 }
 
-/** DestinationRules by FQDN host, with their subsets; wildcard hosts are kept apart. */
-export interface SubsetIndex {
-  byHost: ReadonlyMap<string, readonly DrSubsets[]>;
-  wildcards: readonly DrSubsets[];
-  /** Namespaces that hold at least one DestinationRule. */
-  namespaces: ReadonlySet<string>;
-}
-
-export function buildSubsetIndex(drs: readonly K8sObject[]): SubsetIndex {
-  const byHost = new Map<string, DrSubsets[]>();
-  const wildcards: DrSubsets[] = [];
-  const namespaces = new Set<string>();
-  for (const dr of drs) {
-    namespaces.add(dr.namespace);
+/** DestinationRules with their subsets, keyed: `host|<fqdn>`, `wild` (wildcard hosts), `ns|<namespace>`. */
+function buildSubsetView(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const dr of of(DESTINATION_RULE)) {
+    out.set(`ns|${dr.namespace}`, true);
     const spec = specOf(dr);
     if (typeof spec.host !== 'string' || !spec.host) continue;
     const host = toFqdn(spec.host, dr.namespace);
@@ -181,18 +227,23 @@ export function buildSubsetIndex(drs: readonly K8sObject[]): SubsetIndex {
           return [{ name: s.name, index, labels }];
         })
       : [];
-    const entry = { host, dr, subsets };
-    if (host.startsWith('*')) wildcards.push(entry);
-    else pushTo(byHost, host, entry);
+    pushTo(out as Map<string, DrSubsets[]>, host.startsWith('*') ? 'wild' : `host|${host}`, { host, dr, subsets });
   }
-  return { byHost, wildcards, namespaces };
+  return out;
 }
 
+const subsetView = <T>(ws: WorkspaceView, key: string) => ws.lookup<unknown>('istio.dr.subsets', [DESTINATION_RULE], buildSubsetView, key) as T | undefined;
+
 /** The DestinationRules that apply to a FQDN host: exact ones, else those whose wildcard covers it. */
-export function destinationRulesFor(index: SubsetIndex, fqdn: string): readonly DrSubsets[] {
-  const exact = index.byHost.get(fqdn);
+export function destinationRulesFor(ws: WorkspaceView, fqdn: string): readonly DrSubsets[] {
+  const exact = subsetView<DrSubsets[]>(ws, `host|${fqdn}`);
   if (exact?.length) return exact;
-  return index.wildcards.filter((w) => hostCovers(w.host, fqdn));
+  return (subsetView<DrSubsets[]>(ws, 'wild') ?? []).filter((w) => hostCovers(w.host, fqdn));
+}
+
+/** Whether the workspace has a DestinationRule in a namespace. */
+export function hasDestinationRulesIn(ws: WorkspaceView, namespace: string): boolean {
+  return subsetView<boolean>(ws, `ns|${namespace}`) === true;
 }
 
 /** Names istiod gives the Gateways it generates for Kubernetes Gateway API objects; not for users to reference. */
@@ -200,13 +251,23 @@ export function isInternalGatewayRef(ref: string): boolean {
   return ref.includes('~istio-autogenerated-');
 }
 
-/** Istio Gateways by namespace, built once per change of Gateways. */
-export function gatewaysByNamespace(ws: WorkspaceView): ReadonlyMap<string, readonly K8sObject[]> {
-  return ws.derived('istio.gateways.byNamespace', [GATEWAY], (of) => {
-    const out = new Map<string, K8sObject[]>();
-    for (const g of of(GATEWAY)) if (g.name) pushTo(out, g.namespace, g);
-    return out;
-  });
+/** Istio Gateways keyed `ns|<namespace>` and `name|<name>`, for suggestions. */
+export function gatewaysBy(ws: WorkspaceView, key: string): readonly K8sObject[] {
+  const list = ws.lookup<K8sObject[]>(
+    'istio.gateways.keyed',
+    [GATEWAY],
+    (of) => {
+      const out = new Map<string, K8sObject[]>();
+      for (const g of of(GATEWAY)) {
+        if (!g.name) continue;
+        pushTo(out, `ns|${g.namespace}`, g);
+        pushTo(out, `name|${g.name}`, g);
+      }
+      return out;
+    },
+    key,
+  );
+  return list ?? [];
 }
 
 export interface ResolvedGateway {

@@ -33,33 +33,6 @@ interface Claim {
   fqdn: string;
 }
 
-/** Claims by exact FQDN, with the wildcard ones apart: a lookup never scans every VirtualService. */
-class HostClaims {
-  readonly byHost = new Map<string, Claim[]>();
-  readonly wildcards: Claim[] = [];
-  add(c: Claim): void {
-    if (c.fqdn.startsWith('*')) this.wildcards.push(c);
-    pushTo(this.byHost, c.fqdn, c);
-  }
-  /** Claims whose host can name a host in common with `fqdn`. */
-  intersecting(fqdn: string): Claim[] {
-    const out = [...(this.byHost.get(fqdn) ?? []), ...this.wildcards.filter((c) => c.fqdn !== fqdn && hostsIntersect(c.fqdn, fqdn))];
-    // A wildcard host of our own covers concrete hosts: the rare case that needs a scan.
-    if (fqdn.startsWith('*')) for (const [h, cs] of this.byHost) if (h !== fqdn && !h.startsWith('*') && hostsIntersect(fqdn, h)) out.push(...cs);
-    return out;
-  }
-}
-
-interface HostIndex {
-  /** Mesh claims by `scope|fqdn` (scope `*` for VirtualServices exported everywhere). */
-  mesh: Map<string, Claim[]>;
-  /** Mesh claims of VirtualServices exported everywhere, and of those kept to some namespaces. */
-  meshEverywhere: HostClaims;
-  meshScoped: HostClaims;
-  /** Gateway claims by `gatewayNs/name|fqdn`. */
-  gateway: Map<string, Claim[]>;
-}
-
 /** Upstream's host scopes: `*` when exported everywhere (no exportTo, or `*` in it), else the namespaces. */
 function scopesOf(vs: K8sObject): string[] {
   const list = specOf(vs).exportTo;
@@ -68,23 +41,43 @@ function scopesOf(vs: K8sObject): string[] {
   return [...new Set(names.map((x) => (x === '.' ? vs.namespace : x)))];
 }
 
-function buildIndex(vss: readonly K8sObject[]): HostIndex {
-  const idx: HostIndex = { mesh: new Map(), meshEverywhere: new HostClaims(), meshScoped: new HostClaims(), gateway: new Map() };
-  const add = (map: Map<string, Claim[]>, key: string, c: Claim) => pushTo(map, key, c);
-  for (const vs of vss) {
-    const hosts = hostsOf(vs).map((h) => ({ vs, hostIndex: h.index, fqdn: toFqdn(h.host, vs.namespace) }));
-    if (appliesToMesh(vs)) {
-      const scopes = scopesOf(vs);
-      for (const c of hosts) for (const s of scopes) add(idx.mesh, `${s}|${c.fqdn}`, c);
-      for (const c of hosts) (scopes[0] === '*' ? idx.meshEverywhere : idx.meshScoped).add(c);
-    }
-    for (const { ref } of gatewaysOf(vs)) {
-      const r = resolveGatewayRef(ref, vs.namespace);
-      if (r === 'mesh') continue;
-      for (const c of new Map(hosts.map((h) => [h.fqdn, h])).values()) add(idx.gateway, `${r.namespace}/${r.name}|${c.fqdn}`, c);
+/**
+ * Host claims, keyed so that a VirtualService reads (and depends on) only the entries of its own
+ * hosts: `mesh|<scope>|<fqdn>` (scope `*` for VirtualServices exported everywhere); `all|*` and
+ * `scoped|*` for wildcard hosts, `scoped|<fqdn>` for the VirtualServices kept to some namespaces;
+ * `gw|<ns>/<name>|<fqdn>`.
+ */
+function buildIndex(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, Claim[]> {
+  const idx = new Map<string, Claim[]>();
+  for (const vs of of(VIRTUAL_SERVICE)) for (const [key, c] of claimsOf(vs)) pushTo(idx, key, c);
+  return idx;
+}
+
+/** The index entries of one VirtualService, kept with it: a rebuild after an edit redoes only the edited ones. */
+const CLAIMS = new WeakMap<K8sObject, Array<[string, Claim]>>();
+
+function claimsOf(vs: K8sObject): Array<[string, Claim]> {
+  const hit = CLAIMS.get(vs);
+  if (hit) return hit;
+  const out: Array<[string, Claim]> = [];
+  const hosts = hostsOf(vs).map((h) => ({ vs, hostIndex: h.index, fqdn: toFqdn(h.host, vs.namespace) }));
+  if (appliesToMesh(vs)) {
+    const scopes = scopesOf(vs);
+    const group = scopes[0] === '*' ? 'all' : 'scoped';
+    for (const c of hosts) {
+      for (const s of scopes) out.push([`mesh|${s}|${c.fqdn}`, c]);
+      // Claims exported everywhere are `mesh|*|<fqdn>` already.
+      if (group === 'scoped') out.push([`scoped|${c.fqdn}`, c]);
+      if (c.fqdn.startsWith('*')) out.push([`${group}|*`, c]);
     }
   }
-  return idx;
+  for (const { ref } of gatewaysOf(vs)) {
+    const r = resolveGatewayRef(ref, vs.namespace);
+    if (r === 'mesh') continue;
+    for (const c of new Map(hosts.map((h) => [h.fqdn, h])).values()) out.push([`gw|${r.namespace}/${r.name}|${c.fqdn}`, c]);
+  }
+  CLAIMS.set(vs, out);
+  return out;
 }
 
 export const conflictingHosts: ObjectRule = {
@@ -110,19 +103,20 @@ export const conflictingHosts: ObjectRule = {
     examples: { invalid: example('ratings'), valid: example('ratings-canary') },
   },
   check({ object, workspace, report }) {
-    const idx = workspace.derived('istio.vs.hostClaims', [VIRTUAL_SERVICE], (of) => buildIndex(of(VIRTUAL_SERVICE)));
+    const claims = (key: string) => workspace.lookup<Claim[]>('istio.vs.hostClaims', [VIRTUAL_SERVICE], buildIndex, key) ?? [];
     const unit = workspace.renderUnitOf(object.uri);
-    const other = (c: Claim) => c.vs.id !== object.id && c.vs.key !== object.key && workspace.renderUnitOf(c.vs.uri) === unit;
+    const rival = (c: Claim) => c.vs.id !== object.id && c.vs.key !== object.key && workspace.renderUnitOf(c.vs.uri) === unit;
     const hosts = hostsOf(object).map((h) => ({ ...h, fqdn: toFqdn(h.host, object.namespace) }));
     const related = (cs: Claim[]) => cs.map((c) => ({ object: c.vs, path: ['spec', 'hosts', c.hostIndex], message: `${c.vs.ref} claims it too` }));
     const names = (cs: Claim[]) => [...new Set(cs.map((c) => c.vs.ref))].join(', ');
     if (appliesToMesh(object)) {
       const scopes = scopesOf(object);
       for (const h of hosts) {
-        const rivals = scopes.flatMap((s) => idx.mesh.get(`${s}|${h.fqdn}`) ?? []);
+        const rivals = scopes.flatMap((s) => claims(`mesh|${s}|${h.fqdn}`));
         // A VirtualService kept to some namespaces still meets those exported everywhere, wildcards included.
-        rivals.push(...(scopes[0] !== '*' ? idx.meshEverywhere : idx.meshScoped).intersecting(h.fqdn));
-        const others = [...new Map(rivals.filter(other).map((c) => [c.vs.id, c])).values()];
+        const other = scopes[0] !== '*' ? 'all' : 'scoped';
+        rivals.push(...claims(other === 'all' ? `mesh|*|${h.fqdn}` : `scoped|${h.fqdn}`), ...claims(`${other}|*`).filter((c) => c.fqdn !== h.fqdn && hostsIntersect(c.fqdn, h.fqdn)));
+        const others = [...new Map(rivals.filter(rival).map((c) => [c.vs.id, c])).values()];
         if (!others.length) continue;
         report({ messageId: 'mesh', data: { host: h.host, others: names(others) }, path: ['spec', 'hosts', h.index], related: related(others) });
         // One finding per VirtualService, as upstream reports it.
@@ -133,7 +127,7 @@ export const conflictingHosts: ObjectRule = {
       const r = resolveGatewayRef(ref, object.namespace);
       if (r === 'mesh') continue;
       for (const h of hosts) {
-        const others = (idx.gateway.get(`${r.namespace}/${r.name}|${h.fqdn}`) ?? []).filter(other);
+        const others = claims(`gw|${r.namespace}/${r.name}|${h.fqdn}`).filter(rival);
         if (!others.length) continue;
         report({
           messageId: 'gateway',

@@ -1,7 +1,7 @@
-import { Registry, registry, REGISTRY_KINDS, RegistryEntry, toFqdn, VIRTUAL_SERVICE, visibleFrom } from '../../../../istio/mesh';
-import { closestName, clusterLocalNamespace, destinationScopes, destinationsOf, hostAsWritten, lookupDestination, pushTo } from '../../../../istio/routes';
+import { REGISTRY_KINDS, RegistryEntry, toFqdn, VIRTUAL_SERVICE, visibleFrom } from '../../../../istio/mesh';
+import { closestName, clusterLocalNamespace, destinationScopes, destinationsOf, hostAsWritten, lookupDestination, registryEntries, registryView } from '../../../../istio/routes';
 import { locatePath } from '../../../../yaml/locate';
-import { ObjectRule, groupKindOf } from '../../../types';
+import { groupKindOf, ObjectRule, WorkspaceView } from '../../../types';
 
 const VS = `apiVersion: networking.istio.io/v1
 kind: VirtualService
@@ -47,19 +47,21 @@ export const destinationHostNotFound: ObjectRule = {
   },
   check({ object, workspace, report }) {
     if (groupKindOf(object) !== VIRTUAL_SERVICE) return;
-    const reg = registry(workspace);
     const scopes = destinationScopes(object);
     const ns = object.namespace;
+    const visible = (e: RegistryEntry) => scopes.some((s) => visibleFrom(e, s));
     for (const d of destinationsOf(object)) {
-      if (!d.host || lookupDestination(reg, d.host, object).length) continue;
+      if (!d.host || lookupDestination(workspace, d.host, object).length) continue;
       const where = d.via === 'route' ? 'Route destination' : 'Mirror';
       const fqdn = toFqdn(d.host, ns);
       const path = [...d.path, 'host'];
       const targetNs = clusterLocalNamespace(fqdn);
-      const idx = candidatesOf(reg);
-      const suggestion = suggest(idx, d.host, fqdn, ns, (e) => scopes.some((s) => visibleFrom(e, s)));
+      const suggestion = suggest(workspace, d.host, fqdn, ns, visible);
       // Nothing of the kind where the host would live, and no near miss: probably defined in another repository.
-      const empty = targetNs !== undefined ? !reg.namespaces.has(targetNs) : !idx.serviceEntryScopes.has('*') && !scopes.some((s) => idx.serviceEntryScopes.has(s));
+      const empty =
+        targetNs !== undefined
+          ? registryView<boolean>(workspace, `ns|${targetNs}`) !== true
+          : ['*', ...scopes].every((s) => registryView<boolean>(workspace, `seScope|${s}`) !== true);
       if (empty && !suggestion) {
         const scope = targetNs !== undefined ? `no Service or ServiceEntry in namespace ${targetNs}` : `no ServiceEntry visible from namespace ${ns}`;
         report({ messageId: 'unresolved', unresolved: true, data: { where, host: d.host, scope }, path });
@@ -82,52 +84,20 @@ export const destinationHostNotFound: ObjectRule = {
   },
 };
 
-/** Registry entries grouped the way suggestions look for them, so a miss never scans the whole registry. */
-interface Candidates {
-  /** Cluster-local hosts by the namespace in their name. */
-  byNamespace: Map<string, RegistryEntry[]>;
-  /** Cluster-local hosts by their first label (the Service name). */
-  byName: Map<string, RegistryEntry[]>;
-  /** Other concrete hosts (ServiceEntries). */
-  external: RegistryEntry[];
-  /** Namespaces ServiceEntries are exported to (`*` for all). */
-  serviceEntryScopes: Set<string>;
-}
-
-// Keyed by the registry object, which is rebuilt whenever a Service or ServiceEntry changes.
-const CANDIDATES = new WeakMap<Registry, Candidates>();
-
-function candidatesOf(reg: Registry): Candidates {
-  let c = CANDIDATES.get(reg);
-  if (c) return c;
-  c = { byNamespace: new Map(), byName: new Map(), external: [], serviceEntryScopes: new Set() };
-  for (const e of reg.entries) {
-    if (e.object.kind === 'ServiceEntry') for (const s of e.exportTo) c.serviceEntryScopes.add(s);
-    if (e.host.startsWith('*')) continue;
-    const ns = clusterLocalNamespace(e.host);
-    if (ns === undefined) c.external.push(e);
-    else {
-      pushTo(c.byNamespace, ns, e);
-      pushTo(c.byName, e.host.slice(0, e.host.indexOf('.')), e);
-    }
-  }
-  CANDIDATES.set(reg, c);
-  return c;
-}
-
 /**
  * The closest visible host, written the way the user wrote theirs; else, for a Service name that
- * exists in exactly one other namespace, that Service's FQDN.
+ * exists in exactly one other namespace, that Service's FQDN. Reads only the registry entries of
+ * the namespace (or the external hosts) in question.
  */
-function suggest(c: Candidates, host: string, fqdn: string, ns: string, visible: (e: RegistryEntry) => boolean): { text: string; entry: RegistryEntry } | undefined {
+function suggest(ws: WorkspaceView, host: string, fqdn: string, ns: string, visible: (e: RegistryEntry) => boolean): { text: string; entry: RegistryEntry } | undefined {
   const targetNs = clusterLocalNamespace(fqdn);
-  const pool = (targetNs !== undefined ? (c.byNamespace.get(targetNs) ?? []) : c.external).filter(visible);
+  const pool = registryEntries(ws, targetNs !== undefined ? `inNs|${targetNs}` : 'external').filter(visible);
   const written = new Map<string, RegistryEntry>();
   for (const e of pool) written.set(host.includes('.') ? e.host : hostAsWritten(e.host, ns), e);
   const near = closestName(host, [...written.keys()]);
   if (near) return { text: near, entry: written.get(near)! };
   if (targetNs === undefined) return undefined;
   const name = fqdn.slice(0, fqdn.indexOf('.'));
-  const elsewhere = (c.byName.get(name) ?? []).filter((e) => e.object.kind === 'Service' && e.host !== fqdn && visible(e));
+  const elsewhere = registryEntries(ws, `name|${name}`).filter((e) => e.object.kind === 'Service' && e.host !== fqdn && visible(e));
   return elsewhere.length === 1 ? { text: elsewhere[0].host, entry: elsewhere[0] } : undefined;
 }

@@ -1,4 +1,4 @@
-import { registry, REGISTRY_KINDS, VIRTUAL_SERVICE } from '../../../../istio/mesh';
+import { REGISTRY_KINDS, VIRTUAL_SERVICE } from '../../../../istio/mesh';
 import { destinationsOf, lookupDestination } from '../../../../istio/routes';
 import { locatePath } from '../../../../yaml/locate';
 import { ObjectRule, groupKindOf } from '../../../types';
@@ -48,12 +48,11 @@ export const destinationPort: ObjectRule = {
   },
   check({ object, workspace, report }) {
     if (groupKindOf(object) !== VIRTUAL_SERVICE) return;
-    const reg = registry(workspace);
     for (const d of destinationsOf(object)) {
       if (!d.host) continue;
       // Upstream checks the first entry the host resolves to; several entries (a Service and a
       // ServiceEntry for one host) merge their ports in istiod, so any of them will do.
-      const entries = lookupDestination(reg, d.host, object);
+      const entries = lookupDestination(workspace, d.host, object);
       if (!entries.length) continue;
       const numbers = [...new Set(entries.flatMap((e) => e.ports.map((p) => p.number)))].sort((a, b) => a - b);
       const where = d.via === 'route' ? 'Route destination' : 'Mirror';

@@ -1,6 +1,6 @@
 import type { K8sObject } from '../../../../k8s/object';
-import { DESTINATION_RULE, registry, REGISTRY_KINDS, selects, toFqdn, VIRTUAL_SERVICE, WORKLOAD_GROUP_KINDS, workloadsIn } from '../../../../istio/mesh';
-import { DrSubsets, buildSubsetIndex, closestName, clusterLocalNamespace, destinationRulesFor, destinationsOf, lookupDestination } from '../../../../istio/routes';
+import { DESTINATION_RULE, REGISTRY_KINDS, selects, toFqdn, VIRTUAL_SERVICE, WORKLOAD_GROUP_KINDS, workloadsIn } from '../../../../istio/mesh';
+import { closestName, clusterLocalNamespace, destinationRulesFor, destinationsOf, DrSubsets, hasDestinationRulesIn, lookupDestination } from '../../../../istio/routes';
 import { isRecord } from '../../../../k8s/object';
 import { locatePath } from '../../../../yaml/locate';
 import type { LineIndex } from '../../../../yaml/positions';
@@ -54,18 +54,17 @@ export const destinationSubsetNotFound: ObjectRule = {
   },
   check({ object, workspace, lines, linesOf, report }) {
     if (groupKindOf(object) !== VIRTUAL_SERVICE) return;
-    const index = workspace.derived('istio.vs.subsets', [DESTINATION_RULE], (of) => buildSubsetIndex(of(DESTINATION_RULE)));
     for (const d of destinationsOf(object)) {
       if (!d.host || !d.subset) continue;
       const fqdn = toFqdn(d.host, object.namespace);
-      const rules = destinationRulesFor(index, fqdn);
+      const rules = destinationRulesFor(workspace, fqdn);
       if (rules.some((r) => r.subsets.some((s) => s.name === d.subset))) continue;
       const where = d.via === 'route' ? 'Route destination' : 'Mirror';
       const path = [...d.path, 'subset'];
       const base = { where, subset: d.subset, host: d.host };
       if (!rules.length) {
         const hostNs = clusterLocalNamespace(fqdn);
-        if (!index.namespaces.has(object.namespace) && (hostNs === undefined || !index.namespaces.has(hostNs))) {
+        if (!hasDestinationRulesIn(workspace, object.namespace) && (hostNs === undefined || !hasDestinationRulesIn(workspace, hostNs))) {
           const scope = `no DestinationRule in namespace ${[...new Set([object.namespace, hostNs ?? object.namespace])].join(' or ')}`;
           report({ messageId: 'unresolved', unresolved: true, data: { ...base, scope }, path });
         } else report({ messageId: 'noRule', data: base, path });
@@ -94,7 +93,7 @@ export const destinationSubsetNotFound: ObjectRule = {
  * behind the host's Service carries it (the common `version: v2` convention), else the name anyway.
  */
 function versionLabel(ws: WorkspaceView, vs: K8sObject, host: string, subset: string): { value: string; seen: boolean } {
-  const services = lookupDestination(registry(ws), host, vs).filter((e) => e.object.kind === 'Service');
+  const services = lookupDestination(ws, host, vs).filter((e) => e.object.kind === 'Service');
   for (const s of services) {
     const spec = isRecord(s.object.body.spec) ? s.object.body.spec : {};
     if (!isRecord(spec.selector)) continue;

@@ -1,5 +1,5 @@
 import { GATEWAY, VIRTUAL_SERVICE } from '../../../../istio/mesh';
-import { closestName, gatewaysByNamespace, gatewaysOf, isInternalGatewayRef, resolveGateway } from '../../../../istio/routes';
+import { closestName, gatewaysBy, gatewaysOf, isInternalGatewayRef, resolveGateway } from '../../../../istio/routes';
 import { locatePath } from '../../../../yaml/locate';
 import { ObjectRule, groupKindOf } from '../../../types';
 
@@ -63,11 +63,10 @@ export const gatewayNotFound: ObjectRule = {
       const data = { ref, namespace, name, suggestion: '' };
       // istioctl's IST0132 for the same entry: a missing Gateway has none of the VirtualService's hosts.
       const upstream = ['IST0101', 'IST0132', 'KIA1102'];
-      const byNs = gatewaysByNamespace(workspace);
-      const here = byNs.get(namespace) ?? [];
+      const here = gatewaysBy(workspace, `ns|${namespace}`);
       // A bare name of a Gateway in another namespace is the most common slip: suggest `ns/name`.
       // An explicit namespace is taken at its word: the Gateway may be defined where that namespace is.
-      const elsewhere = ref.includes('/') ? [] : [...byNs.values()].flat().filter((g) => g.name === name && g.namespace !== namespace);
+      const elsewhere = ref.includes('/') ? [] : gatewaysBy(workspace, `name|${name}`).filter((g) => g.namespace !== namespace);
       if (!here.length && !elsewhere.length) {
         report({ messageId: 'unresolved', unresolved: true, upstream, data, path });
         continue;

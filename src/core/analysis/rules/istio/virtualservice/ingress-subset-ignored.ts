@@ -34,6 +34,31 @@ interface SubsetRouting {
   hostIndex: number;
 }
 
+/** Mesh VirtualServices that route one of their own hosts to subsets, by that host's FQDN. */
+function buildRouting(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, SubsetRouting[]> {
+  const out = new Map<string, SubsetRouting[]>();
+  for (const vs of of(VIRTUAL_SERVICE)) for (const [fqdn, r] of routingOf(vs)) pushTo(out, fqdn, r);
+  return out;
+}
+
+/** One VirtualService's entries, kept with it so that a rebuild redoes only edited ones. */
+const ROUTING = new WeakMap<K8sObject, Array<[string, SubsetRouting]>>();
+
+function routingOf(vs: K8sObject): Array<[string, SubsetRouting]> {
+  let out = ROUTING.get(vs);
+  if (out) return out;
+  out = [];
+  if (appliesToMesh(vs)) {
+    const routed = new Set(destinationsOf(vs).filter((d) => d.via === 'route' && d.protocol === 'http' && d.host && d.subset).map((d) => toFqdn(d.host!, vs.namespace)));
+    for (const h of hostsOf(vs)) {
+      const fqdn = toFqdn(h.host, vs.namespace);
+      if (routed.has(fqdn)) out.push([fqdn, { vs, hostIndex: h.index }]);
+    }
+  }
+  ROUTING.set(vs, out);
+  return out;
+}
+
 export const ingressSubsetIgnored: ObjectRule = {
   meta: {
     id: 'ingress-subset-ignored',
@@ -53,20 +78,11 @@ export const ingressSubsetIgnored: ObjectRule = {
   check({ object, workspace, report }) {
     const gateways = gatewaysOf(object).filter((g) => g.ref !== 'mesh');
     if (!gateways.length) return;
-    const index = workspace.derived('istio.vs.meshSubsetRouting', [VIRTUAL_SERVICE], (of) => {
-      const out = new Map<string, SubsetRouting[]>();
-      for (const vs of of(VIRTUAL_SERVICE)) {
-        if (!appliesToMesh(vs)) continue;
-        const hosts = hostsOf(vs).map((h) => ({ ...h, fqdn: toFqdn(h.host, vs.namespace) }));
-        const routed = new Set(destinationsOf(vs).filter((d) => d.via === 'route' && d.protocol === 'http' && d.host && d.subset).map((d) => toFqdn(d.host!, vs.namespace)));
-        for (const h of hosts) if (routed.has(h.fqdn)) pushTo(out, h.fqdn, { vs, hostIndex: h.index });
-      }
-      return out;
-    });
+    const routing = (fqdn: string) => workspace.lookup<SubsetRouting[]>('istio.vs.meshSubsetRouting', [VIRTUAL_SERVICE], buildRouting, fqdn) ?? [];
     const mine = new Set(gateways.map((g) => g.ref));
     for (const d of destinationsOf(object)) {
       if (d.via !== 'route' || d.protocol !== 'http' || !d.host || d.subset) continue;
-      const other = (index.get(toFqdn(d.host, object.namespace)) ?? []).find((s) => s.vs.id !== object.id && !gatewaysOf(s.vs).some((g) => mine.has(g.ref)));
+      const other = routing(toFqdn(d.host, object.namespace)).find((s) => s.vs.id !== object.id && !gatewaysOf(s.vs).some((g) => mine.has(g.ref)));
       if (!other) continue;
       report({
         messageId: 'ignored',
