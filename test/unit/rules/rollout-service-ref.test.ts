@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { DEFAULT_CONFIG } from '../../../src/core/analysis/config';
 import { rolloutServiceRef } from '../../../src/core/analysis/rules/rollouts/rollout-service-ref';
 import { allFindings, applyFix, engineWith, span, uri } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
@@ -170,5 +171,25 @@ describe('ML3004 incremental re-checks', () => {
     engine.setFile(uri('t.yaml'), { text: service('shop-stable') });
     assert.deepEqual([...engine.analyze()].sort(), [uri('a.yaml'), uri('t.yaml')]);
     assert.deepEqual(allFindings(engine), []);
+  });
+});
+
+describe('ML3004 and the unresolved-reference setting', () => {
+  const files = { 'a.yaml': rollout(CANARY) };
+  it('raises a reference to an absent namespace to error, or turns it off', () => {
+    const raised = allFindings(engineWith(files, [rolloutServiceRef], { ...DEFAULT_CONFIG, unresolvedReferences: 'error' }));
+    assert.deepEqual(
+      raised.map((f) => f.severity),
+      ['error', 'error'],
+    );
+    assert.deepEqual(allFindings(engineWith(files, [rolloutServiceRef], { ...DEFAULT_CONFIG, unresolvedReferences: 'off' })), []);
+  });
+
+  it('leaves a near miss an error whatever the setting', () => {
+    const near = { 'a.yaml': rollout(CANARY), 's.yaml': `${service('shop-canary')}---\n${service('shop-stabel')}` };
+    assert.deepEqual(
+      allFindings(engineWith(near, [rolloutServiceRef], { ...DEFAULT_CONFIG, unresolvedReferences: 'off' })).map((f) => f.severity),
+      ['error'],
+    );
   });
 });
