@@ -68,6 +68,7 @@ import { unreachableRoute } from './rules/istio/virtualservice/unreachable-route
 import { applicationUid } from './rules/istio/workload/application-uid';
 import { istioAnnotation } from './rules/istio/workload/istio-annotation';
 import { portNameProtocol } from './rules/istio/workload/port-name-protocol';
+import { serviceTargetPort } from './rules/istio/workload/service-target-port';
 import { workloadServicePorts } from './rules/istio/workload/workload-service-ports';
 import { workloadgroupDuplicateLabels } from './rules/istio/workloadgroup/workloadgroup-duplicate-labels';
 import { apiVersion } from './rules/objects/api-version';
@@ -190,6 +191,7 @@ export const RULES: readonly Rule[] = [
   workloadServicePorts, // ML1202
   istioAnnotation, // ML1203
   applicationUid, // ML1204
+  serviceTargetPort, // ML1205
   mtlsModeConflict, // ML2001
   mtlsCounterpartMissing, // ML2002
   mtlsOverridden, // ML2003

@@ -1,0 +1,79 @@
+import { isRecord } from '../../../../k8s/object';
+import { SERVICE, selects, Workload, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
+import { workloadsByNamespace } from '../../../../istio/security';
+import { groupKindOf, ObjectRule } from '../../../types';
+
+interface ContainerPorts {
+  numbers: Set<number>;
+  names: Set<string>;
+}
+
+function containerPorts(w: Workload): ContainerPorts {
+  const out: ContainerPorts = { numbers: new Set(), names: new Set() };
+  for (const list of [w.podSpec.containers, w.podSpec.initContainers]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!isRecord(c) || !Array.isArray(c.ports)) continue;
+      for (const p of c.ports) {
+        if (!isRecord(p)) continue;
+        if (typeof p.containerPort === 'number') out.numbers.add(p.containerPort);
+        if (typeof p.name === 'string') out.names.add(p.name);
+      }
+    }
+  }
+  return out;
+}
+
+const ref = (list: readonly Workload[]) => list.slice(0, 3).map((w) => w.object.ref).join(', ') + (list.length > 3 ? ', …' : '');
+
+export const serviceTargetPort: ObjectRule = {
+  meta: {
+    id: 'service-target-port',
+    code: 'ML1205',
+    severity: 'error',
+    scope: 'object',
+    kinds: [SERVICE, ...WORKLOAD_GROUP_KINDS],
+    title: 'Service target port that the selected workloads do not expose',
+    description:
+      'A Service port whose `targetPort` (or `port`, when no `targetPort` is given) the pods it selects do not expose. A named target port that no container declares leaves the Service without endpoints on that port (an error). A number that none of the containers lists, while they do list ports, is most likely a wrong port (a warning: `containerPort` is informational, so the application may still listen there). Services in istio-system, UDP ports, and Services whose workloads are not in the workspace or list no ports at all are not checked.',
+    remediation: 'Set `targetPort` to a port the containers listen on (by number or by the container port\'s name), or declare that port in the pod template.',
+    messages: {
+      namedMissing: 'No container of {workloads} declares a port named "{target}"; this Service port has no endpoints.',
+      numberMissing: 'The pods of {workloads} do not expose port {target} (they expose {exposed}); check the targetPort.',
+    },
+    upstream: ['KIA0701 (Deployment exposing same port as Service not found)'],
+    fixable: false,
+    examples: {
+      invalid:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: ratings\nspec:\n  selector:\n    app: ratings\n  ports:\n  - name: http\n    port: 9080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ratings\nspec:\n  selector:\n    matchLabels:\n      app: ratings\n  template:\n    metadata:\n      labels:\n        app: ratings\n    spec:\n      containers:\n      - name: ratings\n        image: ratings\n        ports:\n        - containerPort: 8080\n',
+      valid:
+        'apiVersion: v1\nkind: Service\nmetadata:\n  name: ratings\nspec:\n  selector:\n    app: ratings\n  ports:\n  - name: http\n    port: 9080\n    targetPort: 8080\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ratings\nspec:\n  selector:\n    matchLabels:\n      app: ratings\n  template:\n    metadata:\n      labels:\n        app: ratings\n    spec:\n      containers:\n      - name: ratings\n        image: ratings\n        ports:\n        - containerPort: 8080\n',
+    },
+  },
+  check({ object, workspace, report }) {
+    if (groupKindOf(object) !== SERVICE || object.namespace === 'istio-system') return;
+    const spec = isRecord(object.body.spec) ? object.body.spec : {};
+    if (!isRecord(spec.selector) || !Array.isArray(spec.ports) || spec.type === 'ExternalName') return;
+    const selector: Record<string, string> = {};
+    for (const [k, v] of Object.entries(spec.selector)) if (v !== null && v !== undefined) selector[k] = String(v);
+    if (!Object.keys(selector).length) return;
+    const matching = (workloadsByNamespace(workspace).get(object.namespace) ?? []).filter((w) => selects(selector, w.labels));
+    if (!matching.length) return;
+    const exposed = matching.map(containerPorts);
+    const anyNumbers = exposed.some((e) => e.numbers.size > 0);
+    spec.ports.forEach((p, i) => {
+      if (!isRecord(p) || (typeof p.protocol === 'string' && p.protocol.toUpperCase() === 'UDP')) return;
+      const target = p.targetPort ?? p.port;
+      const path = ['spec', 'ports', i, p.targetPort !== undefined ? 'targetPort' : 'port'];
+      if (typeof target === 'string' && !/^\d+$/.test(target)) {
+        if (!exposed.some((e) => e.names.has(target))) report({ messageId: 'namedMissing', data: { target, workloads: ref(matching) }, path });
+        return;
+      }
+      const n = Number(target);
+      if (!Number.isInteger(n) || !anyNumbers || exposed.some((e) => e.numbers.has(n))) return;
+      const all = [...new Set(exposed.flatMap((e) => [...e.numbers]))].sort((a, b) => a - b);
+      report({ messageId: 'numberMissing', severity: 'warning', data: { target: n, workloads: ref(matching), exposed: all.join(', ') }, path });
+    });
+  },
+};
+
