@@ -6,7 +6,9 @@
  * "~3m to 100%: 20% → 1m → 50% → 1m → 80% → 1m → 100%".
  */
 import { NANOS_PER_MS, parseGoDuration } from '../istio/duration';
-import { int, list, rec } from './model';
+import type { K8sObject } from '../k8s/object';
+import type { FieldPath } from '../yaml/path';
+import { int, list, rec, rolloutView } from './model';
 
 export interface RolloutEstimate {
   /** Seconds of timed waiting; a lower bound when `manual` or `analysis` is set. */
@@ -86,4 +88,11 @@ export function estimateRollout(steps: readonly unknown[]): RolloutEstimate {
   const qualifiers = [manual ? 'plus manual promotion' : '', analysis ? 'plus analysis' : ''].filter(Boolean).join(', ');
   const text = `~${formatSeconds(seconds)}${qualifiers ? ` ${qualifiers}` : ''} to 100%: ${plan}`;
   return { seconds, manual, analysis, plan, text };
+}
+
+/** Where the editor shows the estimate (the `steps` key of a canary) and the estimate itself; undefined without steps. */
+export function rolloutEstimateOf(o: K8sObject): { path: FieldPath; estimate: RolloutEstimate } | undefined {
+  const { canary, steps } = rolloutView(o);
+  if (!canary || steps.length === 0) return undefined;
+  return { path: ['spec', 'strategy', 'canary', 'steps'], estimate: estimateRollout(steps) };
 }

@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { durationSeconds, estimateRollout, formatSeconds } from '../../../src/core/rollouts/estimate';
+import { durationSeconds, estimateRollout, formatSeconds, rolloutEstimateOf } from '../../../src/core/rollouts/estimate';
+import { allFindings, engineWith, uri } from '../helpers/engine';
+import { rollout } from '../helpers/rollouts';
 
 describe('rollout time estimate', () => {
   it('sums timed pauses between weights (the example of the issue)', () => {
@@ -43,5 +45,18 @@ describe('rollout time estimate', () => {
 
   it('formats seconds the way durations are written', () => {
     assert.deepEqual([formatSeconds(0), formatSeconds(45), formatSeconds(90), formatSeconds(3600), formatSeconds(3725)], ['0s', '45s', '1m30s', '1h', '1h2m5s']);
+  });
+
+  it('finds the steps of a Rollout for the editor, and nothing for blue-green', () => {
+    const engine = engineWith(
+      { 'a.yaml': rollout('canary:\n  steps:\n  - setWeight: 50\n  - pause: {duration: 90s}\n'), 'b.yaml': rollout('blueGreen: {activeService: a}\n') },
+      [],
+    );
+    const [canary] = engine.index.get(uri('a.yaml'))!.objects;
+    const [blueGreen] = engine.index.get(uri('b.yaml'))!.objects;
+    assert.deepEqual(rolloutEstimateOf(canary)?.path, ['spec', 'strategy', 'canary', 'steps']);
+    assert.equal(rolloutEstimateOf(canary)?.estimate.text, '~1m30s to 100%: 50% → 1m30s → 100%');
+    assert.equal(rolloutEstimateOf(blueGreen), undefined);
+    assert.deepEqual(allFindings(engine), []);
   });
 });
