@@ -28,6 +28,7 @@ import { authzHostNotFound } from './rules/istio/security/authz-host-not-found';
 import { authzInvalidMethod } from './rules/istio/security/authz-invalid-method';
 import { authzNamespaceNotFound } from './rules/istio/security/authz-namespace-not-found';
 import { authzPrincipalNotFound } from './rules/istio/security/authz-principal-not-found';
+import { authzRequiresMtls } from './rules/istio/security/authz-requires-mtls';
 import { jwtRule } from './rules/istio/security/jwt-rule';
 import { mtlsCounterpartMissing } from './rules/istio/security/mtls-counterpart-missing';
 import { mtlsModeConflict } from './rules/istio/security/mtls-mode-conflict';
@@ -202,6 +203,7 @@ export const RULES: readonly Rule[] = [
   selectorNoWorkload, // ML2008
   jwtRule, // ML2009
   peerAuthenticationConflict, // ML2010
+  authzRequiresMtls, // ML2011
   rolloutStrategy, // ML3001
   rolloutSpec, // ML3002
   rolloutSteps, // ML3003

@@ -58,6 +58,8 @@ export interface MtlsIndex {
   peers: ReadonlyMap<string, readonly WidePeerAuthentication[]>;
   /** DestinationRules whose host covers a whole namespace (by namespace) or the mesh (`*`). */
   wideRules: ReadonlyMap<string, readonly WideDestinationRule[]>;
+  /** Namespaces with a workload-level PeerAuthentication (a selector). */
+  workloadPeerNamespaces: ReadonlySet<string>;
 }
 
 /** Kiali reads `*.local` as mesh-wide; the longer suffixes of the cluster domain mean the same. */
@@ -93,7 +95,9 @@ export const MTLS_KINDS: readonly string[] = [PEER_AUTHENTICATION, DESTINATION_R
 export function mtlsIndex(ws: WorkspaceView): MtlsIndex {
   return ws.derived('istio.security.mtls', MTLS_KINDS, (of) => {
     const peers = new Map<string, WidePeerAuthentication[]>();
+    const workloadPeerNamespaces = new Set<string>();
     for (const pa of of(PEER_AUTHENTICATION)) {
+      if (policySelector(pa)) workloadPeerNamespaces.add(pa.namespace);
       if (policySelector(pa) || hasTargetRefs(pa)) continue;
       push(peers, pa.namespace, { object: pa, namespace: pa.namespace, mode: peerMode(pa) });
     }
@@ -103,7 +107,7 @@ export function mtlsIndex(ws: WorkspaceView): MtlsIndex {
       const scope = typeof host === 'string' ? wideScope(host) : undefined;
       if (scope) push(wideRules, scope, { object: dr, scope, mode: tlsMode(dr) });
     }
-    return { peers, wideRules };
+    return { peers, wideRules, workloadPeerNamespaces };
   });
 }
 
