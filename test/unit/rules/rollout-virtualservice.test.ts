@@ -56,6 +56,15 @@ testRule(rolloutVirtualservice, {
   ],
   invalid: [
     {
+      name: 'ping-pong: the route needs the ping and the pong Service',
+      files: {
+        'a.yaml': rollout('canary:\n  pingPong: {pingService: ping, pongService: pong}\n  trafficRouting:\n    istio:\n      virtualService:\n        name: shop\n'),
+        'vs.yaml': vs('  http:\n  - route:\n    - destination: {host: ping}\n      weight: 100\n'),
+      },
+      expected: [['ML3005', R, VS_NAME]],
+      at: ['a.yaml:26:19'],
+    },
+    {
       name: 'the route lacks the canary Service',
       files: {
         'a.yaml': istio('        name: shop\n'),
@@ -143,6 +152,13 @@ describe('ML3005 messages and related locations', () => {
         'vs.yaml': vs(`  http:\n  - route:\n${BOTH}`),
       }),
       ["Istio VirtualService has invalid HTTP routes. Error: HTTP Route 'primary' is not found in the defined Virtual Service."],
+    );
+    assert.deepEqual(
+      messagesOf(rolloutVirtualservice, {
+        'a.yaml': rollout('canary:\n  pingPong: {pingService: ping, pongService: pong}\n  trafficRouting:\n    istio:\n      virtualService:\n        name: shop\n'),
+        'vs.yaml': vs('  http:\n  - route:\n    - destination: {host: ping}\n      weight: 100\n'),
+      }),
+      ["Istio VirtualService has invalid HTTP routes. Error: Canary Service 'pong' not found in route"],
     );
   });
 

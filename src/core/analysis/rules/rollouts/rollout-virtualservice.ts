@@ -81,11 +81,18 @@ export const rolloutVirtualservice: ObjectRule = {
           canary: str(dr.canarySubsetName) ?? '',
           subsets: true,
         }
-      : {
-          stable: str(canary.stableService) ?? '',
-          canary: str(canary.canaryService) ?? '',
-          subsets: false,
-        };
+      : rec(canary.pingPong) && !(str(canary.stableService) && str(canary.canaryService))
+        ? // Ping-pong alone swaps two Services in the route; with ALB ping-pong in front of the mesh (upstream e2e), the mesh keeps stable and canary.
+          {
+            stable: str(rec(canary.pingPong)?.pingService) ?? '',
+            canary: str(rec(canary.pingPong)?.pongService) ?? '',
+            subsets: false,
+          }
+        : {
+            stable: str(canary.stableService) ?? '',
+            canary: str(canary.canaryService) ?? '',
+            subsets: false,
+          };
     const refs: Array<{ ref: Rec; path: FieldPath }> = [];
     if (rec(istio.virtualService))
       refs.push({
