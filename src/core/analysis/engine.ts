@@ -319,8 +319,13 @@ export class ManifestEngine {
       return this.index.objectsOfKind(gk);
     });
     const prints = new Map<string, string>();
-    for (const [k, v] of entries) prints.set(k, fingerprint(v));
-    const changed = [...new Set([...view.prints.keys(), ...prints.keys()])].filter((k) => view.prints.get(k) !== prints.get(k));
+    const changed: string[] = [];
+    for (const [k, v] of entries) {
+      const p = fingerprint(v);
+      prints.set(k, p);
+      if (view.prints.get(k) !== p) changed.push(k);
+    }
+    for (const k of view.prints.keys()) if (!prints.has(k)) changed.push(k);
     Object.assign(view, { stamp, entries, prints });
     return changed;
   }

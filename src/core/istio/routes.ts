@@ -216,21 +216,27 @@ function buildSubsetView(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<
   const out = new Map<string, unknown>();
   for (const dr of of(DESTINATION_RULE)) {
     out.set(`ns|${dr.namespace}`, true);
-    const spec = specOf(dr);
-    if (typeof spec.host !== 'string' || !spec.host) continue;
-    const host = toFqdn(spec.host, dr.namespace);
-    const subsets = Array.isArray(spec.subsets)
-      ? spec.subsets.flatMap((s, index) => {
-          if (!isRecord(s) || typeof s.name !== 'string') return [];
-          const labels: Record<string, string> = {};
-          if (isRecord(s.labels)) for (const [k, v] of Object.entries(s.labels)) if (typeof v === 'string') labels[k] = v;
-          return [{ name: s.name, index, labels }];
-        })
-      : [];
-    pushTo(out as Map<string, DrSubsets[]>, host.startsWith('*') ? 'wild' : `host|${host}`, { host, dr, subsets });
+    const entry = subsetsOf(dr);
+    if (entry) pushTo(out as Map<string, DrSubsets[]>, entry.host.startsWith('*') ? 'wild' : `host|${entry.host}`, entry);
   }
   return out;
 }
+
+/** One DestinationRule's entry, kept with it so that a rebuild after an edit redoes only the edited ones. */
+const subsetsOf = memo((dr: K8sObject): DrSubsets | undefined => {
+  const spec = specOf(dr);
+  if (typeof spec.host !== 'string' || !spec.host) return undefined;
+  const host = toFqdn(spec.host, dr.namespace);
+  const subsets = Array.isArray(spec.subsets)
+    ? spec.subsets.flatMap((s, index) => {
+        if (!isRecord(s) || typeof s.name !== 'string') return [];
+        const labels: Record<string, string> = {};
+        if (isRecord(s.labels)) for (const [k, v] of Object.entries(s.labels)) if (typeof v === 'string') labels[k] = v;
+        return [{ name: s.name, index, labels }];
+      })
+    : [];
+  return { host, dr, subsets };
+});
 
 const subsetView = <T>(ws: WorkspaceView, key: string) => ws.lookup<unknown>('istio.dr.subsets', [DESTINATION_RULE], buildSubsetView, key) as T | undefined;
 
