@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_LIMITS, ManifestEngine, RULES } from '../../src/core';
 import type { Finding, Severity } from '../../src/core';
+import { locatePath } from '../../src/core/yaml/locate';
 import { bundleCli } from './helpers/cli-bundle';
 import { binaryPng, bundle, configMap, DEPTH, invalidUtf8, laughs, SERVICE, TABS } from './helpers/bad-inputs';
 
@@ -286,10 +287,10 @@ describe('bad input: never crashes, hangs or loses data', function () {
       const objects = engine.index.get(uriOf('two-deep.yaml'))!.objects;
       assert.deepEqual(objects.map((o) => o.ref), ['Service default/reviews']);
       // The Service's own positions are right: its name is at 0-based line 20, column 8.
-      const name = objects[0].doc.node.getIn(['metadata', 'name'], true) as { range: [number, number, number] };
+      const name = locatePath(objects[0].doc.node, ['metadata', 'name']);
       assert.equal(textAt(text, 20, 8, 7), 'reviews');
-      assert.deepEqual(engine.index.get(uriOf('two-deep.yaml'))!.file!.lines.positionAt(name.range[0]), { line: 20, character: 8 });
-      assert.equal(text.slice(name.range[0], name.range[1]), 'reviews');
+      assert.deepEqual(engine.index.get(uriOf('two-deep.yaml'))!.file!.lines.positionAt(name.start), { line: 20, character: 8 });
+      assert.equal(text.slice(name.start, name.end), 'reviews');
     });
 
     it('when the parser gives up before the limit, the finding is still there, where it gave up', () => {

@@ -32,6 +32,8 @@ export interface RuleError {
 export interface EngineOptions {
   /** Rethrow rule exceptions (tests); otherwise they are collected in `ruleErrors`. */
   strict?: boolean;
+  /** Parse through the `yaml` package's Document path only (the reference for the fast path's tests). */
+  documentPathOnly?: boolean;
 }
 
 const MAX_RULE_ERRORS = 100;
@@ -70,7 +72,7 @@ export class ManifestEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.config = config;
-    this.index = new WorkspaceIndex(config.limits);
+    this.index = new WorkspaceIndex(config.limits, { documentPathOnly: options.documentPathOnly });
     this.objectRules = rules.filter((r): r is ObjectRule => r.meta.scope === 'object');
     this.fileRules = rules.filter((r): r is FileRule => r.meta.scope === 'file');
     for (const r of rules) {

@@ -2,7 +2,7 @@ import { K8sObject, toK8sObject } from '../k8s/object';
 import { groupKindOf } from '../analysis/types';
 import { checkTextSize, decodeManifestBytes, InputProblem } from '../yaml/decode';
 import { InputLimits } from '../yaml/limits';
-import { looksLikeManifest as textLooksLikeManifest, parseManifestText, ParsedFile } from '../yaml/parse';
+import { looksLikeManifest as textLooksLikeManifest, parseManifestText, ParsedFile, ParseOptions } from '../yaml/parse';
 
 /** What the workspace knows about one file. */
 export interface FileEntry {
@@ -43,7 +43,10 @@ export class WorkspaceIndex {
   private readonly kindGeneration = new Map<string, number>();
   private readonly kustomizeDirs = new Set<string>();
 
-  constructor(private limits: InputLimits) {}
+  constructor(
+    private limits: InputLimits,
+    private readonly parseOptions: ParseOptions = {},
+  ) {}
 
   setLimits(limits: InputLimits): void {
     this.limits = limits;
@@ -127,7 +130,7 @@ export class WorkspaceIndex {
       } else text = input.text;
     }
     if (text === undefined) return { uri, input: problem, file: undefined, objects: [], looksLikeManifest };
-    const file = parseManifestText(text, this.limits, this.files.get(uri)?.file);
+    const file = parseManifestText(text, this.limits, this.files.get(uri)?.file, this.parseOptions);
     const objects: K8sObject[] = [];
     for (const doc of file.documents) {
       const o = toK8sObject(uri, doc);

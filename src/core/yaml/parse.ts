@@ -1,6 +1,9 @@
-import { Composer, Document, isAlias, isCollection, isMap, isPair, isScalar, Parser, YAMLParseError } from 'yaml';
+import { Composer, CST, Document, isAlias, isCollection, isPair, Parser, YAMLParseError } from 'yaml';
+import { fastDocuments } from './fast';
 import { LineIndex } from './positions';
 import { InputLimits } from './limits';
+import { PARSE_OPTIONS } from './options';
+import { DocTree, forEachTreeNode, treeOfDocument } from './tree';
 
 export interface SyntaxProblem {
   /** The `yaml` package's error code, e.g. BAD_INDENT, TAB_AS_INDENT, DUPLICATE_KEY. */
@@ -17,7 +20,8 @@ export type LimitProblem =
 
 export interface ParsedDocument {
   index: number;
-  node: Document.Parsed;
+  /** Where its nodes are (field paths to ranges: locate.ts). */
+  node: DocTree;
   /** Offsets of the document's content in the file. */
   start: number;
   end: number;
@@ -53,7 +57,15 @@ export function looksLikeManifest(text: string): boolean {
   return MANIFEST_HINT_API.test(text) && MANIFEST_HINT_KIND.test(text);
 }
 
-export function parseManifestText(text: string, limits: InputLimits, previous?: ParsedFile): ParsedFile {
+export interface ParseOptions {
+  /**
+   * Parse every document through the `yaml` package's Composer and Document, never the fast path
+   * from its parser tokens: the reference the fast path is tested against.
+   */
+  documentPathOnly?: boolean;
+}
+
+export function parseManifestText(text: string, limits: InputLimits, previous?: ParsedFile, options: ParseOptions = {}): ParsedFile {
   const lines = new LineIndex(text);
   // A file is parsed document by document, and a document whose text did not change since the
   // previous version of the file is reused (moved to its new offset): an edit to one document of
@@ -72,10 +84,9 @@ export function parseManifestText(text: string, limits: InputLimits, previous?: 
     const end = k + 1 < bounds.length ? bounds[k + 1] : text.length;
     const segText = text.slice(start, end);
     const old = reusable.get(segText)?.shift();
-    segments.push(old ? moveSegment(old, start) : parseSegment(text, start, end, segText, limits));
+    segments.push(old ? moveSegment(old, start) : parseSegment(text, start, end, segText, limits, !options.documentPathOnly));
   }
-  const parsed = segments.flatMap((seg) => seg.docs.map((d) => d.node));
-  const template = findTemplate(text, parsed);
+  const template = findTemplate(text, segments);
   if (template !== undefined) {
     return {
       text,
@@ -93,7 +104,8 @@ export function parseManifestText(text: string, limits: InputLimits, previous?: 
     syntax.push(...seg.syntax);
     for (const d of seg.docs) {
       documents.push({ ...d, index: documents.length });
-      if (isMap(d.node.contents) && d.node.contents.has('apiVersion') && d.node.contents.has('kind')) anyObject = true;
+      const root = d.node.root;
+      if (root?.kind === 'map' && root.keys.includes('apiVersion') && root.keys.includes('kind')) anyObject = true;
     }
   }
   const isManifest = anyObject || looksLikeManifest(text);
@@ -108,6 +120,8 @@ export interface Segment {
   syntax: SyntaxProblem[];
   /** The limits it was parsed under; other limits mean parsing again. */
   limits: InputLimits;
+  /** How it was parsed: from the parser's tokens (fast.ts) or through the full Document path. */
+  via: 'tokens' | 'document';
 }
 
 /** Offsets where a segment starts: 0 and every line that is a document marker. */
@@ -121,13 +135,24 @@ function segmentStarts(text: string): number[] {
   return out;
 }
 
-function parseSegment(text: string, start: number, end: number, segText: string, limits: InputLimits): Segment {
+function parseSegment(text: string, start: number, end: number, segText: string, limits: InputLimits, fast: boolean): Segment {
   // Nesting far beyond the limit is cut off before parsing: the parser's cost grows with depth
   // (a million `[` take seconds) and all of it would be thrown away.
   const deep = findRunawayNesting(segText, limits.maxDepth * 2).map((o) => o + start);
+  let parsed: Document.Parsed[] | undefined;
+  if (fast && deep.length === 0) {
+    const tokens = parseTokens(segText, start);
+    const quick = tokens && fastDocuments(tokens, limits.maxDepth);
+    if (quick) {
+      const docs = quick.map((d): ParsedDocument => ({ index: -1, node: d.tree, start: d.start, end: d.end, hasErrors: false, value: d.value, limit: undefined }));
+      return { start, text: segText, docs, syntax: [], limits, via: 'tokens' };
+    }
+    // The tokens are the same whichever path composes them.
+    if (tokens) parsed = composeTokens(tokens);
+  }
   const docs: ParsedDocument[] = [];
   const syntax: SyntaxProblem[] = [];
-  for (const node of parseDocuments(text, deep, start, end)) {
+  for (const node of parsed ?? parseDocuments(text, deep, start, end)) {
     const errors = node.errors;
     const [docStart, , docEnd] = node.range;
     let exhaustedAt = deep.find((o) => o >= docStart && o < Math.max(docEnd, docStart + 1));
@@ -162,9 +187,30 @@ function parseSegment(text: string, start: number, end: number, segText: string,
         }
       }
     }
-    docs.push({ index: -1, node, start: node.range[0], end: node.range[2], hasErrors: errors.length > 0, value, limit });
+    docs.push({ index: -1, node: treeOfDocument(node), start: node.range[0], end: node.range[2], hasErrors: errors.length > 0, value, limit });
   }
-  return { start, text: segText, docs, syntax, limits };
+  return { start, text: segText, docs, syntax, limits, via: 'document' };
+}
+
+/** The parser's tokens of one segment, offsets into the file; undefined when its stack ran out. */
+function parseTokens(segText: string, start: number): CST.Token[] | undefined {
+  const parser = new Parser();
+  parser.offset = start;
+  try {
+    return [...parser.parse(segText)];
+  } catch (e) {
+    if (e instanceof RangeError) return undefined; // parseDocuments knows what to do with that
+    throw e;
+  }
+}
+
+function composeTokens(tokens: readonly CST.Token[]): Document.Parsed[] | undefined {
+  try {
+    return [...new Composer(PARSE_OPTIONS).compose(tokens)] as Document.Parsed[];
+  } catch (e) {
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
 }
 
 /**
@@ -175,11 +221,12 @@ function parseSegment(text: string, start: number, end: number, segText: string,
 function moveSegment(seg: Segment, start: number): Segment {
   const d = start - seg.start;
   if (d === 0) return seg;
-  for (const doc of seg.docs) shiftDocument(doc.node, d);
+  for (const doc of seg.docs) doc.node.base += d;
   return {
     start,
     text: seg.text,
     limits: seg.limits,
+    via: seg.via,
     syntax: seg.syntax.map((p) => ({ ...p, start: p.start + d, end: p.end + d })),
     docs: seg.docs.map((doc) => ({
       ...doc,
@@ -188,18 +235,6 @@ function moveSegment(seg: Segment, start: number): Segment {
       limit: doc.limit ? { ...doc.limit, offset: doc.limit.offset + d } : undefined,
     })),
   };
-}
-
-function shiftDocument(doc: Document.Parsed, d: number): void {
-  const shift = (r: [number, number, number] | null | undefined) => {
-    if (r) for (let i = 0; i < r.length; i++) r[i] += d;
-  };
-  shift(doc.range as [number, number, number]);
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    e.pos[0] += d;
-    e.pos[1] += d;
-  }
-  forEachNode(doc.contents, (node) => shift((node as { range?: [number, number, number] }).range));
 }
 
 /**
@@ -316,8 +351,6 @@ function isDocumentMarker(text: string, i: number): boolean {
   return i + 3 >= text.length || isSpace(text.charCodeAt(i + 3));
 }
 
-// logLevel 'error': the yaml package would otherwise print warnings to the console of the host.
-const PARSE_OPTIONS = { prettyErrors: false, merge: true, keepSourceTokens: false, logLevel: 'error' } as const;
 const DOCUMENT_MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/gm;
 
 /**
@@ -379,7 +412,7 @@ function parseDocuments(text: string, cuts: readonly number[], start = 0, end = 
  * so are those in comments; a Helm template has actions in plain positions (`name: {{ .x }}`,
  * `{{- if }}` lines), which is what this looks for.
  */
-function findTemplate(text: string, docs: readonly Document.Parsed[]): number | undefined {
+function findTemplate(text: string, segments: readonly Segment[]): number | undefined {
   if (!text.includes('{{') && !text.includes('{%')) return undefined;
   let strings: Array<[number, number]> | undefined;
   const re = new RegExp(TEMPLATE.source, 'g');
@@ -387,20 +420,20 @@ function findTemplate(text: string, docs: readonly Document.Parsed[]): number | 
     const at = m.index;
     const lineStart = text.lastIndexOf('\n', at - 1) + 1;
     if (/(^|\s)#/.test(text.slice(lineStart, at))) continue;
-    strings ??= stringScalarRanges(docs);
+    strings ??= stringScalarRanges(segments);
     if (!strings.some(([s, e]) => at >= s && at < e)) return at;
   }
   return undefined;
 }
 
-const STRING_TYPES = new Set(['QUOTE_DOUBLE', 'QUOTE_SINGLE', 'BLOCK_LITERAL', 'BLOCK_FOLDED']);
-
-function stringScalarRanges(docs: readonly Document.Parsed[]): Array<[number, number]> {
+function stringScalarRanges(segments: readonly Segment[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (const doc of docs) {
-    forEachNode(doc.contents, (node) => {
-      if (isScalar(node) && node.type && STRING_TYPES.has(node.type) && node.range) out.push([node.range[0], node.range[1]]);
-    });
+  for (const seg of segments) {
+    for (const { node: tree } of seg.docs) {
+      forEachTreeNode(tree.root, (node) => {
+        if (node.kind === 'scalar' && node.str) out.push([tree.base + node.start, tree.base + node.end]);
+      });
+    }
   }
   return out;
 }

@@ -1,5 +1,5 @@
-import { Document, isMap, isScalar } from 'yaml';
 import { LineIndex } from '../../../yaml/positions';
+import { DocTree } from '../../../yaml/tree';
 import { FixSpec, ObjectRule } from '../../types';
 import { isRecord } from '../../../k8s/object';
 
@@ -39,21 +39,22 @@ export const missingName: ObjectRule = {
 };
 
 /** A suggestion, not a safe fix: the name we propose is a placeholder the user must confirm. */
-function insertNameFix(doc: Document.Parsed, lines: LineIndex, placeholder: string): FixSpec[] {
-  const root = doc.contents;
-  if (!isMap(root)) return [];
-  const meta = root.items.find((p) => isScalar(p.key) && p.key.value === 'metadata');
-  const value = meta?.value;
-  if (!meta || !isMap(value) || value.flow || value.items.length === 0) return [];
-  const first = value.items[0].key;
-  if (!isScalar(first) || !first.range) return [];
+function insertNameFix(doc: DocTree, lines: LineIndex, placeholder: string): FixSpec[] {
+  const root = doc.root;
+  if (root?.kind !== 'map') return [];
+  const i = root.keys.indexOf('metadata');
+  const value = i >= 0 ? root.values[i] : undefined;
+  if (!value || value.kind !== 'map' || value.flow || value.keys.length === 0) return [];
+  const first = value.keyNodes[0];
+  if (first?.kind !== 'scalar' || Number.isNaN(first.start)) return [];
   // Insert before the first field of `metadata`, at its indentation, so the block stays valid.
-  const indent = ' '.repeat(lines.positionAt(first.range[0]).character);
+  const at = doc.base + first.start;
+  const indent = ' '.repeat(lines.positionAt(at).character);
   return [
     {
       title: `Add metadata.name: ${placeholder}`,
       preferred: false,
-      edits: [{ start: first.range[0], end: first.range[0], newText: `name: ${placeholder}\n${indent}` }],
+      edits: [{ start: at, end: at, newText: `name: ${placeholder}\n${indent}` }],
     },
   ];
 }
