@@ -121,35 +121,54 @@ function portsOf(raw: unknown, base: FieldPath): RegistryPort[] {
   return out;
 }
 
-export function buildRegistry(objectsOfKind: (gk: string) => readonly K8sObject[]): Registry {
-  const entries: RegistryEntry[] = [];
-  for (const s of objectsOfKind(SERVICE)) {
-    if (!s.name) continue;
-    const spec = isRecord(s.body.spec) ? s.body.spec : {};
-    entries.push({
-      host: `${s.name}.${s.namespace}.${DOMAIN_SUFFIX}`,
-      namespace: s.namespace,
-      object: s,
-      path: ['metadata', 'name'],
-      ports: portsOf(spec.ports, ['spec', 'ports']),
-      exportTo: exportToList(s.annotations['networking.istio.io/exportTo'], s.namespace),
-    });
-  }
-  for (const se of objectsOfKind(SERVICE_ENTRY)) {
-    const spec = isRecord(se.body.spec) ? se.body.spec : {};
-    if (!Array.isArray(spec.hosts)) continue;
+/**
+ * The entries of one Service or ServiceEntry, kept per object instance (an edit makes a new one):
+ * rebuilding the registry after an edit then reuses every other object's records, and the keyed
+ * views over them (`WorkspaceView.lookup`) keep their prints instead of printing the whole registry.
+ */
+const entriesOfObject = new WeakMap<K8sObject, RegistryEntry[]>();
+
+function registryEntriesOf(o: K8sObject): RegistryEntry[] {
+  let list = entriesOfObject.get(o);
+  if (list) return list;
+  list = [];
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  if (o.kind === 'Service') {
+    if (o.name) {
+      list.push({
+        host: `${o.name}.${o.namespace}.${DOMAIN_SUFFIX}`,
+        namespace: o.namespace,
+        object: o,
+        path: ['metadata', 'name'],
+        ports: portsOf(spec.ports, ['spec', 'ports']),
+        exportTo: exportToList(o.annotations['networking.istio.io/exportTo'], o.namespace),
+      });
+    }
+  } else if (Array.isArray(spec.hosts)) {
     const ports = portsOf(spec.ports, ['spec', 'ports']);
-    const exportTo = exportToList(spec.exportTo, se.namespace);
+    const exportTo = exportToList(spec.exportTo, o.namespace);
     spec.hosts.forEach((h, i) => {
       if (typeof h !== 'string' || !h) return;
-      entries.push({ host: toFqdn(h, se.namespace), namespace: se.namespace, object: se, path: ['spec', 'hosts', i], ports, exportTo });
+      list!.push({ host: toFqdn(h, o.namespace), namespace: o.namespace, object: o, path: ['spec', 'hosts', i], ports, exportTo });
     });
   }
+  entriesOfObject.set(o, list);
+  return list;
+}
+
+export function buildRegistry(objectsOfKind: (gk: string) => readonly K8sObject[]): Registry {
+  const entries: RegistryEntry[] = [];
+  for (const s of objectsOfKind(SERVICE)) entries.push(...registryEntriesOf(s));
+  for (const se of objectsOfKind(SERVICE_ENTRY)) entries.push(...registryEntriesOf(se));
   const byHost = new Map<string, RegistryEntry[]>();
   const wildcards: RegistryEntry[] = [];
   for (const e of entries) {
     if (e.host.startsWith('*')) wildcards.push(e);
-    else byHost.set(e.host, [...(byHost.get(e.host) ?? []), e]);
+    else {
+      const list = byHost.get(e.host);
+      if (list) list.push(e);
+      else byHost.set(e.host, [e]);
+    }
   }
   return { entries, byHost, wildcards, namespaces: new Set(entries.map((e) => e.namespace)) };
 }
@@ -204,7 +223,8 @@ function at(body: unknown, path: FieldPath): unknown {
   return v;
 }
 
-function buildWorkloads(objectsOfKind: (gk: string) => readonly K8sObject[]): Workload[] {
+/** Exported for keyed views over workloads (`WorkspaceView.lookup`). */
+export function buildWorkloads(objectsOfKind: (gk: string) => readonly K8sObject[]): Workload[] {
   const out: Workload[] = [];
   const deployments = objectsOfKind('apps/Deployment');
   for (const [gk, templatePath] of Object.entries(WORKLOAD_KINDS)) {

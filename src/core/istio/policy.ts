@@ -10,7 +10,7 @@ import { closest } from '../schema/suggest';
 import { locatePath } from '../yaml/locate';
 import type { FieldPath } from '../yaml/path';
 import type { LineIndex } from '../yaml/positions';
-import { NAMESPACE, SECRET, SERVICE, SERVICE_ENTRY, toFqdn, Workload, WORKLOAD_GROUP_KINDS, workloads } from './mesh';
+import { buildWorkloads, DOMAIN_SUFFIX, NAMESPACE, SECRET, SERVICE, SERVICE_ENTRY, toFqdn, Workload, WORKLOAD_GROUP_KINDS, workloads } from './mesh';
 
 export const POD = '/Pod';
 export const CONFIG_MAP = '/ConfigMap';
@@ -83,8 +83,7 @@ export function selectWorkloads(index: WorkloadIndex, selector: Readonly<Record<
  * For a selector that picks nothing: the closest selector a workload in scope does satisfy when
  * exactly one label value differs by a typo (`istio: ingresgateway`). Returns the label to change.
  */
-export function nearMissLabel(index: WorkloadIndex, selector: Readonly<Record<string, string>>, namespace: string | undefined): { key: string; value: string; suggestion: string } | undefined {
-  const scope = namespace === undefined ? index.all : (index.byNamespace.get(namespace) ?? []);
+export function nearMissLabel(scope: readonly Workload[], selector: Readonly<Record<string, string>>): { key: string; value: string; suggestion: string } | undefined {
   const entries = Object.entries(selector);
   for (const [key, value] of entries) {
     const others = entries.filter(([k]) => k !== key);
@@ -226,13 +225,15 @@ export interface HostPort {
   portPath: FieldPath;
 }
 
-/** Every (host, port) a ServiceEntry declares, by `host|port`. */
-export function serviceEntryPorts(ws: WorkspaceView): ReadonlyMap<string, readonly HostPort[]> {
-  return ws.derived('istio.policy.serviceEntryPorts', [SERVICE_ENTRY], (of) => {
-    const out = new Map<string, HostPort[]>();
-    for (const object of of(SERVICE_ENTRY)) for (const hp of hostPortsOf(object)) push(out, `${hp.host}|${hp.port}`, hp);
-    return out;
-  });
+/** The ServiceEntries' declarations of one `host|port`, as a keyed entry. */
+export function serviceEntryPorts(ws: WorkspaceView, key: string): readonly HostPort[] {
+  return ws.lookup<HostPort[]>('istio.policy.serviceEntryPorts', [SERVICE_ENTRY], buildServiceEntryPorts, key) ?? [];
+}
+
+function buildServiceEntryPorts(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, HostPort[]> {
+  const out = new Map<string, HostPort[]>();
+  for (const object of of(SERVICE_ENTRY)) for (const hp of hostPortsOf(object)) push(out, `${hp.host}|${hp.port}`, hp);
+  return out;
 }
 
 export function hostPortsOf(object: K8sObject): HostPort[] {
@@ -285,24 +286,15 @@ export function selectorPolicyOf(object: K8sObject, kind: string): SelectorPolic
   return { object, selector: labels && Object.keys(labels).length ? labels : undefined, path, targeted };
 }
 
-/** The policies of one kind, by namespace. */
-export function policiesByNamespace(ws: WorkspaceView, kind: string): ReadonlyMap<string, readonly SelectorPolicy[]> {
-  return ws.derived(`istio.policy.byNamespace.${kind}`, [kind], (of) => {
-    const out = new Map<string, SelectorPolicy[]>();
-    for (const o of of(kind)) push(out, o.namespace, selectorPolicyOf(o, kind));
-    return out;
-  });
-}
-
 /** Other policies of the namespace that select a workload this one selects, with that workload. */
 export function overlappingPolicies(ws: WorkspaceView, kind: string, self: SelectorPolicy): Array<{ other: SelectorPolicy; workload: Workload }> {
   if (!self.selector || self.targeted) return [];
-  const mine = selectWorkloads(workloadIndex(ws), self.selector, self.object.namespace);
+  const mine = selectFrom(workloadsInNamespace(ws, self.object.namespace), self.selector);
   if (mine.length === 0) return [];
-  const unit = ws.renderUnitOf(self.object.uri);
+  const sameUnit = sameUnitAs(ws, self.object.uri);
   const out: Array<{ other: SelectorPolicy; workload: Workload }> = [];
-  for (const other of policiesByNamespace(ws, kind).get(self.object.namespace) ?? []) {
-    if (other.object.id === self.object.id || other.object.key === self.object.key || !other.selector || other.targeted || ws.renderUnitOf(other.object.uri) !== unit) continue;
+  for (const other of policiesInNamespace(ws, kind, self.object.namespace)) {
+    if (other.object.id === self.object.id || other.object.key === self.object.key || !other.selector || other.targeted || !sameUnit(other.object.uri)) continue;
     const sel = other.selector;
     const w = mine.find((x) => Object.entries(sel).every(([k, v]) => x.labels[k] === v));
     if (w) out.push({ other, workload: w });
@@ -313,9 +305,9 @@ export function overlappingPolicies(ws: WorkspaceView, kind: string, self: Selec
 /** Other selector-less (namespace-wide) policies of the namespace. */
 export function otherNamespaceWide(ws: WorkspaceView, kind: string, self: SelectorPolicy): SelectorPolicy[] {
   if (self.selector || self.targeted) return [];
-  const unit = ws.renderUnitOf(self.object.uri);
-  return (policiesByNamespace(ws, kind).get(self.object.namespace) ?? []).filter(
-    (o) => o.object.id !== self.object.id && o.object.key !== self.object.key && !o.selector && !o.targeted && ws.renderUnitOf(o.object.uri) === unit,
+  const sameUnit = sameUnitAs(ws, self.object.uri);
+  return policiesInNamespace(ws, kind, self.object.namespace).filter(
+    (o) => o.object.id !== self.object.id && o.object.key !== self.object.key && !o.selector && !o.targeted && sameUnit(o.object.uri),
   );
 }
 
@@ -328,17 +320,87 @@ export function checkSelectorSelects(ctx: ObjectContext, kind: string, messages:
   const { object, workspace, lines, report } = ctx;
   const self = selectorPolicyOf(object, kind);
   if (!self.selector || self.targeted) return;
-  const index = workloadIndex(workspace);
-  if (selectWorkloads(index, self.selector, object.namespace).length) return;
+  const inNamespace = workloadsInNamespace(workspace, object.namespace);
+  if (selectFrom(inNamespace, self.selector).length) return;
   const selector = `"${selectorKey(self.selector)}"`;
   const data = { selector, namespace: object.namespace };
-  const near = nearMissLabel(index, self.selector, object.namespace);
+  const near = nearMissLabel(inNamespace, self.selector);
   if (near) {
     const path = [...self.path, near.key];
     report({ messageId: messages.didYouMean, data: { ...data, key: near.key, suggestion: near.suggestion }, path, fixes: replaceValueFix(object, lines, path, near.suggestion, `Change ${near.key} to "${near.suggestion}"`) });
-  } else if ((index.byNamespace.get(object.namespace) ?? []).length) {
+  } else if (inNamespace.length) {
     report({ messageId: messages.notFound, data, path: self.path, target: 'key' });
   } else {
     report({ messageId: messages.unresolved, data, path: self.path, target: 'key', unresolved: true });
   }
+}
+
+const CLUSTER_LOCAL = new RegExp(`^([^.]+)\\.([^.]+)\\.${DOMAIN_SUFFIX.replace(/\./g, '\\.')}$`);
+
+/** `name` and `namespace` of a `name.namespace.svc.cluster.local` host. */
+export function splitClusterLocal(host: string): { name: string; namespace: string } | undefined {
+  const m = CLUSTER_LOCAL.exec(host);
+  return m ? { name: m[1], namespace: m[2] } : undefined;
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Keyed views (WorkspaceView.lookup): a reader depends on its entry only, so an edit re-checks the
+// objects whose entries changed instead of every reader of the kinds.
+
+/** Records kept from one build to the next while their object and labels are the same, so their print is kept. */
+const workloadRecords = new WeakMap<K8sObject, { sig: string; workload: Workload }>();
+
+function buildWorkloadsByNamespace(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, Workload[]> {
+  const out = new Map<string, Workload[]>();
+  for (const w of buildWorkloads(of)) {
+    const sig = JSON.stringify([w.labels, w.templatePath]);
+    const kept = workloadRecords.get(w.object);
+    const workload = kept && kept.sig === sig ? kept.workload : w;
+    if (workload === w) workloadRecords.set(w.object, { sig, workload: w });
+    push(out, w.namespace, workload);
+  }
+  return out;
+}
+
+/** The workloads of one namespace, as a keyed entry: a workload edit elsewhere does not re-check the reader. */
+export function workloadsInNamespace(ws: WorkspaceView, namespace: string): readonly Workload[] {
+  return ws.lookup<Workload[]>('istio.policy.workloadsByNamespace', WORKLOAD_GROUP_KINDS, buildWorkloadsByNamespace, namespace) ?? [];
+}
+
+/** Workloads of a list whose pod labels a non-empty selector picks. */
+export function selectFrom(list: readonly Workload[], selector: Readonly<Record<string, string>>): Workload[] {
+  const entries = Object.entries(selector);
+  return list.filter((w) => entries.every(([k, v]) => w.labels[k] === v));
+}
+
+const policyRecords = new WeakMap<K8sObject, SelectorPolicy>();
+
+/** The policies of one kind in one namespace, as a keyed entry. */
+export function policiesInNamespace(ws: WorkspaceView, kind: string, namespace: string): readonly SelectorPolicy[] {
+  return (
+    ws.lookup<SelectorPolicy[]>(
+      `istio.policy.byNamespace.${kind}`,
+      [kind],
+      (of) => {
+        const out = new Map<string, SelectorPolicy[]>();
+        for (const o of of(kind)) {
+          let p = policyRecords.get(o);
+          if (!p) policyRecords.set(o, (p = selectorPolicyOf(o, kind)));
+          push(out, o.namespace, p);
+        }
+        return out;
+      },
+      namespace,
+    ) ?? []
+  );
+}
+
+/**
+ * Whether another file is rendered with this one (same kustomization root); the file's own root is
+ * looked up only when there is another object to compare it with.
+ */
+export function sameUnitAs(ws: WorkspaceView, uri: string): (other: string) => boolean {
+  let own: string | undefined;
+  return (other) => other === uri || (own ??= ws.renderUnitOf(uri)) === ws.renderUnitOf(other);
 }

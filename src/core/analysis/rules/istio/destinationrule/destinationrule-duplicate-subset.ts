@@ -1,22 +1,40 @@
 import { isRecord, K8sObject } from '../../../../k8s/object';
 import { DESTINATION_RULE, toFqdn } from '../../../../istio/mesh';
+import { sameUnitAs } from '../../../../istio/policy';
 import { groupKindOf, ObjectRule } from '../../../types';
 
 interface Entry {
   object: K8sObject;
-  subsets: Map<string, number>;
+  /** Subset name to its index in `spec.subsets` (plain data, for the keyed view's fingerprint). */
+  subsets: Record<string, number>;
+}
+
+/** Entries kept per object from one build to the next, so that the keyed view's prints are kept too. */
+const entries = new WeakMap<K8sObject, { key: string; entry: Entry } | null>();
+
+function entryOf(o: K8sObject): { key: string; entry: Entry } | null {
+  let e = entries.get(o);
+  if (e !== undefined) return e;
+  const spec = isRecord(o.body.spec) ? o.body.spec : {};
+  if (typeof spec.host !== 'string' || !spec.host || isRecord(spec.workloadSelector)) e = null;
+  else {
+    const subsets: Record<string, number> = {};
+    if (Array.isArray(spec.subsets)) spec.subsets.forEach((s, i) => isRecord(s) && typeof s.name === 'string' && !(s.name in subsets) && (subsets[s.name] = i));
+    e = { key: `${o.namespace}|${toFqdn(spec.host, o.namespace)}`, entry: { object: o, subsets } };
+  }
+  entries.set(o, e);
+  return e;
 }
 
 /** DestinationRules without a workloadSelector, by namespace and FQDN host: the ones Istio merges. */
 function byHost(of: (gk: string) => readonly K8sObject[]): Map<string, Entry[]> {
   const out = new Map<string, Entry[]>();
   for (const o of of(DESTINATION_RULE)) {
-    const spec = isRecord(o.body.spec) ? o.body.spec : {};
-    if (typeof spec.host !== 'string' || !spec.host || isRecord(spec.workloadSelector)) continue;
-    const subsets = new Map<string, number>();
-    if (Array.isArray(spec.subsets)) spec.subsets.forEach((s, i) => isRecord(s) && typeof s.name === 'string' && !subsets.has(s.name) && subsets.set(s.name, i));
-    const key = `${o.namespace}|${toFqdn(spec.host, o.namespace)}`;
-    out.set(key, [...(out.get(key) ?? []), { object: o, subsets }]);
+    const e = entryOf(o);
+    if (!e) continue;
+    const list = out.get(e.key);
+    if (list) list.push(e.entry);
+    else out.set(e.key, [e.entry]);
   }
   return out;
 }
@@ -50,18 +68,18 @@ export const destinationruleDuplicateSubset: ObjectRule = {
     const spec = isRecord(object.body.spec) ? object.body.spec : {};
     if (typeof spec.host !== 'string' || !spec.host || isRecord(spec.workloadSelector)) return;
     const host = toFqdn(spec.host, object.namespace);
-    const group = workspace.derived('istio.destinationrule.byHost', [DESTINATION_RULE], byHost).get(`${object.namespace}|${host}`) ?? [];
+    const group = workspace.lookup<Entry[]>('istio.destinationrule.byHost', [DESTINATION_RULE], byHost, `${object.namespace}|${host}`) ?? [];
     const self = group.find((e) => e.object.id === object.id);
     if (!self) return;
-    const unit = workspace.renderUnitOf(object.uri);
+    const sameUnit = sameUnitAs(workspace, object.uri);
     for (const other of group) {
-      if (other === self || other.object.key === object.key || workspace.renderUnitOf(other.object.uri) !== unit) continue;
-      if (self.subsets.size === 0 && other.subsets.size === 0) {
+      if (other === self || other.object.key === object.key || !sameUnit(other.object.uri)) continue;
+      if (Object.keys(self.subsets).length === 0 && Object.keys(other.subsets).length === 0) {
         report({ messageId: 'host', data: { host, other: other.object.ref }, path: ['spec', 'host'], related: [{ object: other.object, path: ['spec', 'host'], message: `${other.object.ref} also configures ${host}` }] });
         continue;
       }
-      for (const [name, i] of self.subsets) {
-        const j = other.subsets.get(name);
+      for (const [name, i] of Object.entries(self.subsets)) {
+        const j = other.subsets[name];
         if (j === undefined) continue;
         report({
           messageId: 'subset',

@@ -1,8 +1,9 @@
-import { DESTINATION_RULE, DOMAIN_SUFFIX, lookupHost, REGISTRY_KINDS, registry, toFqdn, visibleFrom } from '../../../../istio/mesh';
+import { DESTINATION_RULE, DOMAIN_SUFFIX, hostCovers, REGISTRY_KINDS, RegistryEntry, toFqdn, visibleFrom } from '../../../../istio/mesh';
+import { registryEntries, registryView } from '../../../../istio/routes';
 import { isRecord } from '../../../../k8s/object';
-import { replaceValueFix } from '../../../../istio/policy';
+import { replaceValueFix, splitClusterLocal } from '../../../../istio/policy';
 import { closest } from '../../../../schema/suggest';
-import { groupKindOf, ObjectRule } from '../../../types';
+import { groupKindOf, ObjectRule, WorkspaceView } from '../../../types';
 
 const HOST = ['spec', 'host'];
 
@@ -37,19 +38,17 @@ export const destinationruleHostNotFound: ObjectRule = {
     if (groupKindOf(object) !== DESTINATION_RULE) return;
     const host = isRecord(object.body.spec) ? object.body.spec.host : undefined;
     if (typeof host !== 'string' || !host || host.includes('*')) return;
-    const reg = registry(workspace);
     const fqdn = toFqdn(host, object.namespace);
-    if (lookupHost(reg, fqdn, object.namespace).length) return;
-
-    const hidden = reg.byHost.get(fqdn) ?? [];
-    if (hidden.length) {
-      const other = hidden[0].object;
-      report({ messageId: 'notExported', data: { host, namespace: object.namespace, other: other.ref }, path: HOST, related: [{ object: other, path: hidden[0].path, message: `${other.ref} defines ${fqdn}` }] });
+    const visible = (e: RegistryEntry) => visibleFrom(e, object.namespace);
+    const exact = registryEntries(workspace, `host|${fqdn}`);
+    if (exact.some(visible)) return;
+    if (registryEntries(workspace, 'wild').some((e) => visible(e) && hostCovers(e.host, fqdn))) return;
+    if (exact.length) {
+      const other = exact[0].object;
+      report({ messageId: 'notExported', data: { host, namespace: object.namespace, other: other.ref }, path: HOST, related: [{ object: other, path: exact[0].path, message: `${other.ref} defines ${fqdn}` }] });
       return;
     }
-    const visible = reg.entries.filter((e) => visibleFrom(e, object.namespace) && !e.host.startsWith('*')).map((e) => e.host);
-    // `reviews.prod` reads like a Kubernetes DNS name; Istio matches only the full name.
-    const suggestion = visible.find((h) => h.startsWith(`${fqdn}.`)) ?? closest(fqdn, visible);
+    const suggestion = suggestHost(workspace, fqdn, visible);
     const short = `.${object.namespace}.${DOMAIN_SUFFIX}`;
     const data = { host, namespace: object.namespace };
     if (suggestion) {
@@ -57,10 +56,23 @@ export const destinationruleHostNotFound: ObjectRule = {
       report({ messageId: 'didYouMean', data: { ...data, suggestion: text }, path: HOST, fixes: replaceValueFix(object, lines, HOST, text, `Change the host to "${text}"`) });
       return;
     }
-    const m = new RegExp(`^[^.]+\\.([^.]+)\\.${DOMAIN_SUFFIX.replace(/\./g, '\\.')}$`).exec(fqdn);
-    const target = m ? m[1] : undefined;
-    if (target !== undefined && reg.namespaces.has(target)) report({ messageId: 'notFound', data, path: HOST });
+    const target = splitClusterLocal(fqdn)?.namespace;
+    if (target !== undefined && registryView<boolean>(workspace, `ns|${target}`)) report({ messageId: 'notFound', data, path: HOST });
     else if (target !== undefined) report({ messageId: 'unresolved', data: { ...data, target }, path: HOST, unresolved: true });
     else report({ messageId: 'unresolvedExternal', data, path: HOST, unresolved: true });
   },
 };
+
+/**
+ * The visible host a person most likely meant: the full name of a Kubernetes DNS name Istio does
+ * not expand (`reviews.prod`), else the closest name in the host's namespace, or the closest
+ * external host.
+ */
+function suggestHost(ws: WorkspaceView, fqdn: string, visible: (e: RegistryEntry) => boolean): string | undefined {
+  const exists = (h: string) => registryEntries(ws, `host|${h}`).some(visible);
+  // `reviews.prod` and `reviews.prod.svc` resolve in Kubernetes DNS but not in Istio's registry.
+  for (const full of [`${fqdn}.${DOMAIN_SUFFIX}`, `${fqdn}.cluster.local`]) if (exists(full)) return full;
+  const local = splitClusterLocal(fqdn);
+  const pool = local ? registryEntries(ws, `inNs|${local.namespace}`) : registryEntries(ws, 'external');
+  return closest(fqdn, [...new Set(pool.filter(visible).map((e) => e.host))]);
+}

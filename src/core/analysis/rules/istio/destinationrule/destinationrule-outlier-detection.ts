@@ -1,6 +1,7 @@
 import { isRecord } from '../../../../k8s/object';
-import { DESTINATION_RULE, lookupHost, REGISTRY_KINDS, registry, toFqdn, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
-import { labelsAt, selectWorkloads, trafficPolicies, workloadIndex } from '../../../../istio/policy';
+import { DESTINATION_RULE, REGISTRY_KINDS, toFqdn, visibleFrom, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
+import { registryEntries } from '../../../../istio/routes';
+import { labelsAt, selectFrom, trafficPolicies, workloadsInNamespace } from '../../../../istio/policy';
 import { groupKindOf, ObjectRule, WorkspaceView } from '../../../types';
 
 /** Below this many pods, one bad deploy or node can make every endpoint an outlier at once. */
@@ -57,14 +58,13 @@ export const destinationruleOutlierDetection: ObjectRule = {
 /** How many pods run behind a host, from its Services' workloads; null when unknown. */
 function podsBehind(ws: WorkspaceView, host: unknown, namespace: string): { count: number; host: string } | null {
   if (typeof host !== 'string' || host.includes('*')) return null;
-  const services = lookupHost(registry(ws), toFqdn(host, namespace), namespace).filter((e) => e.object.kind === 'Service' && e.object.group === '');
+  const services = registryEntries(ws, `host|${toFqdn(host, namespace)}`).filter((e) => visibleFrom(e, namespace) && e.object.kind === 'Service' && e.object.group === '');
   if (services.length === 0) return null;
-  const index = workloadIndex(ws);
   let count = 0;
   for (const e of services) {
     const selector = labelsAt(isRecord(e.object.body.spec) ? e.object.body.spec.selector : undefined);
     if (!selector || Object.keys(selector).length === 0) return null;
-    for (const w of selectWorkloads(index, selector, e.namespace)) {
+    for (const w of selectFrom(workloadsInNamespace(ws, e.namespace), selector)) {
       const gk = `${w.object.group}/${w.object.kind}`;
       if (!REPLICATED.has(gk)) return null;
       const spec = isRecord(w.object.body.spec) ? w.object.body.spec : {};

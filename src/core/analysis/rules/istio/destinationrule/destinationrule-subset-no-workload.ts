@@ -1,6 +1,7 @@
 import { isRecord } from '../../../../k8s/object';
-import { DESTINATION_RULE, lookupHost, REGISTRY_KINDS, registry, toFqdn, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
-import { closestLabelValue, isTopologyLabel, labelsAt, replaceValueFix, selectWorkloads, workloadIndex } from '../../../../istio/policy';
+import { DESTINATION_RULE, REGISTRY_KINDS, toFqdn, visibleFrom, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
+import { registryEntries } from '../../../../istio/routes';
+import { closestLabelValue, isTopologyLabel, labelsAt, replaceValueFix, selectFrom, workloadsInNamespace } from '../../../../istio/policy';
 import { groupKindOf, ObjectRule } from '../../../types';
 
 export const destinationruleSubsetNoWorkload: ObjectRule = {
@@ -31,12 +32,11 @@ export const destinationruleSubsetNoWorkload: ObjectRule = {
     if (groupKindOf(object) !== DESTINATION_RULE) return;
     const spec = isRecord(object.body.spec) ? object.body.spec : {};
     if (typeof spec.host !== 'string' || spec.host.includes('*') || !Array.isArray(spec.subsets)) return;
-    const services = lookupHost(registry(workspace), toFqdn(spec.host, object.namespace), object.namespace).filter((e) => e.object.kind === 'Service' && e.object.group === '');
+    const services = registryEntries(workspace, `host|${toFqdn(spec.host, object.namespace)}`).filter((e) => visibleFrom(e, object.namespace) && e.object.kind === 'Service' && e.object.group === '');
     if (services.length === 0) return;
-    const index = workloadIndex(workspace);
     const behind = services.flatMap((e) => {
       const selector = labelsAt(isRecord(e.object.body.spec) ? e.object.body.spec.selector : undefined);
-      return selector && Object.keys(selector).length ? selectWorkloads(index, selector, e.namespace) : [];
+      return selector && Object.keys(selector).length ? selectFrom(workloadsInNamespace(workspace, e.namespace), selector) : [];
     });
     if (behind.length === 0) return;
     spec.subsets.forEach((subset, i) => {

@@ -1,6 +1,6 @@
 import { isRecord, K8sObject } from '../../../../k8s/object';
 import { GATEWAY, hostsIntersect } from '../../../../istio/mesh';
-import { labelsAt, selectorKey } from '../../../../istio/policy';
+import { labelsAt, sameUnitAs, selectorKey } from '../../../../istio/policy';
 import { groupKindOf, ObjectRule } from '../../../types';
 
 interface Server {
@@ -64,15 +64,14 @@ export const gatewayConflict: ObjectRule = {
     const spec = isRecord(object.body.spec) ? object.body.spec : {};
     if (!Array.isArray(spec.servers)) return;
     const selector = selectorKey(labelsAt(spec.selector) ?? {});
-    const index = workspace.derived('istio.gateway.bySelectorPort', [GATEWAY], bySelectorPort);
-    const unit = workspace.renderUnitOf(object.uri);
+    const sameUnit = sameUnitAs(workspace, object.uri);
     spec.servers.forEach((s, i) => {
       if (!isRecord(s)) return;
       const port = portOf(s);
       if (port === undefined) return;
       const hosts = serverHosts(s);
-      const others = (index.get(`${selector}|${port}`) ?? []).filter(
-        (o) => o.gateway.id !== object.id && o.gateway.key !== object.key && workspace.renderUnitOf(o.gateway.uri) === unit && hosts.some((h) => o.hosts.some((x) => hostsIntersect(h, x))),
+      const others = (workspace.lookup<Server[]>('istio.gateway.bySelectorPort', [GATEWAY], bySelectorPort, `${selector}|${port}`) ?? []).filter(
+        (o) => o.gateway.id !== object.id && o.gateway.key !== object.key && sameUnit(o.gateway.uri) && hosts.some((h) => o.hosts.some((x) => hostsIntersect(h, x))),
       );
       if (others.length === 0) return;
       report({

@@ -1,6 +1,6 @@
 import { isRecord, K8sObject } from '../../../../k8s/object';
 import { GATEWAY } from '../../../../istio/mesh';
-import { isSubset, labelsAt } from '../../../../istio/policy';
+import { isSubset, labelsAt, sameUnitAs } from '../../../../istio/policy';
 import { groupKindOf, ObjectRule } from '../../../types';
 
 interface Cert {
@@ -60,13 +60,12 @@ export const gatewayDuplicateCertificate: ObjectRule = {
     const spec = isRecord(object.body.spec) ? object.body.spec : {};
     if (!Array.isArray(spec.servers)) return;
     const selector = labelsAt(spec.selector) ?? {};
-    const index = workspace.derived('istio.gateway.byCertificate', [GATEWAY], byCertificate);
-    const unit = workspace.renderUnitOf(object.uri);
+    const sameUnit = sameUnitAs(workspace, object.uri);
     spec.servers.forEach((s, i) => {
       const cert = isRecord(s) && isRecord(s.tls) ? certificate(s.tls) : undefined;
       if (!cert) return;
       // As istioctl: this Gateway's selector is contained in the other's, so its pods serve both.
-      const others = (index.get(cert.key) ?? []).filter((c) => c.gateway.id !== object.id && c.gateway.key !== object.key && workspace.renderUnitOf(c.gateway.uri) === unit && isSubset(selector, c.selector));
+      const others = (workspace.lookup<Cert[]>('istio.gateway.byCertificate', [GATEWAY], byCertificate, cert.key) ?? []).filter((c) => c.gateway.id !== object.id && c.gateway.key !== object.key && sameUnit(c.gateway.uri) && isSubset(selector, c.selector));
       if (others.length === 0) return;
       const names = [...new Set(others.map((c) => c.gateway.ref))];
       report({

@@ -34,7 +34,7 @@ export const gatewaySelectorNoWorkload: ObjectRule = {
     const index = workloadIndex(workspace);
     if (selectWorkloads(index, selector, undefined).length) return;
     const text = `"${selectorKey(selector)}"`;
-    const near = nearMissLabel(index, selector, undefined);
+    const near = nearMissLabel(index.all, selector);
     if (near) {
       const path = ['spec', 'selector', near.key];
       report({ messageId: 'didYouMean', data: { selector: text, key: near.key, suggestion: near.suggestion }, path, fixes: replaceValueFix(object, lines, path, near.suggestion, `Change ${near.key} to "${near.suggestion}"`) });

@@ -1,4 +1,4 @@
-import { AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION, selectorPolicyOf, selectWorkloads, TELEMETRY, WASM_PLUGIN, workloadIndex } from '../../../../istio/policy';
+import { AUTHORIZATION_POLICY, REQUEST_AUTHENTICATION, selectFrom, selectorPolicyOf, TELEMETRY, WASM_PLUGIN, workloadsInNamespace } from '../../../../istio/policy';
 import { WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
 import { groupKindOf, ObjectRule } from '../../../types';
 
@@ -34,7 +34,7 @@ export const policySelectsK8sGateway: ObjectRule = {
     const self = selectorPolicyOf(object, gk);
     if (!self.selector || self.targeted) return;
     let gateway: string | undefined = self.selector[GATEWAY_NAME];
-    if (gateway === undefined) gateway = selectWorkloads(workloadIndex(workspace), self.selector, object.namespace).find((w) => GATEWAY_NAME in w.labels)?.labels[GATEWAY_NAME];
+    if (gateway === undefined) gateway = selectFrom(workloadsInNamespace(workspace, object.namespace), self.selector).find((w) => GATEWAY_NAME in w.labels)?.labels[GATEWAY_NAME];
     if (gateway === undefined) return;
     report({ messageId: 'selector', data: { kind: object.kind, gateway }, path: self.path, target: 'key' });
   },

@@ -1,5 +1,5 @@
 import { SERVICE_ENTRY } from '../../../../istio/mesh';
-import { exportsOverlap, hostPortsOf, serviceEntryPorts } from '../../../../istio/policy';
+import { exportsOverlap, hostPortsOf, sameUnitAs, serviceEntryPorts } from '../../../../istio/policy';
 import { groupKindOf, ObjectRule } from '../../../types';
 
 export const serviceentryConflictingProtocol: ObjectRule = {
@@ -27,13 +27,12 @@ export const serviceentryConflictingProtocol: ObjectRule = {
   },
   check({ object, workspace, report }) {
     if (groupKindOf(object) !== SERVICE_ENTRY) return;
-    const index = serviceEntryPorts(workspace);
-    const unit = workspace.renderUnitOf(object.uri);
+    const sameUnit = sameUnitAs(workspace, object.uri);
     const seen = new Set<string>();
     for (const hp of hostPortsOf(object)) {
       if (!hp.protocol) continue;
-      const other = (index.get(`${hp.host}|${hp.port}`) ?? []).find(
-        (o) => o.object.id !== object.id && o.object.key !== object.key && o.protocol && o.protocol !== hp.protocol && exportsOverlap(o.exportTo, hp.exportTo) && workspace.renderUnitOf(o.object.uri) === unit,
+      const other = serviceEntryPorts(workspace, `${hp.host}|${hp.port}`).find(
+        (o) => o.object.id !== object.id && o.object.key !== object.key && o.protocol && o.protocol !== hp.protocol && exportsOverlap(o.exportTo, hp.exportTo) && sameUnit(o.object.uri),
       );
       const key = `${hp.host}|${hp.port}`;
       if (!other || seen.has(key)) continue;

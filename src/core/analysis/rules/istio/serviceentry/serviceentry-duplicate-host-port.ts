@@ -1,5 +1,5 @@
 import { SERVICE_ENTRY } from '../../../../istio/mesh';
-import { exportsOverlap, hostPortsOf, serviceEntryPorts } from '../../../../istio/policy';
+import { exportsOverlap, hostPortsOf, sameUnitAs, serviceEntryPorts } from '../../../../istio/policy';
 import { groupKindOf, ObjectRule } from '../../../types';
 
 export const serviceentryDuplicateHostPort: ObjectRule = {
@@ -27,14 +27,13 @@ export const serviceentryDuplicateHostPort: ObjectRule = {
   },
   check({ object, workspace, report }) {
     if (groupKindOf(object) !== SERVICE_ENTRY) return;
-    const index = serviceEntryPorts(workspace);
-    const unit = workspace.renderUnitOf(object.uri);
+    const sameUnit = sameUnitAs(workspace, object.uri);
     const seen = new Set<string>();
     for (const hp of hostPortsOf(object)) {
       const key = `${hp.host}|${hp.port}`;
       if (seen.has(key)) continue;
-      const others = (index.get(key) ?? []).filter(
-        (o) => o.object.id !== object.id && o.object.namespace === object.namespace && o.object.key !== object.key && o.protocol === hp.protocol && exportsOverlap(o.exportTo, hp.exportTo) && workspace.renderUnitOf(o.object.uri) === unit,
+      const others = serviceEntryPorts(workspace, key).filter(
+        (o) => o.object.id !== object.id && o.object.namespace === object.namespace && o.object.key !== object.key && o.protocol === hp.protocol && exportsOverlap(o.exportTo, hp.exportTo) && sameUnit(o.object.uri),
       );
       if (others.length === 0) continue;
       seen.add(key);

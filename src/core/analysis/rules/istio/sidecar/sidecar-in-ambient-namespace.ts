@@ -1,4 +1,4 @@
-import { isAmbientNamespace, isAmbientWorkload, namespaceObjects, selectorPolicyOf, selectWorkloads, SIDECAR, workloadIndex } from '../../../../istio/policy';
+import { isAmbientNamespace, isAmbientWorkload, namespaceObjects, selectFrom, selectorPolicyOf, SIDECAR, workloadsInNamespace } from '../../../../istio/policy';
 import { NAMESPACE, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
 import { groupKindOf, ObjectRule } from '../../../types';
 
@@ -32,7 +32,7 @@ export const sidecarInAmbientNamespace: ObjectRule = {
       if (isAmbientNamespace(ns)) report({ messageId: 'namespace', data: { namespace: object.namespace }, path: ['metadata', 'namespace'] });
       return;
     }
-    const selected = selectWorkloads(workloadIndex(workspace), self.selector, object.namespace);
+    const selected = selectFrom(workloadsInNamespace(workspace, object.namespace), self.selector);
     const ambient = selected.filter((w) => isAmbientWorkload(w, ns));
     if (ambient.length && ambient.length === selected.length) {
       report({ messageId: 'workload', data: { workload: ambient.map((w) => w.object.ref).join(', ') }, path: self.path, target: 'key', related: ambient.map((w) => ({ object: w.object, path: ['metadata', 'name'], message: `${w.object.ref} runs in ambient mode` })) });

@@ -1,5 +1,5 @@
 import { isRecord, K8sObject } from '../../../../k8s/object';
-import { labelsAt, selectorKey, WORKLOAD_GROUP } from '../../../../istio/policy';
+import { labelsAt, sameUnitAs, selectorKey, WORKLOAD_GROUP } from '../../../../istio/policy';
 import { groupKindOf, ObjectRule } from '../../../types';
 
 function labelsOf(o: K8sObject): Record<string, string> | undefined {
@@ -48,9 +48,9 @@ export const workloadgroupDuplicateLabels: ObjectRule = {
     const labels = labelsOf(object);
     if (!labels) return;
     const key = selectorKey(labels);
-    const unit = workspace.renderUnitOf(object.uri);
-    const others = (workspace.derived('istio.workloadgroup.byLabels', [WORKLOAD_GROUP], byLabels).get(`${object.namespace}|${key}`) ?? []).filter(
-      (o) => o.id !== object.id && o.key !== object.key && workspace.renderUnitOf(o.uri) === unit,
+    const sameUnit = sameUnitAs(workspace, object.uri);
+    const others = (workspace.lookup<K8sObject[]>('istio.workloadgroup.byLabels', [WORKLOAD_GROUP], byLabels, `${object.namespace}|${key}`) ?? []).filter(
+      (o) => o.id !== object.id && o.key !== object.key && sameUnit(o.uri),
     );
     if (others.length === 0) return;
     report({
