@@ -13,8 +13,6 @@ export interface MeshSettings {
   rootNamespace: string;
   /** Clients pick mTLS on their own for destinations with a sidecar (`enableAutoMtls`, on by default). */
   enableAutoMtls: boolean;
-  /** The ConfigMap the settings come from, when there is one. */
-  source?: K8sObject;
 }
 
 export const MESH_DEFAULTS: MeshSettings = { rootNamespace: 'istio-system', enableAutoMtls: true };
@@ -30,15 +28,21 @@ function build(of: (gk: string) => readonly K8sObject[]): MeshSettings {
   } catch {
     return MESH_DEFAULTS;
   }
-  if (!isRecord(mesh)) return { ...MESH_DEFAULTS, source: chosen };
+  if (!isRecord(mesh)) return MESH_DEFAULTS;
   return {
     rootNamespace: typeof mesh.rootNamespace === 'string' && mesh.rootNamespace ? mesh.rootNamespace : chosen.namespace || MESH_DEFAULTS.rootNamespace,
     enableAutoMtls: mesh.enableAutoMtls !== false,
-    source: chosen,
   };
 }
 
-/** Rules that call it list `/ConfigMap` in `meta.kinds` (and skip ConfigMaps in `check`). */
+/**
+ * Rules that call it list `/ConfigMap` in `meta.kinds` (and skip ConfigMaps in `check`). A keyed
+ * lookup of plain values: editing an application's ConfigMap leaves the entry, and so its readers, alone.
+ */
 export function meshSettings(ws: WorkspaceView): MeshSettings {
-  return ws.derived('istio.meshSettings', [CONFIG_MAP], build);
+  const entry = ws.lookup('istio.meshSettings', [CONFIG_MAP], (of) => {
+    const { rootNamespace, enableAutoMtls } = build(of);
+    return new Map([['settings', { rootNamespace, enableAutoMtls }]]);
+  }, 'settings');
+  return entry ?? MESH_DEFAULTS;
 }

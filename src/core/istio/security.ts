@@ -8,7 +8,7 @@ import type { FixSpec, WorkspaceView } from '../analysis/types';
 import { locatePath } from '../yaml/locate';
 import type { FieldPath } from '../yaml/path';
 import { isRecord, K8sObject } from '../k8s/object';
-import { DESTINATION_RULE, DOMAIN_SUFFIX, knownNamespaces, NAMESPACE, registry, REGISTRY_KINDS, SERVICE_ACCOUNT, Workload, WORKLOAD_GROUP_KINDS, workloads } from './mesh';
+import { DESTINATION_RULE, DOMAIN_SUFFIX, NAMESPACE, REGISTRY_KINDS, SERVICE_ACCOUNT, WORKLOAD_GROUP_KINDS, WORKLOAD_KINDS } from './mesh';
 
 export const PEER_AUTHENTICATION = 'security.istio.io/PeerAuthentication';
 export const AUTHORIZATION_POLICY = 'security.istio.io/AuthorizationPolicy';
@@ -54,12 +54,12 @@ export interface WideDestinationRule {
 }
 
 export interface MtlsIndex {
-  /** Selector-less PeerAuthentications by namespace. */
-  peers: ReadonlyMap<string, readonly WidePeerAuthentication[]>;
-  /** DestinationRules whose host covers a whole namespace (by namespace) or the mesh (`*`). */
-  wideRules: ReadonlyMap<string, readonly WideDestinationRule[]>;
-  /** Namespaces with a workload-level PeerAuthentication (a selector). */
-  workloadPeerNamespaces: ReadonlySet<string>;
+  /** Selector-less PeerAuthentications of a namespace. */
+  peers(namespace: string): readonly WidePeerAuthentication[];
+  /** DestinationRules whose host covers a whole namespace, or the mesh (`*`). */
+  wideRules(scope: string): readonly WideDestinationRule[];
+  /** Whether the namespace has a workload-level PeerAuthentication (a selector). */
+  hasWorkloadPeers(namespace: string): boolean;
 }
 
 /** Kiali reads `*.local` as mesh-wide; the longer suffixes of the cluster domain mean the same. */
@@ -92,28 +92,42 @@ function push<V>(m: Map<string, V[]>, k: string, v: V): void {
 
 export const MTLS_KINDS: readonly string[] = [PEER_AUTHENTICATION, DESTINATION_RULE];
 
+/**
+ * Keyed lookups, so that a PeerAuthentication or DestinationRule depends on the entries it reads
+ * (its namespace's, the mesh's), not on every object of the two kinds.
+ */
 export function mtlsIndex(ws: WorkspaceView): MtlsIndex {
-  return ws.derived('istio.security.mtls', MTLS_KINDS, (of) => {
-    const peers = new Map<string, WidePeerAuthentication[]>();
-    const workloadPeerNamespaces = new Set<string>();
-    for (const pa of of(PEER_AUTHENTICATION)) {
-      if (policySelector(pa)) workloadPeerNamespaces.add(pa.namespace);
-      if (policySelector(pa) || hasTargetRefs(pa)) continue;
-      push(peers, pa.namespace, { object: pa, namespace: pa.namespace, mode: peerMode(pa) });
-    }
-    const wideRules = new Map<string, WideDestinationRule[]>();
-    for (const dr of of(DESTINATION_RULE)) {
-      const host = specOf(dr).host;
-      const scope = typeof host === 'string' ? wideScope(host) : undefined;
-      if (scope) push(wideRules, scope, { object: dr, scope, mode: tlsMode(dr) });
-    }
-    return { peers, wideRules, workloadPeerNamespaces };
-  });
+  return {
+    peers: (namespace) =>
+      ws.lookup('istio.security.widePeers', [PEER_AUTHENTICATION], (of) => {
+        const out = new Map<string, WidePeerAuthentication[]>();
+        for (const pa of of(PEER_AUTHENTICATION)) {
+          if (!policySelector(pa) && !hasTargetRefs(pa)) push(out, pa.namespace, { object: pa, namespace: pa.namespace, mode: peerMode(pa) });
+        }
+        return out;
+      }, namespace) ?? [],
+    wideRules: (scope) =>
+      ws.lookup('istio.security.wideRules', [DESTINATION_RULE], (of) => {
+        const out = new Map<string, WideDestinationRule[]>();
+        for (const dr of of(DESTINATION_RULE)) {
+          const host = specOf(dr).host;
+          const s = typeof host === 'string' ? wideScope(host) : undefined;
+          if (s) push(out, s, { object: dr, scope: s, mode: tlsMode(dr) });
+        }
+        return out;
+      }, scope) ?? [],
+    hasWorkloadPeers: (namespace) =>
+      ws.lookup('istio.security.workloadPeers', [PEER_AUTHENTICATION], (of) => {
+        const out = new Map<string, boolean>();
+        for (const pa of of(PEER_AUTHENTICATION)) if (policySelector(pa)) out.set(pa.namespace, true);
+        return out;
+      }, namespace) === true,
+  };
 }
 
 /** The mode a namespace's own selector-less PeerAuthentication sets, if any sets one. */
 export function namespacePeer(index: MtlsIndex, namespace: string): WidePeerAuthentication | undefined {
-  return (index.peers.get(namespace) ?? []).find((p) => p.mode !== 'UNSET');
+  return index.peers(namespace).find((p) => p.mode !== 'UNSET');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -131,14 +145,21 @@ export interface NamespaceFacts {
   known: ReadonlySet<string>;
 }
 
+/** Sorted name lists: an edit that leaves the set of namespaces alone leaves the entries alone. */
 export function namespaceFacts(ws: WorkspaceView): NamespaceFacts {
-  const declared = knownNamespaces(ws);
-  const reg = registry(ws);
-  const wl = workloads(ws);
-  return ws.derived('istio.security.namespaces', NAMESPACE_SOURCE_KINDS, () => {
-    const known = new Set<string>([...declared, ...BUILTIN_NAMESPACES, ...reg.namespaces, ...wl.map((w) => w.namespace)]);
-    return { declared, known };
-  });
+  const build = (of: (gk: string) => readonly K8sObject[]) => {
+    const declared = new Set(of(NAMESPACE).flatMap((n) => (n.name ? [n.name] : [])));
+    const known = new Set<string>([...declared, ...BUILTIN_NAMESPACES]);
+    for (const gk of [...REGISTRY_KINDS, ...WORKLOAD_GROUP_KINDS]) for (const o of of(gk)) known.add(o.namespace);
+    return new Map([
+      ['declared', [...declared].sort()],
+      ['known', [...known].sort()],
+    ]);
+  };
+  return {
+    declared: new Set(ws.lookup('istio.security.namespaces', NAMESPACE_SOURCE_KINDS, build, 'declared') ?? []),
+    known: new Set(ws.lookup('istio.security.namespaces', NAMESPACE_SOURCE_KINDS, build, 'known') ?? []),
+  };
 }
 
 /** Istio's namespace match for policies: `*`, a `prefix*`, a `*suffix`, or the exact name. */
@@ -152,47 +173,104 @@ export function namespaceMatches(pattern: string, namespace: string): boolean {
 export const SERVICE_ACCOUNT_SOURCE_KINDS: readonly string[] = [SERVICE_ACCOUNT, ...WORKLOAD_GROUP_KINDS];
 
 export interface ServiceAccountFacts {
-  /** ServiceAccount objects by namespace. */
-  declared: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Declared ones and those pod templates run as (`serviceAccountName`), by namespace. */
-  known: ReadonlyMap<string, ReadonlySet<string>>;
+  /** ServiceAccount objects of the namespace; undefined when it has none. */
+  declared: ReadonlySet<string> | undefined;
+  /** Declared ones and those pod templates run as (`serviceAccountName`). */
+  known: ReadonlySet<string>;
 }
 
-export function serviceAccounts(ws: WorkspaceView): ServiceAccountFacts {
-  const wl = workloads(ws);
-  return ws.derived('istio.security.serviceAccounts', SERVICE_ACCOUNT_SOURCE_KINDS, (of) => {
-    const declared = new Map<string, Set<string>>();
-    const known = new Map<string, Set<string>>();
-    const add = (m: Map<string, Set<string>>, ns: string, name: string) => {
-      let set = m.get(ns);
-      if (!set) m.set(ns, (set = new Set()));
-      set.add(name);
+/** The service accounts of one namespace (a keyed lookup: other namespaces' edits do not matter). */
+export function serviceAccounts(ws: WorkspaceView, namespace: string): ServiceAccountFacts {
+  const entry = ws.lookup('istio.security.serviceAccounts', SERVICE_ACCOUNT_SOURCE_KINDS, (of) => {
+    const sets = new Map<string, { declared: Set<string>; known: Set<string> }>();
+    const at = (ns: string) => {
+      let e = sets.get(ns);
+      if (!e) sets.set(ns, (e = { declared: new Set(), known: new Set() }));
+      return e;
     };
     for (const sa of of(SERVICE_ACCOUNT)) {
       if (!sa.name) continue;
-      add(declared, sa.namespace, sa.name);
-      add(known, sa.namespace, sa.name);
+      at(sa.namespace).declared.add(sa.name);
+      at(sa.namespace).known.add(sa.name);
     }
-    for (const w of wl) {
-      const name = w.podSpec.serviceAccountName ?? w.podSpec.serviceAccount;
-      if (typeof name === 'string' && name) add(known, w.namespace, name);
+    for (const gk of WORKLOAD_GROUP_KINDS) {
+      for (const o of of(gk)) {
+        const spec = podTemplateOf(o)?.spec;
+        const name = isRecord(spec) ? (spec.serviceAccountName ?? spec.serviceAccount) : undefined;
+        if (typeof name === 'string' && name) at(o.namespace).known.add(name);
+      }
     }
-    return { declared, known };
-  });
+    return new Map([...sets].map(([ns, e]) => [ns, { declared: [...e.declared].sort(), known: [...e.known].sort() }]));
+  }, namespace);
+  return { declared: entry?.declared.length ? new Set(entry.declared) : undefined, known: new Set(entry?.known ?? []) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workloads by namespace
+
+/** The pod template of a workload (the Pod itself for a Pod); a Rollout's `workloadRef` is not followed. */
+export function podTemplateOf(o: K8sObject): Record<string, unknown> | undefined {
+  const path = WORKLOAD_KINDS[`${o.group}/${o.kind}`];
+  if (!path) return undefined;
+  let v: unknown = o.body;
+  for (const seg of path) v = isRecord(v) ? v[seg] : undefined;
+  return isRecord(v) ? v : undefined;
+}
+
+export interface PodRecord {
+  object: K8sObject;
+  labels: Readonly<Record<string, string>>;
+  /** Container ports the pod template declares. */
+  portNumbers: readonly number[];
+  portNames: readonly string[];
+}
+
+function podRecord(o: K8sObject): PodRecord | undefined {
+  const t = podTemplateOf(o);
+  if (!t) return undefined;
+  const meta = isRecord(t.metadata) ? t.metadata : {};
+  const labels: Record<string, string> = {};
+  if (isRecord(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (v !== null && v !== undefined && typeof v !== 'object') labels[k] = String(v);
+  const portNumbers: number[] = [];
+  const portNames: string[] = [];
+  const spec = isRecord(t.spec) ? t.spec : {};
+  for (const list of [spec.containers, spec.initContainers]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list) {
+      if (!isRecord(c) || !Array.isArray(c.ports)) continue;
+      for (const p of c.ports) {
+        if (!isRecord(p)) continue;
+        if (typeof p.containerPort === 'number') portNumbers.push(p.containerPort);
+        if (typeof p.name === 'string') portNames.push(p.name);
+      }
+    }
+  }
+  return { object: o, labels, portNumbers, portNames };
+}
+
+/**
+ * The workloads of a namespace, or of every namespace (`*`), as a keyed lookup: a policy depends on
+ * its own namespace's workloads only.
+ */
+export function workloadsIn(ws: WorkspaceView, namespace: string): readonly PodRecord[] {
+  return (
+    ws.lookup('istio.security.workloadsByNamespace', WORKLOAD_GROUP_KINDS, (of) => {
+      const out = new Map<string, PodRecord[]>();
+      for (const gk of WORKLOAD_GROUP_KINDS) {
+        for (const o of of(gk)) {
+          const r = podRecord(o);
+          if (!r) continue;
+          push(out, o.namespace, r);
+          push(out, '*', r);
+        }
+      }
+      return out;
+    }, namespace) ?? []
+  );
 }
 
 /** A suggestion that replaces the scalar at `path` (quotes included) with `newText`. */
 export function replaceValueFix(o: K8sObject, path: FieldPath, newText: string, title = `Change to "${newText}"`): FixSpec {
   const at = locatePath(o.doc.node, path);
   return { title, preferred: false, edits: [{ start: at.start, end: at.end, newText }] };
-}
-
-/** Workloads by namespace, for selectors that must not scan the whole workspace per object. */
-export function workloadsByNamespace(ws: WorkspaceView): ReadonlyMap<string, readonly Workload[]> {
-  const all = workloads(ws);
-  return ws.derived('istio.security.workloadsByNamespace', WORKLOAD_GROUP_KINDS, () => {
-    const out = new Map<string, Workload[]>();
-    for (const w of all) push(out, w.namespace, w);
-    return out;
-  });
 }

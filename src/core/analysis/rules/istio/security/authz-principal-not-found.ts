@@ -48,10 +48,10 @@ export const authzPrincipalNotFound: ObjectRule = {
             if (!m) return;
             const [, , namespace, account] = m;
             if (account === 'default') return;
-            const facts = serviceAccounts(workspace);
-            if (facts.known.get(namespace)?.has(account)) return;
+            const facts = serviceAccounts(workspace, namespace);
+            if (facts.known.has(account)) return;
             // Only ServiceAccount objects make the namespace's accounts known; pod templates just use them.
-            const accounts = facts.declared.get(namespace);
+            const accounts = facts.declared;
             const path = ['spec', 'rules', i, 'from', j, 'source', field, k];
             const data = { value, namespace, account };
             const suggestion = accounts ? closest(account, [...accounts]) : undefined;

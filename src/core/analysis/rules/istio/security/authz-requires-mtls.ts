@@ -42,7 +42,7 @@ export const authzRequiresMtls: ObjectRule = {
     const peer = own ?? (ns === root ? undefined : namespacePeer(index, root));
     if (peer?.mode !== 'DISABLE') return;
     // A workload-level PeerAuthentication may switch mTLS back on for the pods concerned.
-    if (index.workloadPeerNamespaces.has(ns)) return;
+    if (index.hasWorkloadPeers(ns)) return;
     const action = typeof spec.action === 'string' ? spec.action : 'ALLOW';
     if (action !== 'ALLOW' && action !== 'DENY' && action !== 'AUDIT') return;
     const reportAt = (path: FieldPath, field: string) =>

@@ -49,7 +49,7 @@ export const mtlsCounterpartMissing: ObjectRule = {
     if (settings.enableAutoMtls) return;
     const root = settings.rootNamespace;
     const index = mtlsIndex(workspace);
-    const mutual = (scope: string) => (index.wideRules.get(scope) ?? []).some((r) => r.mode === 'ISTIO_MUTUAL');
+    const mutual = (scope: string) => index.wideRules(scope).some((r) => r.mode === 'ISTIO_MUTUAL');
     if (gk === PEER_AUTHENTICATION) {
       if (policySelector(object) || hasTargetRefs(object) || peerMode(object) !== 'STRICT') return;
       if (object.namespace === root) {

@@ -79,8 +79,8 @@ export const mtlsModeConflict: ObjectRule = {
     }
     if (gk !== PEER_AUTHENTICATION || policySelector(object) || hasTargetRefs(object) || peerMode(object) !== 'DISABLE') return;
     const ns = object.namespace;
-    const mutual = (scope: string) => (index.wideRules.get(scope) ?? []).find((r) => r.mode === 'ISTIO_MUTUAL');
-    const disabling = (scope: string) => (index.wideRules.get(scope) ?? []).some((r) => r.mode === 'DISABLE');
+    const mutual = (scope: string) => index.wideRules(scope).find((r) => r.mode === 'ISTIO_MUTUAL');
+    const disabling = (scope: string) => index.wideRules(scope).some((r) => r.mode === 'DISABLE');
     if (ns === root) {
       const rule = mutual('*');
       if (rule && !disabling('*')) {

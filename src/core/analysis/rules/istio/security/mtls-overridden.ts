@@ -35,7 +35,7 @@ export const mtlsOverridden: ObjectRule = {
     const index = mtlsIndex(workspace);
     // The narrowest wide rule decides: a namespace-wide one before the mesh-wide one.
     const ns = /^[^.]+\.([^.]+)\.svc\./.exec(fqdn)?.[1];
-    const candidates: readonly WideDestinationRule[] = [...(ns ? (index.wideRules.get(ns) ?? []) : []), ...(index.wideRules.get('*') ?? [])];
+    const candidates: readonly WideDestinationRule[] = [...(ns ? index.wideRules(ns) : []), ...index.wideRules('*')];
     const wide = candidates.find((r) => r.object.id !== object.id && r.mode !== undefined && hostCovers(String(specOf(r.object).host), fqdn));
     if (!wide || wide.mode !== 'ISTIO_MUTUAL') return;
     report({

@@ -1,5 +1,5 @@
 import { selects, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
-import { hasTargetRefs, PEER_AUTHENTICATION, policySelector, workloadsByNamespace } from '../../../../istio/security';
+import { hasTargetRefs, PEER_AUTHENTICATION, policySelector, workloadsIn } from '../../../../istio/security';
 import { groupKindOf, ObjectRule, WorkspaceView } from '../../../types';
 import { K8sObject } from '../../../../k8s/object';
 
@@ -61,7 +61,7 @@ export const peerAuthenticationConflict: ObjectRule = {
     }
     const withSelector = peers.filter((p) => p.selector);
     if (!withSelector.length) return;
-    const pods = workloadsByNamespace(workspace).get(object.namespace) ?? [];
+    const pods = workloadsIn(workspace, object.namespace);
     if (pods.length) {
       for (const w of pods) {
         if (!selects(selector, w.labels)) continue;

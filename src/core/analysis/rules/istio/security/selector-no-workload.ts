@@ -1,10 +1,10 @@
-import { selects, Workload, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
+import { selects, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
 import { CONFIG_MAP, meshSettings } from '../../../../istio/mesh-config';
-import { AUTHORIZATION_POLICY, hasTargetRefs, policySelector, SECURITY_POLICY_KINDS, workloadsByNamespace } from '../../../../istio/security';
+import { AUTHORIZATION_POLICY, hasTargetRefs, PodRecord, policySelector, SECURITY_POLICY_KINDS, workloadsIn } from '../../../../istio/security';
 import { groupKindOf, ObjectRule } from '../../../types';
 
 /** Label values the workloads in scope do have for the selector's keys: the likely intended ones. */
-function hint(selector: Record<string, string>, scope: readonly Workload[]): string {
+function hint(selector: Record<string, string>, scope: readonly PodRecord[]): string {
   for (const [k, v] of Object.entries(selector)) {
     const values = [...new Set(scope.map((w) => w.labels[k]).filter((x): x is string => x !== undefined && x !== v))].sort();
     if (values.length) return ` (workloads there have ${values.slice(0, 3).map((x) => `${k}=${x}`).join(', ')}${values.length > 3 ? ', …' : ''})`;
@@ -42,14 +42,13 @@ export const selectorNoWorkload: ObjectRule = {
     const upstream = gk === AUTHORIZATION_POLICY ? ['IST0127', 'KIA0004'] : ['KIA0004'];
     const selector = policySelector(object);
     const meshWide = object.namespace === meshSettings(workspace).rootNamespace;
-    const byNs = workloadsByNamespace(workspace);
     if (!selector) {
       // Only an AuthorizationPolicy says anything namespace-wide that needs workloads to apply to.
-      if (gk !== AUTHORIZATION_POLICY || meshWide || byNs.get(object.namespace)?.length) return;
+      if (gk !== AUTHORIZATION_POLICY || meshWide || workloadsIn(workspace, object.namespace).length) return;
       report({ messageId: 'emptyNamespace', upstream, unresolved: true, data: { scope: object.namespace }, path: ['metadata', 'namespace'] });
       return;
     }
-    const scope = meshWide ? [...byNs.values()].flat() : (byNs.get(object.namespace) ?? []);
+    const scope = workloadsIn(workspace, meshWide ? '*' : object.namespace);
     if (scope.some((w) => selects(selector, w.labels))) return;
     report({
       messageId: 'noMatch',

@@ -1,30 +1,9 @@
 import { isRecord } from '../../../../k8s/object';
-import { SERVICE, selects, Workload, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
-import { workloadsByNamespace } from '../../../../istio/security';
+import { SERVICE, selects, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
+import { PodRecord, workloadsIn } from '../../../../istio/security';
 import { groupKindOf, ObjectRule } from '../../../types';
 
-interface ContainerPorts {
-  numbers: Set<number>;
-  names: Set<string>;
-}
-
-function containerPorts(w: Workload): ContainerPorts {
-  const out: ContainerPorts = { numbers: new Set(), names: new Set() };
-  for (const list of [w.podSpec.containers, w.podSpec.initContainers]) {
-    if (!Array.isArray(list)) continue;
-    for (const c of list) {
-      if (!isRecord(c) || !Array.isArray(c.ports)) continue;
-      for (const p of c.ports) {
-        if (!isRecord(p)) continue;
-        if (typeof p.containerPort === 'number') out.numbers.add(p.containerPort);
-        if (typeof p.name === 'string') out.names.add(p.name);
-      }
-    }
-  }
-  return out;
-}
-
-const ref = (list: readonly Workload[]) => list.slice(0, 3).map((w) => w.object.ref).join(', ') + (list.length > 3 ? ', …' : '');
+const ref = (list: readonly PodRecord[]) => list.slice(0, 3).map((w) => w.object.ref).join(', ') + (list.length > 3 ? ', …' : '');
 
 export const serviceTargetPort: ObjectRule = {
   meta: {
@@ -57,21 +36,20 @@ export const serviceTargetPort: ObjectRule = {
     const selector: Record<string, string> = {};
     for (const [k, v] of Object.entries(spec.selector)) if (v !== null && v !== undefined) selector[k] = String(v);
     if (!Object.keys(selector).length) return;
-    const matching = (workloadsByNamespace(workspace).get(object.namespace) ?? []).filter((w) => selects(selector, w.labels));
+    const matching = workloadsIn(workspace, object.namespace).filter((w) => selects(selector, w.labels));
     if (!matching.length) return;
-    const exposed = matching.map(containerPorts);
-    const anyNumbers = exposed.some((e) => e.numbers.size > 0);
+    const anyNumbers = matching.some((w) => w.portNumbers.length > 0);
     spec.ports.forEach((p, i) => {
       if (!isRecord(p) || (typeof p.protocol === 'string' && p.protocol.toUpperCase() === 'UDP')) return;
       const target = p.targetPort ?? p.port;
       const path = ['spec', 'ports', i, p.targetPort !== undefined ? 'targetPort' : 'port'];
       if (typeof target === 'string' && !/^\d+$/.test(target)) {
-        if (!exposed.some((e) => e.names.has(target))) report({ messageId: 'namedMissing', data: { target, workloads: ref(matching) }, path });
+        if (!matching.some((w) => w.portNames.includes(target))) report({ messageId: 'namedMissing', data: { target, workloads: ref(matching) }, path });
         return;
       }
       const n = Number(target);
-      if (!Number.isInteger(n) || !anyNumbers || exposed.some((e) => e.numbers.has(n))) return;
-      const all = [...new Set(exposed.flatMap((e) => [...e.numbers]))].sort((a, b) => a - b);
+      if (!Number.isInteger(n) || !anyNumbers || matching.some((w) => w.portNumbers.includes(n))) return;
+      const all = [...new Set(matching.flatMap((w) => w.portNumbers))].sort((a, b) => a - b);
       report({ messageId: 'numberMissing', severity: 'warning', data: { target: n, workloads: ref(matching), exposed: all.join(', ') }, path });
     });
   },

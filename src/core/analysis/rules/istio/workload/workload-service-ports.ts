@@ -1,5 +1,6 @@
 import { isRecord, K8sObject } from '../../../../k8s/object';
-import { knownNamespaces, NAMESPACE, SERVICE, selects, Workload, workloads, WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
+import { NAMESPACE, SERVICE, selects } from '../../../../istio/mesh';
+import { podTemplateOf } from '../../../../istio/security';
 import { groupKindOf, ObjectRule, WorkspaceView } from '../../../types';
 
 /** Kinds whose pods several Services may select at once (a bare Pod or a Job is not a service backend here). */
@@ -11,8 +12,9 @@ interface ServicePorts {
   ports: Array<{ port: number; protocol: string; target: string; index: number }>;
 }
 
-function servicesByNamespace(ws: WorkspaceView): ReadonlyMap<string, readonly ServicePorts[]> {
-  return ws.derived('istio.workload.servicePorts', [SERVICE], (of) => {
+/** A keyed lookup: a workload depends on its own namespace's Services only. */
+function servicesIn(ws: WorkspaceView, namespace: string): readonly ServicePorts[] {
+  return ws.lookup('istio.workload.servicePorts', [SERVICE], (of) => {
     const out = new Map<string, ServicePorts[]>();
     for (const s of of(SERVICE)) {
       const spec = isRecord(s.body.spec) ? s.body.spec : {};
@@ -32,12 +34,7 @@ function servicesByNamespace(ws: WorkspaceView): ReadonlyMap<string, readonly Se
       out.set(s.namespace, list);
     }
     return out;
-  });
-}
-
-function workloadsById(ws: WorkspaceView): ReadonlyMap<string, Workload> {
-  const all = workloads(ws);
-  return ws.derived('istio.workload.byId', WORKLOAD_GROUP_KINDS, () => new Map(all.map((w) => [w.object.id, w])));
+  }, namespace) ?? [];
 }
 
 function injectionValue(v: string | undefined): boolean | undefined {
@@ -49,16 +46,15 @@ function injectionValue(v: string | undefined): boolean | undefined {
  * annotation, else its namespace's injection label. A namespace the workspace does not declare is
  * assumed to be in the mesh: that is why the manifests carry Istio configuration.
  */
-function inMesh(w: Workload, ws: WorkspaceView): boolean {
-  const containers = Array.isArray(w.podSpec.containers) ? w.podSpec.containers : [];
+function inMesh(o: K8sObject, template: Record<string, unknown>, labels: Record<string, string>, ws: WorkspaceView): boolean {
+  const spec = isRecord(template.spec) ? template.spec : {};
+  const containers = Array.isArray(spec.containers) ? spec.containers : [];
   if (containers.some((c) => isRecord(c) && c.name === 'istio-proxy')) return true;
-  let meta: unknown = w.object.body;
-  for (const seg of [...w.templatePath, 'metadata']) meta = isRecord(meta) ? meta[seg] : undefined;
-  const annotations = isRecord(meta) && isRecord(meta.annotations) ? meta.annotations : {};
-  const own = injectionValue(w.labels['sidecar.istio.io/inject']) ?? injectionValue(typeof annotations['sidecar.istio.io/inject'] === 'string' ? annotations['sidecar.istio.io/inject'] : undefined);
+  const meta = isRecord(template.metadata) ? template.metadata : {};
+  const annotations = isRecord(meta.annotations) ? meta.annotations : {};
+  const own = injectionValue(labels['sidecar.istio.io/inject']) ?? injectionValue(typeof annotations['sidecar.istio.io/inject'] === 'string' ? annotations['sidecar.istio.io/inject'] : undefined);
   if (own !== undefined) return own;
-  if (!knownNamespaces(ws).has(w.namespace)) return true;
-  const ns = ws.objectsWithKey(`/Namespace//${w.namespace}`)[0];
+  const ns = ws.objectsWithKey(`/Namespace//${o.namespace}`)[0];
   if (!ns) return true;
   return ns.labels['istio-injection'] === 'enabled' || 'istio.io/rev' in ns.labels || ns.labels['istio.io/dataplane-mode'] === 'ambient';
 }
@@ -69,7 +65,7 @@ export const workloadServicePorts: ObjectRule = {
     code: 'ML1202',
     severity: 'warning',
     scope: 'object',
-    kinds: [...CHECKED, SERVICE, NAMESPACE, ...WORKLOAD_GROUP_KINDS.filter((k) => !CHECKED.includes(k))],
+    kinds: [...CHECKED, SERVICE, NAMESPACE],
     title: 'Services selecting one workload disagree on a port',
     description:
       'Several Services select the pods of one Deployment (StatefulSet, DaemonSet, Rollout) in the mesh and give the same port number different protocols (IST0116), or send the same target port to different service ports (IST0137). The sidecar builds one inbound listener per port and cannot serve both: one Service\'s traffic is handled with the other\'s protocol. A workload is in the mesh when it has an istio-proxy container, its pods say `sidecar.istio.io/inject: "true"`, or its namespace has injection enabled (a namespace the workspace does not declare is assumed to be).',
@@ -89,9 +85,13 @@ export const workloadServicePorts: ObjectRule = {
   },
   check({ object, workspace, report }) {
     if (!CHECKED.includes(groupKindOf(object))) return;
-    const w = workloadsById(workspace).get(object.id);
-    if (!w || !inMesh(w, workspace)) return;
-    const matching = (servicesByNamespace(workspace).get(object.namespace) ?? []).filter((s) => selects(s.selector, w.labels));
+    const template = podTemplateOf(object);
+    if (!template) return;
+    const meta = isRecord(template.metadata) ? template.metadata : {};
+    const labels: Record<string, string> = {};
+    if (isRecord(meta.labels)) for (const [k, v] of Object.entries(meta.labels)) if (v !== null && v !== undefined && typeof v !== 'object') labels[k] = String(v);
+    if (!inMesh(object, template, labels, workspace)) return;
+    const matching = servicesIn(workspace, object.namespace).filter((s) => selects(s.selector, labels));
     if (matching.length < 2) return;
     const byPort = new Map<number, Map<string, ServicePorts[]>>();
     const byTarget = new Map<string, Map<number, ServicePorts>>();
