@@ -36,7 +36,7 @@ testRule(retriesExceedTimeout, {
 describe('ML1015 messages', () => {
   it('adds the tries up, in readable units', () => {
     const [f] = allFindings(engineWith({ 'vs.yaml': vs('1s', '        attempts: 2\n        perTryTimeout: 500ms\n') }, [retriesExceedTimeout]));
-    assert.equal(f.message, '1 try + 2 retries × perTryTimeout 500ms = 1.5s, longer than the route timeout 1s: the last attempts are cut off.');
+    assert.equal(f.message, '(1 try + 2 retries) × perTryTimeout 500ms = 1.5s, longer than the route timeout 1s: the last attempts are cut off.');
   });
 
   it('a per-try timeout above the route timeout', () => {

@@ -44,7 +44,7 @@ export const retriesExceedTimeout: ObjectRule = {
       'The route `timeout` bounds the whole request, retries included. When the first try and `retries.attempts` retries, each allowed `retries.perTryTimeout`, take longer than the timeout, the last attempts never run (or are cut off): the retry policy promises more than it can deliver, and a slow upstream answers 504 with attempts left. A per-try timeout longer than the route timeout means even the first try cannot use it.',
     remediation: 'Raise the route `timeout` to at least (attempts + 1) × perTryTimeout, or lower `perTryTimeout` or `attempts`.',
     messages: {
-      exceeds: '1 try + {attempts} retries × perTryTimeout {perTry} = {total}, longer than the route timeout {timeout}: the last attempts are cut off.',
+      exceeds: '(1 try + {attempts} retries) × perTryTimeout {perTry} = {total}, longer than the route timeout {timeout}: the last attempts are cut off.',
       perTry: 'perTryTimeout {perTry} is longer than the route timeout {timeout}: no try can use it.',
     },
     upstream: [],
