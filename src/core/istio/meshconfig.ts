@@ -5,7 +5,7 @@
  */
 import { parse } from 'yaml';
 import type { WorkspaceView } from '../analysis/types';
-import { isRecord } from '../k8s/object';
+import { isRecord, K8sObject } from '../k8s/object';
 
 export const CONFIG_MAP = '/ConfigMap';
 
@@ -16,21 +16,27 @@ export interface MeshConfig {
   ref: string;
 }
 
+/**
+ * A keyed lookup (one entry, `mesh`): editing an application's ConfigMap leaves the entry, and so
+ * its readers, alone.
+ */
 export function meshConfig(ws: WorkspaceView): MeshConfig | undefined {
-  return ws.derived('istio.meshConfig', [CONFIG_MAP], (of) => {
-    for (const cm of of(CONFIG_MAP)) {
-      if (cm.namespace !== 'istio-system' || !cm.name || !(cm.name === 'istio' || cm.name.startsWith('istio-'))) continue;
-      const data = isRecord(cm.body.data) ? cm.body.data : {};
-      if (typeof data.mesh !== 'string') continue;
-      try {
-        const value: unknown = parse(data.mesh, { maxAliasCount: 100 });
-        if (isRecord(value)) return { value, ref: cm.ref };
-      } catch {
-        // A mesh config that does not parse tells us nothing; the rules fall back to "unknown".
-      }
+  return ws.lookup<MeshConfig>('istio.meshConfig', [CONFIG_MAP], buildMeshConfig, 'mesh');
+}
+
+function buildMeshConfig(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, MeshConfig> {
+  for (const cm of of(CONFIG_MAP)) {
+    if (cm.namespace !== 'istio-system' || !cm.name || !(cm.name === 'istio' || cm.name.startsWith('istio-'))) continue;
+    const data = isRecord(cm.body.data) ? cm.body.data : {};
+    if (typeof data.mesh !== 'string') continue;
+    try {
+      const value: unknown = parse(data.mesh, { maxAliasCount: 100 });
+      if (isRecord(value)) return new Map([['mesh', { value, ref: cm.ref }]]);
+    } catch {
+      // A mesh config that does not parse tells us nothing; the rules fall back to "unknown".
     }
-    return undefined;
-  });
+  }
+  return new Map();
 }
 
 /** The extension provider of that name and its type (`lightstep`, `zipkin`, ...), from the mesh config. */
