@@ -10,6 +10,7 @@ import { closest } from '../schema/suggest';
 import { locatePath } from '../yaml/locate';
 import type { FieldPath } from '../yaml/path';
 import type { LineIndex } from '../yaml/positions';
+import { registryEntries } from './routes';
 import { buildWorkloads, DOMAIN_SUFFIX, NAMESPACE, SECRET, SERVICE, SERVICE_ENTRY, toFqdn, Workload, WORKLOAD_GROUP_KINDS, workloads } from './mesh';
 
 export const POD = '/Pod';
@@ -403,4 +404,33 @@ export function policiesInNamespace(ws: WorkspaceView, kind: string, namespace: 
 export function sameUnitAs(ws: WorkspaceView, uri: string): (other: string) => boolean {
   let own: string | undefined;
   return (other) => other === uri || (own ??= ws.renderUnitOf(uri)) === ws.renderUnitOf(other);
+}
+
+// ---------------------------------------------------------------------------------------------
+// A new DestinationRule from the workloads' versions
+
+/**
+ * The fix "create a DestinationRule with a subset for every version": for a host whose Service has
+ * workloads in the workspace, a new document at the end of `file` with one subset per value of
+ * their `version` label (`name: v1`, `labels: {version: v1}`). Nothing when no workload behind the
+ * host carries a version. For a rule that finds subsets routed to while no DestinationRule exists.
+ */
+export function createDestinationRuleFix(ws: WorkspaceView, fqdn: string, namespace: string, file: LineIndex): FixSpec[] {
+  const services = registryEntries(ws, `host|${fqdn}`).filter((e) => e.object.kind === 'Service' && e.object.group === '' && (e.exportTo.includes('*') || e.exportTo.includes(namespace)));
+  const versions = new Set<string>();
+  for (const e of services) {
+    const selector = labelsAt(isRecord(e.object.body.spec) ? e.object.body.spec.selector : undefined);
+    if (!selector || Object.keys(selector).length === 0) continue;
+    for (const w of selectFrom(workloadsInNamespace(ws, e.namespace), selector)) if (w.labels.version) versions.add(w.labels.version);
+  }
+  if (versions.size === 0 || !services.length) return [];
+  const service = services[0];
+  const local = splitClusterLocal(fqdn);
+  const host = local && local.namespace === namespace ? local.name : fqdn;
+  const sorted = [...versions].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const subsets = sorted.map((v) => `    - name: ${v}\n      labels:\n        version: ${v}\n`).join('');
+  const doc = `apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: ${service.object.name}\n  namespace: ${namespace}\nspec:\n  host: ${host}\n  subsets:\n${subsets}`;
+  const end = file.offsetAt({ line: file.lineCount, character: 0 });
+  const lead = end === 0 ? '' : file.slice(end - 1, end) === '\n' ? '---\n' : '\n---\n';
+  return [{ title: `Create DestinationRule ${namespace}/${service.object.name} with subsets ${sorted.join(', ')}`, preferred: false, edits: [{ start: end, end, newText: `${lead}${doc}` }] }];
 }
