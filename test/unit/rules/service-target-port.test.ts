@@ -34,6 +34,12 @@ testRule(serviceTargetPort, {
 });
 
 describe('ML1205 messages and severities', () => {
+  it('a name no container declares is a warning while none declares any name', () => {
+    const [f] = allFindings(engineWith({ 'd.yaml': DEP_NO_PORTS, 's.yaml': svc('  - name: http\n    port: 9080\n    targetPort: http-web\n') }, [serviceTargetPort]));
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.message, 'No container of Deployment shop/ratings declares a port named "http-web"; this Service port has no endpoints.');
+  });
+
   it('a number is a warning listing what is exposed; a name is an error', () => {
     const [n] = allFindings(engineWith({ 'd.yaml': DEP, 's.yaml': svc('  - name: http\n    port: 9080\n') }, [serviceTargetPort]));
     assert.equal(n.severity, 'warning');

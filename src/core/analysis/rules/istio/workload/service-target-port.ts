@@ -14,7 +14,7 @@ export const serviceTargetPort: ObjectRule = {
     kinds: [SERVICE, ...WORKLOAD_GROUP_KINDS],
     title: 'Service target port that the selected workloads do not expose',
     description:
-      'A Service port whose `targetPort` (or `port`, when no `targetPort` is given) the pods it selects do not expose. A named target port that no container declares leaves the Service without endpoints on that port (an error). A number that none of the containers lists, while they do list ports, is most likely a wrong port (a warning: `containerPort` is informational, so the application may still listen there). Services in istio-system, UDP ports, and Services whose workloads are not in the workspace or list no ports at all are not checked.',
+      'A Service port whose `targetPort` (or `port`, when no `targetPort` is given) the pods it selects do not expose. A named target port that no container declares leaves the Service without endpoints on that port: an error when the containers declare other port names (a typo), a warning when they declare none. A number that none of the containers lists, while they do list ports, is most likely a wrong port (a warning: `containerPort` is informational, so the application may still listen there). Services in istio-system, UDP ports, and Services whose workloads are not in the workspace or list no ports at all are not checked.',
     remediation: 'Set `targetPort` to a port the containers listen on (by number or by the container port\'s name), or declare that port in the pod template.',
     messages: {
       namedMissing: 'No container of {workloads} declares a port named "{target}"; this Service port has no endpoints.',
@@ -44,7 +44,10 @@ export const serviceTargetPort: ObjectRule = {
       const target = p.targetPort ?? p.port;
       const path = ['spec', 'ports', i, p.targetPort !== undefined ? 'targetPort' : 'port'];
       if (typeof target === 'string' && !/^\d+$/.test(target)) {
-        if (!matching.some((w) => w.portNames.includes(target))) report({ messageId: 'namedMissing', data: { target, workloads: ref(matching) }, path });
+        if (matching.some((w) => w.portNames.includes(target))) return;
+        // A typo among declared names is certain; with no names declared the port list may simply be unwritten yet.
+        const anyNames = matching.some((w) => w.portNames.length > 0);
+        report({ messageId: 'namedMissing', severity: anyNames ? undefined : 'warning', data: { target, workloads: ref(matching) }, path });
         return;
       }
       const n = Number(target);
