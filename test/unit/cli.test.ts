@@ -25,7 +25,8 @@ metadata:
   namespace: shop
 spec:
   ports:
-    - port: 80
+    - name: http
+      port: 80
 `;
 
 /** The same Service again; metadata.name's value is at 5:9-5:16. */

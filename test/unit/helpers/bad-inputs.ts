@@ -3,7 +3,7 @@
 const enc = new TextEncoder();
 
 /** Service default/reviews, lines 0-6. */
-export const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\nspec:\n  ports:\n  - port: 9080\n';
+export const SERVICE = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\nspec:\n  ports:\n  - {name: http, port: 9080}\n';
 
 export const configMap = (name: string, data: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${data}`;
 
@@ -56,7 +56,7 @@ export function laughs(indent = ''): string {
 /** A Service whose label value holds the invalid UTF-8 sequence 0xC3 0x28 (line 5: `    app: re` + bytes). */
 export function invalidUtf8(): Uint8Array {
   const before = enc.encode('apiVersion: v1\nkind: Service\nmetadata:\n  name: reviews\n  labels:\n    app: re');
-  const after = enc.encode('views\nspec:\n  ports:\n  - port: 9080\n');
+  const after = enc.encode('views\nspec:\n  ports:\n  - {name: http, port: 9080}\n');
   return new Uint8Array([...before, 0xc3, 0x28, ...after]);
 }
 
