@@ -66,15 +66,15 @@ import { retriesExceedTimeout } from './rules/istio/virtualservice/retries-excee
 import { retriesWithAbortFault } from './rules/istio/virtualservice/retries-with-abort-fault';
 import { routeWeights } from './rules/istio/virtualservice/route-weights';
 import { unreachableRoute } from './rules/istio/virtualservice/unreachable-route';
+import { workloadgroupDuplicateLabels } from './rules/istio/workloadgroup/workloadgroup-duplicate-labels';
+import { apiVersion } from './rules/objects/api-version';
+import { duplicateObject } from './rules/objects/duplicate-object';
+import { missingName } from './rules/objects/missing-name';
 import { applicationUid } from './rules/istio/workload/application-uid';
 import { istioAnnotation } from './rules/istio/workload/istio-annotation';
 import { portNameProtocol } from './rules/istio/workload/port-name-protocol';
 import { serviceTargetPort } from './rules/istio/workload/service-target-port';
 import { workloadServicePorts } from './rules/istio/workload/workload-service-ports';
-import { workloadgroupDuplicateLabels } from './rules/istio/workloadgroup/workloadgroup-duplicate-labels';
-import { apiVersion } from './rules/objects/api-version';
-import { duplicateObject } from './rules/objects/duplicate-object';
-import { missingName } from './rules/objects/missing-name';
 import { analysisTemplate } from './rules/rollouts/analysis-template';
 import { rolloutAmbassadorMapping } from './rules/rollouts/rollout-ambassador-mapping';
 import { rolloutAnalysisRef } from './rules/rollouts/rollout-analysis-ref';
@@ -103,6 +103,7 @@ import { livenessSameAsReadiness } from './rules/workloads/liveness-same-as-read
 import { missingLivenessProbe } from './rules/workloads/missing-liveness-probe';
 import { missingReadinessProbe } from './rules/workloads/missing-readiness-probe';
 import { probeHandler } from './rules/workloads/probe-handler';
+import { probeHttpHeader } from './rules/workloads/probe-http-header';
 import { probeNegativeValue } from './rules/workloads/probe-negative-value';
 import { probeOnInitContainer } from './rules/workloads/probe-on-init-container';
 import { probePortNotExposed } from './rules/workloads/probe-port-not-exposed';
@@ -222,6 +223,7 @@ export const RULES: readonly Rule[] = [
   probePortValue, // ML4004
   probeOnInitContainer, // ML4005
   probeNegativeValue, // ML4006
+  probeHttpHeader, // ML4007
   probePortNotExposed, // ML4010
   missingReadinessProbe, // ML4011
   missingLivenessProbe, // ML4012
