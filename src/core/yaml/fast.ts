@@ -1,6 +1,6 @@
 import { CST, Document, isScalar } from 'yaml';
 import { PARSE_OPTIONS } from './options';
-import { DocTree, TreeLeaf, TreeMap, TreeNode, TreeSeq } from './tree';
+import { DocTree, FLAG_NODE, FLAG_STR, TreeMap, TreeNode, TreeRoot, TreeSeq } from './tree';
 
 /**
  * Plain values and positions straight from the `yaml` package's parser tokens (its CST), without
@@ -61,8 +61,14 @@ function giveUp(): never {
 let depthLimit = MAX_FAST_DEPTH;
 /** Offsets in the tree are relative to this: the start of the document being built. */
 let base = 0;
-/** The plain value and `range[2]` of the node the last compose call built (no result objects). */
+// What the last compose call built (no result objects): the plain value, the collection's tree
+// node (undefined for a scalar), `range[0]` and `range[1]` relative to the base, the tree flags,
+// and `range[2]` (absolute: where the parent goes on).
 let builtValue: unknown;
+let builtNode: TreeNode | undefined;
+let builtStart = 0;
+let builtEnd1 = 0;
+let builtFlags = 0;
 let builtEnd = 0;
 
 // What resolve-props computes for one list of tokens, for the cases kept here.
@@ -143,13 +149,15 @@ function document(doc: CST.Document): FastDocument {
   props(doc.start, 'doc-start', true, false, doc.offset);
   const value = doc.value;
   if (propsFound && value && (value.type === 'block-map' || value.type === 'block-seq') && !propsNewline) giveUp();
-  const root = value ? node(value, 1) : empty(propsEnd, doc.start, propsComment, propsEnd);
-  const contentEnd = builtEnd;
-  const end = endOf(doc.end, contentEnd, false);
+  if (value) node(value, 1);
+  else empty(propsEnd, doc.start, propsComment, propsEnd);
+  const root: TreeRoot = builtNode ?? { kind: 'leaf', start: builtStart, end: builtEnd1, flags: builtFlags };
+  const end = endOf(doc.end, builtEnd, false);
   return { tree: { base, root }, value: builtValue, start: doc.offset, end };
 }
 
-function node(token: CST.Token, depth: number): TreeNode {
+/** Composes one node; the result is in the built* variables. */
+function node(token: CST.Token, depth: number): void {
   switch (token.type) {
     case 'scalar':
     case 'single-quoted-scalar':
@@ -163,49 +171,48 @@ function node(token: CST.Token, depth: number): TreeNode {
     case 'flow-collection':
       return flowCollection(token, depth);
     default:
-      return giveUp(); // aliases, parser errors
+      giveUp(); // aliases, parser errors
   }
 }
 
-function blockMap(bm: CST.BlockMap, depth: number): TreeMap {
+function blockMap(bm: CST.BlockMap, depth: number): void {
   if (depth > depthLimit) giveUp();
   const obj: Record<string, unknown> = {};
-  const map: TreeMap = { kind: 'map', start: bm.offset - base, end: 0, flow: false, keys: [], keyNodes: [], values: [] };
+  const map: TreeMap = { kind: 'map', start: bm.offset - base, end: 0, flow: false, keys: [], pos: [] };
   let offset = bm.offset;
   let commentEnd: number | null = null;
   for (const item of bm.items) {
     const { start, key, sep, value } = item;
     props(start, null, true, false, offset);
-    if (key) {
-      if (key.type === 'block-seq' || ('indent' in key && key.indent !== bm.indent)) giveUp();
-    }
+    if (key && (key.type === 'block-seq' || ('indent' in key && key.indent !== bm.indent))) giveUp();
     if (!sep) {
       commentEnd = propsEnd; // a comment line between items
       continue;
     }
     const keyStart = propsEnd;
-    const keyNode = scalarKey(key);
-    const keyValue = builtValue;
+    const name = scalarKey(key);
+    const k0 = builtStart;
+    const k1 = builtEnd1;
+    const kf = builtFlags;
     props(sep, 'map-value-ind', false, false, builtEnd);
     if (!propsFound) giveUp(); // MISSING_CHAR: a key without `:`
     if (value?.type === 'block-map' && !propsNewline) giveUp(); // a compact nested mapping
     if (keyStart < propsFound.offset - 1024) giveUp(); // KEY_OVER_1024_CHARS
     offset = propsEnd;
-    const valueNode = value ? node(value, depth + 1) : empty(offset, sep, propsComment, propsEnd);
+    if (value) node(value, depth + 1);
+    else empty(offset, sep, propsComment, propsEnd);
     offset = builtEnd;
-    addPair(obj, map, keyValue, keyNode, builtValue, valueNode);
+    addPair(obj, map, name, k0, k1, kf);
   }
   if (commentEnd && commentEnd < offset) giveUp(); // IMPOSSIBLE
   map.end = offset - base;
-  builtValue = obj;
-  builtEnd = commentEnd ?? offset;
-  return map;
+  built(obj, map, bm.offset, offset, commentEnd ?? offset);
 }
 
-function blockSeq(bs: CST.BlockSequence, depth: number): TreeSeq {
+function blockSeq(bs: CST.BlockSequence, depth: number): void {
   if (depth > depthLimit) giveUp();
   const arr: unknown[] = [];
-  const seq: TreeSeq = { kind: 'seq', start: bs.offset - base, end: 0, flow: false, items: [] };
+  const seq: TreeSeq = { kind: 'seq', start: bs.offset - base, end: 0, flow: false, pos: [] };
   let offset = bs.offset;
   let commentEnd: number | null = null;
   for (const { start, value } of bs.items) {
@@ -215,24 +222,23 @@ function blockSeq(bs: CST.BlockSequence, depth: number): TreeSeq {
       commentEnd = propsEnd;
       continue;
     }
-    seq.items.push(value ? node(value, depth + 1) : empty(propsEnd, start, propsComment, propsEnd));
-    arr.push(builtValue);
+    if (value) node(value, depth + 1);
+    else empty(propsEnd, start, propsComment, propsEnd);
+    addItem(arr, seq);
     offset = builtEnd;
   }
   seq.end = offset - base;
-  builtValue = arr;
-  builtEnd = commentEnd ?? offset;
-  return seq;
+  built(arr, seq, bs.offset, offset, commentEnd ?? offset);
 }
 
-function flowCollection(fc: CST.FlowCollection, depth: number): TreeMap | TreeSeq {
+function flowCollection(fc: CST.FlowCollection, depth: number): void {
   if (depth > depthLimit) giveUp();
   const isMap = fc.start.source === '{';
   const obj: Record<string, unknown> = {};
   const arr: unknown[] = [];
   const start = fc.offset - base;
-  const map: TreeMap = { kind: 'map', start, end: 0, flow: true, keys: [], keyNodes: [], values: [] };
-  const seq: TreeSeq = { kind: 'seq', start, end: 0, flow: true, items: [] };
+  const map: TreeMap = { kind: 'map', start, end: 0, flow: true, keys: [], pos: [] };
+  const seq: TreeSeq = { kind: 'seq', start, end: 0, flow: true, pos: [] };
   let offset = fc.offset + fc.start.source.length;
   const items = fc.items;
   for (let i = 0; i < items.length; i++) {
@@ -248,38 +254,49 @@ function flowCollection(fc: CST.FlowCollection, depth: number): TreeMap | TreeSe
     if (!isMap) {
       // Pairs in flow sequences (`[a: b]`) become one-pair maps in the composer: not kept here.
       if (sep || key || !value) giveUp();
-      seq.items.push(flowValue(value, depth));
-      arr.push(builtValue);
+      flowValue(value, depth);
+      addItem(arr, seq);
       offset = builtEnd;
       continue;
     }
     if (!sep) giveUp();
-    const keyNode = scalarKey(key);
-    const keyValue = builtValue;
+    const name = scalarKey(key);
+    const k0 = builtStart;
+    const k1 = builtEnd1;
+    const kf = builtFlags;
     props(sep, 'map-value-ind', false, true, builtEnd);
     if (!propsFound) giveUp(); // MISSING_CHAR
-    const valueNode = value ? flowValue(value, depth) : empty(propsEnd, sep, propsComment, propsEnd);
+    if (value) flowValue(value, depth);
+    else empty(propsEnd, sep, propsComment, propsEnd);
     offset = builtEnd;
-    addPair(obj, map, keyValue, keyNode, builtValue, valueNode);
+    addPair(obj, map, name, k0, k1, kf);
   }
   const close = fc.end[0];
   if (!close || close.source !== (isMap ? '}' : ']')) giveUp(); // MISSING_CHAR, BAD_INDENT
   const closeEnd = close.offset + close.source.length;
   const coll = isMap ? map : seq;
   coll.end = closeEnd - base;
-  builtValue = isMap ? obj : arr;
-  builtEnd = fc.end.length > 1 ? endOf(fc.end.slice(1), closeEnd, true) : closeEnd;
-  return coll;
+  built(isMap ? obj : arr, coll, fc.offset, closeEnd, fc.end.length > 1 ? endOf(fc.end.slice(1), closeEnd, true) : closeEnd);
 }
 
 /** A value inside a flow collection: block collections are not allowed there (BLOCK_IN_FLOW). */
-function flowValue(token: CST.Token, depth: number): TreeNode {
+function flowValue(token: CST.Token, depth: number): void {
   if (token.type === 'block-map' || token.type === 'block-seq') giveUp();
-  return node(token, depth + 1);
+  node(token, depth + 1);
 }
 
-function scalar(token: CST.Token): TreeLeaf {
+function built(value: unknown, coll: TreeNode, start: number, end1: number, end2: number): void {
+  builtValue = value;
+  builtNode = coll;
+  builtStart = start - base;
+  builtEnd1 = end1 - base;
+  builtFlags = FLAG_NODE;
+  builtEnd = end2;
+}
+
+function scalar(token: CST.Token): void {
   const type = token.type;
+  builtNode = undefined;
   if (type === 'scalar') {
     const source = token.source;
     if (!source.includes('\n') && !badPlainStart(source.charCodeAt(0))) {
@@ -287,7 +304,10 @@ function scalar(token: CST.Token): TreeLeaf {
       const end = offset + source.length;
       builtValue = plainValue(source);
       builtEnd = endOf(token.end, end, true);
-      return { kind: 'scalar', start: offset - base, end: end - base, str: false };
+      builtStart = offset - base;
+      builtEnd1 = end - base;
+      builtFlags = 0;
+      return;
     }
   } else if (type !== 'single-quoted-scalar' && type !== 'double-quoted-scalar' && type !== 'block-scalar') {
     giveUp();
@@ -298,24 +318,30 @@ function scalar(token: CST.Token): TreeLeaf {
   if (!resolved) giveUp();
   builtValue = type === 'scalar' ? plainValue(resolved.value) : resolved.value;
   builtEnd = resolved.range[2];
-  return { kind: 'scalar', start: resolved.range[0] - base, end: resolved.range[1] - base, str: type !== 'scalar' };
+  builtStart = resolved.range[0] - base;
+  builtEnd1 = resolved.range[1] - base;
+  builtFlags = type === 'scalar' ? 0 : FLAG_STR;
 }
 
-/** Implicit keys: single-line flow scalars (MULTILINE_IMPLICIT_KEY; collections as keys are rare). */
-function scalarKey(token: CST.Token | null | undefined): TreeLeaf {
+/** Implicit keys: single-line flow scalars (MULTILINE_IMPLICIT_KEY; collections as keys are rare). Returns the key. */
+function scalarKey(token: CST.Token | null | undefined): unknown {
   if (!token || (token.type !== 'scalar' && token.type !== 'single-quoted-scalar' && token.type !== 'double-quoted-scalar')) giveUp();
   if (token.source.includes('\n')) giveUp();
   const end = token.end;
   if (end) for (let i = 0; i < end.length; i++) if (end[i].type === 'newline') giveUp();
-  return scalar(token);
+  scalar(token);
+  return builtValue;
 }
 
 /** composeEmptyNode: `key:` with nothing after it is null, placed after the last non-blank token. */
-function empty(offset: number, before: readonly CST.SourceToken[] | undefined, comment: boolean, end: number): TreeLeaf {
+function empty(offset: number, before: readonly CST.SourceToken[] | undefined, comment: boolean, end: number): void {
   const at = emptyScalarPosition(offset, before);
   builtValue = null;
+  builtNode = undefined;
   builtEnd = comment ? end : at;
-  return { kind: 'scalar', start: at - base, end: at - base, str: false };
+  builtStart = at - base;
+  builtEnd1 = at - base;
+  builtFlags = 0;
 }
 
 function emptyScalarPosition(offset: number, before: readonly CST.SourceToken[] | undefined): number {
@@ -338,11 +364,11 @@ function emptyScalarPosition(offset: number, before: readonly CST.SourceToken[] 
 }
 
 /**
- * addPairToJSMap for a scalar key, and the pair in the tree. The tree names a key `String(value)`
- * (what locate compares), toJS `''` for null: null keys are left to the full path, so that both
- * names agree and one list finds duplicates.
+ * addPairToJSMap for a scalar key with the value just built, and the pair in the tree. The tree
+ * names a key `String(value)` (what locate compares), toJS `''` for null: null keys are left to
+ * the full path, so that both names agree and one list finds duplicates.
  */
-function addPair(obj: Record<string, unknown>, map: TreeMap, key: unknown, keyNode: TreeLeaf, value: unknown, valueNode: TreeNode): void {
+function addPair(obj: Record<string, unknown>, map: TreeMap, key: unknown, k0: number, k1: number, kf: number): void {
   if (key === null) giveUp();
   const name = String(key);
   // `<<` is a merge key (the composer's job); `__proto__` would set a prototype, not a field.
@@ -350,10 +376,16 @@ function addPair(obj: Record<string, unknown>, map: TreeMap, key: unknown, keyNo
   // DUPLICATE_KEY, and keys such as 1 and "1" that the composer keeps apart but toJS merges.
   const keys = map.keys;
   if (keys.length < 32 ? keys.includes(name) : manyKeysInclude(keys, name)) giveUp();
-  obj[name] = value;
+  obj[name] = builtValue;
+  if (builtNode) (map.nodes ??= [])[2 * keys.length + 1] = builtNode;
   keys.push(name);
-  map.keyNodes.push(keyNode);
-  map.values.push(valueNode);
+  map.pos.push(k0, k1, kf, builtStart, builtEnd1, builtFlags);
+}
+
+function addItem(arr: unknown[], seq: TreeSeq): void {
+  if (builtNode) (seq.nodes ??= [])[arr.length] = builtNode;
+  arr.push(builtValue);
+  seq.pos.push(builtStart, builtEnd1, builtFlags);
 }
 
 let bigMapKeys: { keys: Array<string | undefined>; seen: Set<string | undefined> } | undefined;

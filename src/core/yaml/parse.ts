@@ -3,7 +3,7 @@ import { fastDocuments } from './fast';
 import { LineIndex } from './positions';
 import { InputLimits } from './limits';
 import { PARSE_OPTIONS } from './options';
-import { DocTree, forEachTreeNode, treeOfDocument } from './tree';
+import { DocTree, stringSpans, treeOfDocument } from './tree';
 
 export interface SyntaxProblem {
   /** The `yaml` package's error code, e.g. BAD_INDENT, TAB_AS_INDENT, DUPLICATE_KEY. */
@@ -428,13 +428,7 @@ function findTemplate(text: string, segments: readonly Segment[]): number | unde
 
 function stringScalarRanges(segments: readonly Segment[]): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  for (const seg of segments) {
-    for (const { node: tree } of seg.docs) {
-      forEachTreeNode(tree.root, (node) => {
-        if (node.kind === 'scalar' && node.str) out.push([tree.base + node.start, tree.base + node.end]);
-      });
-    }
-  }
+  for (const seg of segments) for (const doc of seg.docs) out.push(...stringSpans(doc.node));
   return out;
 }
 

@@ -43,12 +43,12 @@ function insertNameFix(doc: DocTree, lines: LineIndex, placeholder: string): Fix
   const root = doc.root;
   if (root?.kind !== 'map') return [];
   const i = root.keys.indexOf('metadata');
-  const value = i >= 0 ? root.values[i] : undefined;
-  if (!value || value.kind !== 'map' || value.flow || value.keys.length === 0) return [];
-  const first = value.keyNodes[0];
-  if (first?.kind !== 'scalar' || Number.isNaN(first.start)) return [];
-  // Insert before the first field of `metadata`, at its indentation, so the block stays valid.
-  const at = doc.base + first.start;
+  const value = i >= 0 ? root.nodes?.[2 * i + 1] : undefined;
+  if (value?.kind !== 'map' || value.flow || value.keys.length === 0) return [];
+  // The first field of `metadata` must be a scalar key with a range.
+  if (value.keys[0] === undefined || value.pos[0] < 0) return [];
+  // Insert before it, at its indentation, so the block stays valid.
+  const at = doc.base + value.pos[0];
   const indent = ' '.repeat(lines.positionAt(at).character);
   return [
     {
