@@ -3,6 +3,7 @@ import { fastDocuments } from './fast';
 import { LineIndex } from './positions';
 import { InputLimits } from './limits';
 import { PARSE_OPTIONS } from './options';
+import { newParser } from './tokens';
 import { DocTree, stringSpans, treeOfDocument } from './tree';
 
 export interface SyntaxProblem {
@@ -194,7 +195,7 @@ function parseSegment(text: string, start: number, end: number, segText: string,
 
 /** The parser's tokens of one segment, offsets into the file; undefined when its stack ran out. */
 function parseTokens(segText: string, start: number): CST.Token[] | undefined {
-  const parser = new Parser();
+  const parser = newParser();
   parser.offset = start;
   try {
     return [...parser.parse(segText)];
