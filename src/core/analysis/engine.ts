@@ -13,6 +13,7 @@ import {
   Fix,
   FixSpec,
   groupKindOf,
+  ObjectContext,
   ObjectReport,
   ObjectRule,
   Rule,
@@ -243,17 +244,24 @@ export class ManifestEngine {
     // would be guesswork on a half-parsed value. It stays in the index for other files' sake.
     if (entry?.file && !o.doc.hasErrors && !o.doc.limit) {
       const gk = groupKindOf(o);
+      const file = entry.file;
+      // One context for all the rules of an object, told whose turn it is: a context and a view
+      // per rule cost more than some of the rules that get them.
+      let meta: RuleMeta | undefined;
+      const current = () => meta!;
+      const ctx: ObjectContext = {
+        object: o,
+        workspace: this.viewFor(current, deps),
+        lines: file.lines,
+        linesOf: (u) => this.index.get(u)?.file?.lines,
+        report: (r) => found.push(this.objectFinding(current(), o, file, r)),
+      };
       for (const rule of this.objectRules) {
         const kinds = rule.meta.kinds;
         if (!(kinds.includes(gk) || (kinds.includes('*') && o.info))) continue;
+        meta = rule.meta;
         try {
-          rule.check({
-            object: o,
-            workspace: this.viewFor(rule.meta, deps),
-            lines: entry.file.lines,
-            linesOf: (u) => this.index.get(u)?.file?.lines,
-            report: (r) => found.push(this.objectFinding(rule.meta, o, entry.file!, r)),
-          });
+          rule.check(ctx);
         } catch (e) {
           this.ruleFailed(rule.meta, o.uri, o.ref, e);
         }
@@ -263,9 +271,11 @@ export class ManifestEngine {
     this.setDeps(o.id, deps);
   }
 
-  private viewFor(meta: RuleMeta, deps: Set<string>): WorkspaceView {
+  /** The workspace as the rule `current()` may read it; what it reads goes into `deps`. */
+  private viewFor(current: () => RuleMeta, deps: Set<string>): WorkspaceView {
     const index = this.index;
     const declared = (gk: string) => {
+      const meta = current();
       if (!meta.kinds.includes('*') && !meta.kinds.includes(gk)) {
         throw new Error(`rule ${meta.id} reads ${gk}, which its meta.kinds does not declare`);
       }
