@@ -12,7 +12,8 @@ metadata:
   name: ${name}
 spec:
   ports:
-    - port: 9080
+    - name: http
+      port: 9080
 `;
 
 describe('MeshLens follows file events', function () {
