@@ -48,6 +48,8 @@ export class ManifestEngine {
   readonly index: WorkspaceIndex;
   private config: AnalysisConfig;
   private readonly objectRules: ObjectRule[];
+  /** The object rules that apply to a group/kind, in registry order (`?` before it: an unknown kind). */
+  private readonly rulesByKind = new Map<string, ObjectRule[]>();
   private readonly fileRules: FileRule[];
   private readonly metaByKey = new Map<string, RuleMeta>();
 
@@ -256,9 +258,7 @@ export class ManifestEngine {
         linesOf: (u) => this.index.get(u)?.file?.lines,
         report: (r) => found.push(this.objectFinding(current(), o, file, r)),
       };
-      for (const rule of this.objectRules) {
-        const kinds = rule.meta.kinds;
-        if (!(kinds.includes(gk) || (kinds.includes('*') && o.info))) continue;
+      for (const rule of this.rulesFor(gk, !!o.info)) {
         meta = rule.meta;
         try {
           rule.check(ctx);
@@ -269,6 +269,20 @@ export class ManifestEngine {
     }
     this.objectFindings.set(o.id, found);
     this.setDeps(o.id, deps);
+  }
+
+  /**
+   * The rules that read objects of a kind: those that name it, and for kinds MeshLens knows the
+   * `*` rules. Asked for every object, so the answer is kept per kind.
+   */
+  private rulesFor(gk: string, known: boolean): ObjectRule[] {
+    const key = known ? gk : `?${gk}`;
+    let rules = this.rulesByKind.get(key);
+    if (!rules) {
+      rules = this.objectRules.filter((r) => r.meta.kinds.includes(gk) || (known && r.meta.kinds.includes('*')));
+      this.rulesByKind.set(key, rules);
+    }
+    return rules;
   }
 
   /** The workspace as the rule `current()` may read it; what it reads goes into `deps`. */
