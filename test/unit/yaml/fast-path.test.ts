@@ -82,8 +82,12 @@ interface Tally {
   paths: number;
 }
 
-/** Both parse paths of one text give the same file; locate() agrees with the Document locator. */
-function compareParses(text: string, where: string, tally: Tally): void {
+/**
+ * Both parse paths of one text give the same file. Equal trees mean equal locate() answers for
+ * every path; `withReference` also checks those answers against the Document locator, which
+ * tests the tree conversion and locate.ts themselves.
+ */
+function compareParses(text: string, where: string, tally: Tally, withReference = true): void {
   const fast = parseManifestText(text, DEFAULT_LIMITS);
   const full = parseManifestText(text, DEFAULT_LIMITS, undefined, { documentPathOnly: true });
   assert.equal(fast.templateOffset, full.templateOffset, `${where}: template`);
@@ -103,6 +107,7 @@ function compareParses(text: string, where: string, tally: Tally): void {
     const at = `${where} document ${i}`;
     assert.deepEqual({ ...a, node: null }, { ...b, node: null }, `${at}: index, offsets, errors, limit, value`);
     assert.deepEqual(a.node, b.node, `${at}: position tree`);
+    if (!withReference) return;
     for (const p of pathsOf(refs[i])) {
       for (const target of ['value', 'key'] as const) {
         tally.paths++;
@@ -291,18 +296,19 @@ describe('the fast path from parser tokens gives what the Document path gives', 
   it('on the bench workspace (1,000 files, 5,000 objects)', () => {
     const files = benchFiles();
     const tally: Tally = { files: 0, documents: 0, viaTokens: 0, paths: 0 };
-    for (const f of files) compareParses(f.text, f.rel, tally);
+    // Generated files repeat their shapes: the Document locator is asked about every fourth file.
+    files.forEach((f, i) => compareParses(f.text, f.rel, tally, i % 4 === 0));
     const findings = compareFindings(files, 'bench');
     report('bench workspace', tally, findings);
     // Only the documents with an injected syntax error may take the Document path.
     assert.ok(tally.viaTokens >= tally.documents * 0.98, 'nearly all of the bench workspace goes through the fast path');
   });
 
-  it('on 1,500 seeded random edits of corpus and bench files', function () {
+  it('on 1,000 seeded random edits of corpus and bench files', function () {
     const sources = [...(existsSync(CORPUS) ? corpusFiles() : []), ...benchFiles()].filter((f) => f.text.length < 20_000);
     const r = rng(20250611);
     const tally: Tally = { files: 0, documents: 0, viaTokens: 0, paths: 0 };
-    for (let n = 0; n < 1500; n++) {
+    for (let n = 0; n < 1000; n++) {
       const src = sources[Math.floor(r() * sources.length)];
       let text = src.text;
       const edits = 1 + Math.floor(r() * 3);
