@@ -186,6 +186,8 @@ function report(name: string, t: Tally, findings?: number): void {
 
 // Each construct the fast path mirrors, or hands over, with the path it is expected to take.
 const LONG_KEY = 'k'.repeat(1030);
+const MANY_KEYS = Array.from({ length: 40 }, (_, i) => `k${i}: ${i}\n`).join('');
+const nested = (depth: number) => Array.from({ length: depth }, (_, i) => `${' '.repeat(2 * i)}k${i}:\n`).join('') + `${' '.repeat(2 * depth)}leaf: 1\n`;
 const CASES: Array<[string, 'tokens' | 'document']> = [
   ['a: 1\nb: [x, "y", \'z\']\nc: {d: e, f: [g]}\n', 'tokens'],
   ['a: # comment\nb: 1\n', 'tokens'],
@@ -223,6 +225,10 @@ const CASES: Array<[string, 'tokens' | 'document']> = [
   ['a: b\t# c\n', 'tokens'],
   [`${LONG_KEY.slice(0, 1000)}: v\n`, 'tokens'],
   [`${LONG_KEY}: v\n`, 'document'],
+  [MANY_KEYS, 'tokens'],
+  [MANY_KEYS + 'k7: again\n', 'document'],
+  [nested(60), 'tokens'],
+  [nested(70), 'document'],
   ['a: 1\na: 2\n', 'document'],
   ['1: a\n"1": b\n', 'document'],
   ['~: a\n"": b\n', 'document'],
