@@ -434,3 +434,22 @@ export function createDestinationRuleFix(ws: WorkspaceView, fqdn: string, namesp
   const lead = end === 0 ? '' : file.slice(end - 1, end) === '\n' ? '---\n' : '\n---\n';
   return [{ title: `Create DestinationRule ${namespace}/${service.object.name} with subsets ${sorted.join(', ')}`, preferred: false, edits: [{ start: end, end, newText: `${lead}${doc}` }] }];
 }
+
+/**
+ * The check shared by the "several policies of one kind select one workload" rules (Sidecar,
+ * Telemetry): one report on the object's selector, related to every other policy and the workload.
+ */
+export function reportSelectorConflicts(ctx: ObjectContext, kind: string): void {
+  const { object, workspace, report } = ctx;
+  if (`${object.group}/${object.kind}` !== kind) return;
+  const self = selectorPolicyOf(object, kind);
+  const overlaps = overlappingPolicies(workspace, kind, self);
+  if (overlaps.length === 0) return;
+  report({
+    messageId: 'conflict',
+    data: { others: overlaps.map((o) => o.other.object.ref).join(', '), workload: overlaps[0].workload.object.ref },
+    path: self.path,
+    target: 'key',
+    related: overlaps.map((o) => ({ object: o.other.object, path: o.other.path, message: `${o.other.object.ref} also selects ${o.workload.object.ref}`, target: 'key' as const })),
+  });
+}

@@ -1,6 +1,6 @@
-import { overlappingPolicies, selectorPolicyOf, SIDECAR } from '../../../../istio/policy';
+import { reportSelectorConflicts, SIDECAR } from '../../../../istio/policy';
 import { WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
-import { groupKindOf, ObjectRule } from '../../../types';
+import { ObjectRule } from '../../../types';
 
 export const sidecarSelectorConflict: ObjectRule = {
   meta: {
@@ -23,17 +23,7 @@ export const sidecarSelectorConflict: ObjectRule = {
       valid: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: reviews\n  labels: {app: reviews}\nspec:\n  containers: [{name: reviews, image: reviews}]\n---\napiVersion: networking.istio.io/v1\nkind: Sidecar\nmetadata:\n  name: a\nspec:\n  workloadSelector:\n    labels: {app: reviews}\n  egress: [{hosts: ["./*", "istio-system/*"]}]\n',
     },
   },
-  check({ object, workspace, report }) {
-    if (groupKindOf(object) !== SIDECAR) return;
-    const self = selectorPolicyOf(object, SIDECAR);
-    const overlaps = overlappingPolicies(workspace, SIDECAR, self);
-    if (overlaps.length === 0) return;
-    report({
-      messageId: 'conflict',
-      data: { others: overlaps.map((o) => o.other.object.ref).join(', '), workload: overlaps[0].workload.object.ref },
-      path: self.path,
-      target: 'key',
-      related: overlaps.map((o) => ({ object: o.other.object, path: o.other.path, message: `${o.other.object.ref} also selects ${o.workload.object.ref}`, target: 'key' as const })),
-    });
+  check(ctx) {
+    reportSelectorConflicts(ctx, SIDECAR);
   },
 };

@@ -1,6 +1,6 @@
-import { overlappingPolicies, selectorPolicyOf, TELEMETRY } from '../../../../istio/policy';
+import { reportSelectorConflicts, TELEMETRY } from '../../../../istio/policy';
 import { WORKLOAD_GROUP_KINDS } from '../../../../istio/mesh';
-import { groupKindOf, ObjectRule } from '../../../types';
+import { ObjectRule } from '../../../types';
 
 export const telemetrySelectorConflict: ObjectRule = {
   meta: {
@@ -23,17 +23,7 @@ export const telemetrySelectorConflict: ObjectRule = {
       valid: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: reviews\n  labels: {app: reviews}\nspec:\n  containers: [{name: reviews, image: reviews}]\n---\napiVersion: telemetry.istio.io/v1\nkind: Telemetry\nmetadata:\n  name: a\nspec:\n  selector:\n    matchLabels: {app: reviews}\n  tracing: [{randomSamplingPercentage: 10}]\n  accessLogging: [{providers: [{name: envoy}]}]\n',
     },
   },
-  check({ object, workspace, report }) {
-    if (groupKindOf(object) !== TELEMETRY) return;
-    const self = selectorPolicyOf(object, TELEMETRY);
-    const overlaps = overlappingPolicies(workspace, TELEMETRY, self);
-    if (overlaps.length === 0) return;
-    report({
-      messageId: 'conflict',
-      data: { others: overlaps.map((o) => o.other.object.ref).join(', '), workload: overlaps[0].workload.object.ref },
-      path: self.path,
-      target: 'key',
-      related: overlaps.map((o) => ({ object: o.other.object, path: o.other.path, message: `${o.other.object.ref} also selects ${o.workload.object.ref}`, target: 'key' as const })),
-    });
+  check(ctx) {
+    reportSelectorConflicts(ctx, TELEMETRY);
   },
 };
