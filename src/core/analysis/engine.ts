@@ -11,14 +11,15 @@ import {
   fillTemplate,
   Finding,
   Fix,
-  FixSpec,
   groupKindOf,
   ObjectContext,
   ObjectReport,
   ObjectRule,
+  RelatedLocation,
   Rule,
   RuleMeta,
   SEVERITY_RANK,
+  TextEdit,
   upstreamCodes,
   WorkspaceView,
 } from './types';
@@ -53,10 +54,14 @@ export class ManifestEngine {
   private readonly fileRules: FileRule[];
   private readonly metaByKey = new Map<string, RuleMeta>();
 
-  private readonly objectFindings = new Map<string, Finding[]>();
+  /** Object findings without positions: those are looked up when a file's findings are assembled, so a kept object that moved needs no re-check. */
+  private readonly objectFindings = new Map<string, StoredFinding[]>();
   private readonly fileFindings = new Map<string, Finding[]>();
   private readonly depsOf = new Map<string, Set<string>>();
   private readonly dependents = new Map<string, Set<string>>();
+  /** Objects whose findings point into another file (related locations, fix edits), by that file: they move with it. */
+  private readonly pointersInto = new Map<string, Set<string>>();
+  private readonly pointersOf = new Map<string, Set<string>>();
   private readonly objects = new Map<string, K8sObject>();
   private readonly assembled = new Map<string, Finding[]>();
   /** Values built by `WorkspaceView.derived`, with the kind generations they were built from. */
@@ -65,6 +70,10 @@ export class ManifestEngine {
   private readonly lookups = new Map<string, LookupView>();
 
   private readonly dirtyFiles = new Set<string>();
+  /** New objects of the dirty files; the kept ones have not changed. */
+  private readonly dirtyObjects = new Map<string, K8sObject>();
+  /** Files whose findings need assembling again without any rule re-run (what they point at moved). */
+  private readonly moved = new Set<string>();
   private readonly changedKeys = new Set<string>();
   private readonly ruleErrorLog: RuleError[] = [];
   private ruleErrorsDropped = 0;
@@ -98,16 +107,27 @@ export class ManifestEngine {
   }
 
   setFile(uri: string, input: FileInput): void {
-    const { old, entry, changed } = this.index.set(uri, input);
-    this.forget(old);
-    for (const o of entry.objects) this.objects.set(o.id, o);
+    const starts = new Map<K8sObject, number>();
+    for (const o of this.index.get(uri)?.objects ?? []) starts.set(o, o.doc.start);
+    const { old, entry, changed, kept } = this.index.set(uri, input);
+    this.forget(old, kept);
+    let moved = false;
+    for (const o of entry.objects) {
+      if (kept.has(o)) {
+        moved ||= starts.get(o) !== o.doc.start;
+        continue;
+      }
+      this.objects.set(o.id, o);
+      this.dirtyObjects.set(o.id, o);
+    }
+    if (moved) for (const id of this.pointersInto.get(uri) ?? []) this.moved.add(this.objects.get(id)?.uri ?? '');
     this.markDirty(uri, changed);
   }
 
   deleteFile(uri: string): void {
     const { old, changed } = this.index.delete(uri);
     if (!old) return;
-    this.forget(old);
+    this.forget(old, new Set());
     this.fileFindings.delete(uri);
     this.markDirty(uri, changed);
   }
@@ -132,12 +152,13 @@ export class ManifestEngine {
   analyze(): Set<string> {
     this.diffLookups();
     const affected = new Set<string>(this.dirtyFiles);
-    const toCheck = new Map<string, K8sObject>();
+    for (const uri of this.moved) if (this.index.get(uri)) affected.add(uri);
+    this.moved.clear();
+    const toCheck = new Map<string, K8sObject>(this.dirtyObjects);
+    this.dirtyObjects.clear();
     for (const uri of this.dirtyFiles) {
       const entry = this.index.get(uri);
-      if (!entry) continue;
-      this.runFileRules(entry);
-      for (const o of entry.objects) toCheck.set(o.id, o);
+      if (entry) this.runFileRules(entry);
     }
     for (const key of this.changedKeys) {
       for (const id of this.dependents.get(key) ?? []) {
@@ -169,7 +190,7 @@ export class ManifestEngine {
       out.push(setting ? { ...f, severity: setting } : f);
     };
     for (const f of this.fileFindings.get(uri) ?? []) consider(f, undefined);
-    for (const o of entry.objects) for (const f of this.objectFindings.get(o.id) ?? []) consider(f, o);
+    for (const o of entry.objects) for (const s of this.objectFindings.get(o.id) ?? []) consider(this.place(s), o);
     out.sort(
       (a, b) =>
         a.range.start.line - b.range.start.line ||
@@ -190,11 +211,33 @@ export class ManifestEngine {
     this.assembled.delete(uri);
   }
 
-  private forget(old: FileEntry | undefined): void {
+  private forget(old: FileEntry | undefined, kept: Set<K8sObject>): void {
     for (const o of old?.objects ?? []) {
-      this.objects.delete(o.id);
+      if (kept.has(o)) continue;
+      // A kept object may have taken over the id (same document index): it stays.
+      if (this.objects.get(o.id) === o) this.objects.delete(o.id);
       this.objectFindings.delete(o.id);
+      this.dirtyObjects.delete(o.id);
       this.setDeps(o.id, undefined);
+      this.setPointers(o.id, undefined);
+    }
+  }
+
+  private setPointers(id: string, uris: Set<string> | undefined): void {
+    for (const u of this.pointersOf.get(id) ?? []) {
+      const set = this.pointersInto.get(u);
+      set?.delete(id);
+      if (set && set.size === 0) this.pointersInto.delete(u);
+    }
+    if (!uris || uris.size === 0) {
+      this.pointersOf.delete(id);
+      return;
+    }
+    this.pointersOf.set(id, uris);
+    for (const u of uris) {
+      let set = this.pointersInto.get(u);
+      if (!set) this.pointersInto.set(u, (set = new Set()));
+      set.add(id);
     }
   }
 
@@ -240,7 +283,8 @@ export class ManifestEngine {
 
   private runObjectRules(o: K8sObject): void {
     const deps = new Set<string>();
-    const found: Finding[] = [];
+    const found: StoredFinding[] = [];
+    const pointers = new Set<string>();
     const entry = this.index.get(o.uri);
     // A document with syntax errors or over a limit gets only those findings: anything else
     // would be guesswork on a half-parsed value. It stays in the index for other files' sake.
@@ -256,7 +300,7 @@ export class ManifestEngine {
         workspace: this.viewFor(current, deps),
         lines: file.lines,
         linesOf: (u) => this.index.get(u)?.file?.lines,
-        report: (r) => found.push(this.objectFinding(current(), o, file, r)),
+        report: (r) => found.push(this.objectFinding(current(), o, r, deps, pointers)),
       };
       for (const rule of this.rulesFor(gk, !!o.info)) {
         meta = rule.meta;
@@ -269,6 +313,7 @@ export class ManifestEngine {
     }
     this.objectFindings.set(o.id, found);
     this.setDeps(o.id, deps);
+    this.setPointers(o.id, pointers);
   }
 
   /**
@@ -362,26 +407,63 @@ export class ManifestEngine {
     for (const [name, view] of this.lookups) for (const k of this.refreshLookup(name, view)) this.changedKeys.add(lookupDep(name, k));
   }
 
-  private objectFinding(meta: RuleMeta, o: K8sObject, file: ParsedFile, r: ObjectReport): Finding {
+  /**
+   * A report kept without positions: the path of the finding and of each related location, and fix
+   * edits as offsets into the object they fall in. An object kept across an edit of its file moves,
+   * and so do they.
+   */
+  private objectFinding(meta: RuleMeta, o: K8sObject, r: ObjectReport, deps: Set<string>, pointers: Set<string>): StoredFinding {
     const path = r.path ?? [];
-    const range = this.rangeOfPath(o, file, path, r.target);
-    const finding = this.makeFinding(meta, r.messageId, r.data, o.uri, range);
+    const finding = this.makeFinding(meta, r.messageId, r.data, o.uri, NO_RANGE);
     if (r.severity && SEVERITY_RANK[r.severity] > SEVERITY_RANK[meta.severity]) finding.severity = r.severity;
     if (r.upstream) finding.upstream = r.upstream;
     if (r.unresolved) finding.unresolved = true;
     finding.object = o.ref;
     finding.path = formatPath(path);
-    for (const rel of r.related ?? []) {
+    const related = (r.related ?? []).map((rel) => {
+      if (rel.object.uri !== o.uri) pointers.add(rel.object.uri);
+      return { object: rel.object, path: rel.path, target: rel.target, message: rel.message };
+    });
+    const fixes = (r.fixes ?? []).map((f) => ({
+      title: f.title,
+      preferred: f.preferred,
+      edits: f.edits.map((e) => {
+        const uri = e.uri ?? o.uri;
+        if (uri !== o.uri) pointers.add(uri);
+        const anchor = this.index.get(uri)?.objects.find((a) => a.doc.start <= e.start && e.end <= a.doc.end);
+        // An edit outside every object (between documents, past the last one) stays where it is
+        // only while its file does.
+        if (!anchor) deps.add(dep.file(uri));
+        const base = anchor ? anchor.doc.start : 0;
+        return { uri, anchor, start: e.start - base, end: e.end - base, newText: e.newText };
+      }),
+    }));
+    return { finding, object: o, path, target: r.target, related, fixes };
+  }
+
+  /** A stored finding at the current positions of what it points at. */
+  private place(s: StoredFinding): Finding {
+    const file = this.index.get(s.object.uri)?.file;
+    const range = file ? this.rangeOfPath(s.object, file, s.path, s.target) : NO_RANGE;
+    const related: RelatedLocation[] = [];
+    for (const rel of s.related) {
       const relFile = this.index.get(rel.object.uri)?.file;
-      if (!relFile) continue;
-      finding.related.push({
-        uri: rel.object.uri,
-        range: this.rangeOfPath(rel.object, relFile, rel.path, rel.target),
-        message: rel.message,
-      });
+      if (!relFile || this.objects.get(rel.object.id) !== rel.object) continue;
+      related.push({ uri: rel.object.uri, range: this.rangeOfPath(rel.object, relFile, rel.path, rel.target), message: rel.message });
     }
-    finding.fixes = (r.fixes ?? []).flatMap((f) => toFix(f, o.uri, (u) => (u === o.uri ? file.lines : this.index.get(u)?.file?.lines)));
-    return finding;
+    const fixes: Fix[] = [];
+    for (const f of s.fixes) {
+      const edits: TextEdit[] = [];
+      for (const e of f.edits) {
+        const lines = this.index.get(e.uri)?.file?.lines;
+        if (!lines || (e.anchor && this.objects.get(e.anchor.id) !== e.anchor)) break;
+        const base = e.anchor ? e.anchor.doc.start : 0;
+        edits.push({ uri: e.uri, range: lines.rangeOf(e.start + base, e.end + base), newText: e.newText });
+      }
+      // No fix when an edit names a place the workspace no longer has.
+      if (edits.length === f.edits.length) fixes.push({ title: f.title, preferred: f.preferred, edits });
+    }
+    return { ...s.finding, range, related, fixes };
   }
 
   private rangeOfPath(o: K8sObject, file: ParsedFile, path: FieldPath, target: 'key' | 'value' = 'value'): Range {
@@ -465,14 +547,15 @@ function fingerprint(value: unknown): string {
   return p;
 }
 
-/** No fix when an edit names a file the index no longer has. */
-function toFix(spec: FixSpec, uri: string, linesOf: (uri: string) => LineIndex | undefined): Fix[] {
-  const edits: Fix['edits'] = [];
-  for (const e of spec.edits) {
-    const u = e.uri ?? uri;
-    const lines = linesOf(u);
-    if (!lines) return [];
-    edits.push({ uri: u, range: lines.rangeOf(e.start, e.end), newText: e.newText });
-  }
-  return [{ title: spec.title, preferred: spec.preferred, edits }];
+const NO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+interface StoredFinding {
+  /** Everything but positions; `range`, `related` and `fixes` are filled by `place`. */
+  finding: Finding;
+  object: K8sObject;
+  path: FieldPath;
+  target?: 'key' | 'value';
+  related: Array<{ object: K8sObject; path: FieldPath; target?: 'key' | 'value'; message: string }>;
+  /** Edit offsets relative to the start of `anchor`'s document, or to the file when none. */
+  fixes: Array<{ title: string; preferred: boolean; edits: Array<{ uri: string; anchor: K8sObject | undefined; start: number; end: number; newText: string }> }>;
 }

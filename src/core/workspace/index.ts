@@ -2,7 +2,7 @@ import { K8sObject, toK8sObject } from '../k8s/object';
 import { groupKindOf } from '../analysis/types';
 import { checkTextSize, decodeManifestBytes, InputProblem } from '../yaml/decode';
 import { InputLimits } from '../yaml/limits';
-import { looksLikeManifest as textLooksLikeManifest, parseManifestText, ParsedFile, ParseOptions } from '../yaml/parse';
+import { looksLikeManifest as textLooksLikeManifest, parseManifestText, ParsedDocument, ParsedFile, ParseOptions } from '../yaml/parse';
 
 /** What the workspace knows about one file. */
 export interface FileEntry {
@@ -29,6 +29,8 @@ export const dep = {
   key: (key: string) => `key:${key}`,
   kind: (groupKind: string) => `kind:${groupKind}`,
   units: 'units',
+  /** The text of a file as a whole: for what points at offsets outside any object of it. */
+  file: (uri: string) => `file:${uri}`,
 };
 
 /**
@@ -52,22 +54,31 @@ export class WorkspaceIndex {
     this.limits = limits;
   }
 
-  /** Replaces a file; returns the dependency keys whose answers may have changed. */
-  set(uri: string, input: FileInput): { entry: FileEntry; old: FileEntry | undefined; changed: Set<string> } {
-    const entry = this.load(uri, input);
+  /**
+   * Replaces a file; returns the dependency keys whose answers may have changed. An object whose
+   * document text did not change is kept (the same instance, moved to its new offset) and listed
+   * in `kept`: nothing it holds changed, so nothing that read it needs to be checked again.
+   */
+  set(uri: string, input: FileInput): { entry: FileEntry; old: FileEntry | undefined; changed: Set<string>; kept: Set<K8sObject> } {
     const old = this.files.get(uri);
-    if (old) this.unlink(old);
+    const entry = this.load(uri, input, old);
+    const kept = new Set<K8sObject>();
+    if (old) {
+      const was = new Set(old.objects);
+      for (const o of entry.objects) if (was.has(o)) kept.add(o);
+    }
+    if (old) this.unlink(old, kept);
     this.files.set(uri, entry);
-    this.link(entry);
-    return { entry, old, changed: this.changedKeys(uri, old, entry) };
+    this.link(entry, kept);
+    return { entry, old, changed: this.changedKeys(uri, old, entry, kept), kept };
   }
 
   delete(uri: string): { old: FileEntry | undefined; changed: Set<string> } {
     const old = this.files.get(uri);
     if (!old) return { old, changed: new Set() };
-    this.unlink(old);
+    this.unlink(old, new Set());
     this.files.delete(uri);
-    return { old, changed: this.changedKeys(uri, old, undefined) };
+    return { old, changed: this.changedKeys(uri, old, undefined, new Set()) };
   }
 
   get(uri: string): FileEntry | undefined {
@@ -109,7 +120,7 @@ export class WorkspaceIndex {
     return '';
   }
 
-  private load(uri: string, input: FileInput): FileEntry {
+  private load(uri: string, input: FileInput, old: FileEntry | undefined): FileEntry {
     let text: string | undefined;
     let problem: InputProblem | undefined;
     let looksLikeManifest = false;
@@ -130,27 +141,39 @@ export class WorkspaceIndex {
       } else text = input.text;
     }
     if (text === undefined) return { uri, input: problem, file: undefined, objects: [], looksLikeManifest };
-    const file = parseManifestText(text, this.limits, this.files.get(uri)?.file, this.parseOptions);
+    const file = parseManifestText(text, this.limits, old?.file, this.parseOptions);
+    // The parser hands back the tree of a document whose text did not change (moved in place to
+    // its new offset); its object is kept too, with the document's new offsets.
+    const previous = new Map<unknown, K8sObject>();
+    for (const o of old?.objects ?? []) previous.set(o.doc.node, o);
     const objects: K8sObject[] = [];
     for (const doc of file.documents) {
+      const was = previous.get(doc.node);
+      if (was && was.doc.index === doc.index) {
+        (was as { doc: ParsedDocument }).doc = doc;
+        objects.push(was);
+        continue;
+      }
       const o = toK8sObject(uri, doc);
       if (o) objects.push(o);
     }
     return { uri, input: problem, file, objects, looksLikeManifest: file.isManifest };
   }
 
-  private link(entry: FileEntry): void {
+  private link(entry: FileEntry, kept: Set<K8sObject>): void {
     if (KUSTOMIZATION.test(entry.uri)) this.kustomizeDirs.add(parentOf(entry.uri));
     for (const o of entry.objects) {
-      if (o.key) push(this.byKey, o.key, o);
-      push(this.byKind, groupKindOf(o), o);
+      if (kept.has(o)) continue;
+      if (o.key) insert(this.byKey, o.key, o);
+      insert(this.byKind, groupKindOf(o), o);
       this.bump(groupKindOf(o));
     }
   }
 
-  private unlink(entry: FileEntry): void {
+  private unlink(entry: FileEntry, kept: Set<K8sObject>): void {
     if (KUSTOMIZATION.test(entry.uri)) this.kustomizeDirs.delete(parentOf(entry.uri));
     for (const o of entry.objects) {
+      if (kept.has(o)) continue;
       if (o.key) remove(this.byKey, o.key, o);
       remove(this.byKind, groupKindOf(o), o);
       this.bump(groupKindOf(o));
@@ -161,10 +184,11 @@ export class WorkspaceIndex {
     this.kindGeneration.set(groupKind, (this.kindGeneration.get(groupKind) ?? 0) + 1);
   }
 
-  private changedKeys(uri: string, old: FileEntry | undefined, now: FileEntry | undefined): Set<string> {
-    const keys = new Set<string>();
+  private changedKeys(uri: string, old: FileEntry | undefined, now: FileEntry | undefined, kept: Set<K8sObject>): Set<string> {
+    const keys = new Set<string>([dep.file(uri)]);
     for (const e of [old, now]) {
       for (const o of e?.objects ?? []) {
+        if (kept.has(o)) continue;
         if (o.key) keys.add(dep.key(o.key));
         keys.add(dep.kind(groupKindOf(o)));
       }
@@ -179,16 +203,40 @@ function parentOf(uri: string): string {
   return i <= 0 ? '' : uri.slice(0, i);
 }
 
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
+/**
+ * Objects are listed in file and document order, whatever order the files came in: rules that
+ * name "the other definitions" or pick a first one then say the same after any history of edits
+ * as after a fresh load.
+ */
+function before(a: K8sObject, b: K8sObject): boolean {
+  return a.uri < b.uri || (a.uri === b.uri && a.doc.index < b.doc.index);
 }
 
-function remove<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+function insert<K>(m: Map<K, K8sObject[]>, k: K, o: K8sObject): void {
+  const list = m.get(k);
+  if (!list) {
+    m.set(k, [o]);
+    return;
+  }
+  // Files mostly arrive in path order, so the end is checked first.
+  if (list.length === 0 || before(list[list.length - 1], o)) {
+    list.push(o);
+    return;
+  }
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(list[mid], o)) lo = mid + 1;
+    else hi = mid;
+  }
+  list.splice(lo, 0, o);
+}
+
+function remove<K>(m: Map<K, K8sObject[]>, k: K, o: K8sObject): void {
   const list = m.get(k);
   if (!list) return;
-  const i = list.indexOf(v);
+  const i = list.indexOf(o);
   if (i >= 0) list.splice(i, 1);
   if (list.length === 0) m.delete(k);
 }
