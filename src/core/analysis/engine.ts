@@ -65,7 +65,7 @@ export class ManifestEngine {
   private readonly objects = new Map<string, K8sObject>();
   private readonly assembled = new Map<string, Finding[]>();
   /** Values built by `WorkspaceView.derived`, with the kind generations they were built from. */
-  private readonly derivedCache = new Map<string, { stamp: string; value: unknown }>();
+  private readonly derivedCache = new Map<string, { stamp: string; version: number; value: unknown }>();
   /** Keyed indexes of `WorkspaceView.lookup`, with a fingerprint per key to tell which entries an edit changed. */
   private readonly lookups = new Map<string, LookupView>();
 
@@ -360,44 +360,57 @@ export class ManifestEngine {
           declared(gk);
           deps.add(dep.kind(gk));
         }
-        const stamp = kinds.map((k) => `${k}@${index.generation(k)}`).join(',');
         const hit = this.derivedCache.get(name);
-        if (hit && hit.stamp === stamp) return hit.value as T;
+        // Asked once per reading object: while nothing at all changed, no stamp is built.
+        if (hit && hit.version === index.version) return hit.value as T;
+        const stamp = kinds.map((k) => `${k}@${index.generation(k)}`).join(',');
+        if (hit && hit.stamp === stamp) {
+          hit.version = index.version;
+          return hit.value as T;
+        }
         const value = build((gk) => {
           if (!kinds.includes(gk)) throw new Error(`derived view ${name} reads ${gk}, which it does not list`);
           return index.objectsOfKind(gk);
         });
-        this.derivedCache.set(name, { stamp, value });
+        this.derivedCache.set(name, { stamp, version: index.version, value });
         return value;
       },
       lookup: <T>(name: string, kinds: readonly string[], build: LookupView['build'], key: string): T | undefined => {
         for (const gk of kinds) declared(gk);
         deps.add(lookupDep(name, key));
         let view = this.lookups.get(name);
-        if (!view) this.lookups.set(name, (view = { kinds, build, stamp: '', entries: new Map(), prints: new Map() }));
+        if (!view) this.lookups.set(name, (view = { kinds, build, stamp: '', version: -1, entries: new Map() }));
         this.refreshLookup(name, view);
         return view.entries.get(key) as T | undefined;
       },
     };
   }
 
-  /** Rebuilds a keyed index when its kinds changed; returns the keys whose entries differ. */
+  /**
+   * Rebuilds a keyed index when its kinds changed; returns the keys whose entries differ. Entries
+   * are compared by print, and printed only here (the first build, in a cold analysis, prints
+   * nothing); a record keeps its print, so an edit prints what it rebuilt.
+   */
   private refreshLookup(name: string, view: LookupView): string[] {
+    if (view.version === this.index.version) return [];
     const stamp = view.kinds.map((k) => `${k}@${this.index.generation(k)}`).join(',');
+    view.version = this.index.version;
     if (stamp === view.stamp) return [];
     const entries = view.build((gk) => {
       if (!view.kinds.includes(gk)) throw new Error(`lookup view ${name} reads ${gk}, which it does not list`);
       return this.index.objectsOfKind(gk);
     });
-    const prints = new Map<string, string>();
     const changed: string[] = [];
-    for (const [k, v] of entries) {
-      const p = fingerprint(v);
-      prints.set(k, p);
-      if (view.prints.get(k) !== p) changed.push(k);
+    if (view.stamp) {
+      const old = view.entries;
+      for (const [k, v] of entries) {
+        const was = old.get(k);
+        if (was !== v && (was === undefined || fingerprint(was) !== fingerprint(v))) changed.push(k);
+      }
+      for (const k of old.keys()) if (!entries.has(k)) changed.push(k);
     }
-    for (const k of view.prints.keys()) if (!prints.has(k)) changed.push(k);
-    Object.assign(view, { stamp, entries, prints });
+    view.stamp = stamp;
+    view.entries = entries;
     return changed;
   }
 
@@ -513,10 +526,11 @@ export class ManifestEngine {
 interface LookupView {
   kinds: readonly string[];
   build: (objectsOfKind: (gk: string) => readonly K8sObject[]) => ReadonlyMap<string, unknown>;
-  /** Kind generations the entries were built from. */
+  /** Kind generations the entries were built from ('' before the first build). */
   stamp: string;
+  /** The index version the stamp was last checked at. */
+  version: number;
   entries: ReadonlyMap<string, unknown>;
-  prints: Map<string, string>;
 }
 
 const lookupDep = (name: string, key: string) => `lookup:${name}:${key}`;

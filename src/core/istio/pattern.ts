@@ -17,41 +17,77 @@ export interface FieldMatch {
 
 type Step = { field: string } | { each: 'item' | 'entry' };
 
-const compiled = new Map<FieldPattern, Step[]>();
+interface Compiled {
+  steps: Step[];
+  /** The pattern up to and including each step: results of shared prefixes are shared. */
+  prefixes: string[];
+}
 
-function steps(pattern: FieldPattern): Step[] {
+const compiled = new Map<FieldPattern, Compiled>();
+
+function compile(pattern: FieldPattern): Compiled {
   let out = compiled.get(pattern);
   if (out) return out;
-  out = [];
+  out = { steps: [], prefixes: [] };
+  let prefix = '';
   for (const part of pattern.split('.')) {
     const m = /^([^[{]+)((?:\[\]|\{\})*)$/.exec(part);
     if (!m) throw new Error(`bad field pattern ${pattern}`);
-    out.push({ field: m[1] });
-    for (const s of m[2].match(/\[\]|\{\}/g) ?? []) out.push({ each: s === '[]' ? 'item' : 'entry' });
+    prefix += (prefix ? '.' : '') + m[1];
+    out.steps.push({ field: m[1] });
+    out.prefixes.push(prefix);
+    for (const s of m[2].match(/\[\]|\{\}/g) ?? []) {
+      prefix += s;
+      out.steps.push({ each: s === '[]' ? 'item' : 'entry' });
+      out.prefixes.push(prefix);
+    }
   }
   compiled.set(pattern, out);
   return out;
 }
 
-/** Every value the pattern reaches in `body` (absent fields and values of the wrong shape are skipped). */
+/**
+ * Matches by body and pattern prefix. Dozens of field tables (ports, durations, hosts, conflicts)
+ * walk the same `spec.http[].route[]` of the same object; the body does not change while its
+ * document does not, so each prefix is walked once.
+ */
+const matchCache = new WeakMap<object, Map<string, FieldMatch[]>>();
+
+/**
+ * Every value the pattern reaches in `body` (absent fields and values of the wrong shape are
+ * skipped). The result and its paths are shared between callers: do not change them.
+ */
 export function resolvePattern(body: unknown, pattern: FieldPattern): FieldMatch[] {
-  let current: FieldMatch[] = [{ path: [], value: body }];
-  for (const step of steps(pattern)) {
+  const { steps, prefixes } = compile(pattern);
+  let cache: Map<string, FieldMatch[]> | undefined;
+  if (typeof body === 'object' && body !== null) {
+    cache = matchCache.get(body);
+    if (!cache) matchCache.set(body, (cache = new Map()));
+  }
+  let from = steps.length;
+  let current: FieldMatch[] | undefined;
+  while (from > 0 && !(current = cache?.get(prefixes[from - 1]))) from--;
+  if (!current) current = [{ path: [], value: body }];
+  for (let i = from; i < steps.length; i++) {
+    if (current.length === 0) break;
+    const step = steps[i];
     const next: FieldMatch[] = [];
     for (const { path, value } of current) {
       if ('field' in step) {
         if (isRecord(value) && step.field in value) next.push({ path: [...path, step.field], value: value[step.field] });
       } else if (step.each === 'item') {
-        if (Array.isArray(value)) value.forEach((v, i) => next.push({ path: [...path, i], value: v }));
+        if (Array.isArray(value)) value.forEach((v, j) => next.push({ path: [...path, j], value: v }));
       } else if (isRecord(value)) {
         for (const [k, v] of Object.entries(value)) next.push({ path: [...path, k], value: v });
       }
     }
     current = next;
-    if (current.length === 0) break;
+    cache?.set(prefixes[i], current);
   }
-  return current;
+  return current.length === 0 ? EMPTY : current;
 }
+
+const EMPTY: FieldMatch[] = [];
 
 /** `prefixes × suffixes`, for fields that repeat under several parents (traffic policies, connection pools). */
 export function expand(prefixes: readonly string[], suffixes: readonly string[]): string[] {

@@ -44,6 +44,7 @@ export class WorkspaceIndex {
   /** Bumped whenever an object of the group/kind comes or goes: what derived views are keyed by. */
   private readonly kindGeneration = new Map<string, number>();
   private readonly kustomizeDirs = new Set<string>();
+  private changes = 0;
 
   constructor(
     private limits: InputLimits,
@@ -103,6 +104,11 @@ export class WorkspaceIndex {
 
   objectsOfKind(groupKind: string): readonly K8sObject[] {
     return this.byKind.get(groupKind) ?? [];
+  }
+
+  /** Bumped with every kind generation: while it stands still, no generation changed. */
+  get version(): number {
+    return this.changes;
   }
 
   generation(groupKind: string): number {
@@ -182,6 +188,7 @@ export class WorkspaceIndex {
 
   private bump(groupKind: string): void {
     this.kindGeneration.set(groupKind, (this.kindGeneration.get(groupKind) ?? 0) + 1);
+    this.changes++;
   }
 
   private changedKeys(uri: string, old: FileEntry | undefined, now: FileEntry | undefined, kept: Set<K8sObject>): Set<string> {
