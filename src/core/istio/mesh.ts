@@ -31,6 +31,7 @@ export const WORKLOAD_KINDS: Readonly<Record<string, FieldPath>> = {
   'batch/Job': ['spec', 'template'],
   'batch/CronJob': ['spec', 'jobTemplate', 'spec', 'template'],
   'argoproj.io/Rollout': ['spec', 'template'],
+  'apps.openshift.io/DeploymentConfig': ['spec', 'template'],
 };
 export const WORKLOAD_GROUP_KINDS: readonly string[] = Object.keys(WORKLOAD_KINDS);
 

@@ -36,6 +36,9 @@ const TABLE: KindInfo[] = [
     (kind): KindInfo => ({ group: 'apps', kind, versions: ['v1'], namespaced: true, family: 'workload' }),
   ),
   ...['Job', 'CronJob'].map((kind): KindInfo => ({ group: 'batch', kind, versions: ['v1'], namespaced: true, family: 'workload' })),
+  // OpenShift's older Deployment: kube-linter and Polaris check its pod template like a Deployment's.
+  // No model package describes it, so the schema rules have nothing to say about its fields.
+  { group: 'apps.openshift.io', kind: 'DeploymentConfig', versions: ['v1'], namespaced: true, family: 'workload' },
   // Read by the Argo Rollouts rules: the Ingresses NGINX and ALB canaries patch, the Mappings Ambassador canaries copy.
   { group: 'networking.k8s.io', kind: 'Ingress', versions: ['v1'], namespaced: true, family: 'core' },
   { group: 'getambassador.io', kind: 'Mapping', versions: ['v2', 'v3alpha1'], namespaced: true, family: 'router' },

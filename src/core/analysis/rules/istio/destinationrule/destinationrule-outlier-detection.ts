@@ -8,7 +8,7 @@ import { groupKindOf, ObjectRule, WorkspaceView } from '../../../types';
 const FEW = 3;
 
 /** Kinds whose `spec.replicas` says how many pods run (default 1); DaemonSets and Jobs are left out. */
-const REPLICATED = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet', 'argoproj.io/Rollout', '/Pod']);
+const REPLICATED = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet', 'argoproj.io/Rollout', 'apps.openshift.io/DeploymentConfig', '/Pod']);
 
 export const destinationruleOutlierDetection: ObjectRule = {
   meta: {

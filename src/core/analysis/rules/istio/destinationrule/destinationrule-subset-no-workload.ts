@@ -13,7 +13,7 @@ export const destinationruleSubsetNoWorkload: ObjectRule = {
     kinds: [DESTINATION_RULE, ...REGISTRY_KINDS, ...WORKLOAD_GROUP_KINDS],
     title: 'DestinationRule subset selects no workload',
     description:
-      'A subset\'s labels match none of the pod templates behind the host\'s Service (Deployments, StatefulSets, Argo Rollouts, DaemonSets, Jobs, Pods in the workspace), so a route to that subset has no endpoints and fails with 503 "no healthy upstream". Topology labels (`topology.kubernetes.io/zone`, ...) come from nodes and are not looked for in pod templates. Hosts whose Service has no selector, ServiceEntry hosts, and Services with no workload in the workspace at all (probably deployed from elsewhere) are not checked.',
+      'A subset\'s labels match none of the pod templates behind the host\'s Service (Deployments, StatefulSets, Argo Rollouts, DaemonSets, Jobs, OpenShift DeploymentConfigs, Pods in the workspace), so a route to that subset has no endpoints and fails with 503 "no healthy upstream". Topology labels (`topology.kubernetes.io/zone`, ...) come from nodes and are not looked for in pod templates. Hosts whose Service has no selector, ServiceEntry hosts, and Services with no workload in the workspace at all (probably deployed from elsewhere) are not checked.',
     remediation: 'Make the subset labels match the pod template labels of one version (usually `version: v1`), or add the workload of that version.',
     messages: {
       noWorkload: 'Subset "{subset}" selects none of the workloads behind {host} ({found}).',

@@ -4,7 +4,7 @@ import { podTemplateOf } from '../../../../istio/security';
 import { groupKindOf, ObjectRule, WorkspaceView } from '../../../types';
 
 /** Kinds whose pods several Services may select at once (a bare Pod or a Job is not a service backend here). */
-const CHECKED = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'argoproj.io/Rollout'];
+const CHECKED = ['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'argoproj.io/Rollout', 'apps.openshift.io/DeploymentConfig'];
 
 interface ServicePorts {
   service: K8sObject;
@@ -68,7 +68,7 @@ export const workloadServicePorts: ObjectRule = {
     kinds: [...CHECKED, SERVICE, NAMESPACE],
     title: 'Services selecting one workload disagree on a port',
     description:
-      'Several Services select the pods of one Deployment (StatefulSet, DaemonSet, Rollout) in the mesh and give the same port number different protocols (IST0116), or send the same target port to different service ports (IST0137). The sidecar builds one inbound listener per port and cannot serve both: one Service\'s traffic is handled with the other\'s protocol. A workload is in the mesh when it has an istio-proxy container, its pods say `sidecar.istio.io/inject: "true"`, or its namespace has injection enabled (a namespace the workspace does not declare is assumed to be).',
+      'Several Services select the pods of one Deployment (StatefulSet, DaemonSet, Rollout, OpenShift DeploymentConfig) in the mesh and give the same port number different protocols (IST0116), or send the same target port to different service ports (IST0137). The sidecar builds one inbound listener per port and cannot serve both: one Service\'s traffic is handled with the other\'s protocol. A workload is in the mesh when it has an istio-proxy container, its pods say `sidecar.istio.io/inject: "true"`, or its namespace has injection enabled (a namespace the workspace does not declare is assumed to be).',
     remediation: 'Give the Services one protocol per port and one service port per target port, or merge them into one Service.',
     messages: {
       protocols: 'Services {services} select the pods of this {kind} and use port {port} with different protocols ({protocols}); the sidecar can serve only one.',
