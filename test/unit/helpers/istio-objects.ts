@@ -17,6 +17,13 @@ export function deployment(name: string, labels: Record<string, string>, opts: {
   return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n${ns(opts.namespace)}spec:\n${opts.replicas !== undefined ? `  replicas: ${opts.replicas}\n` : ''}  selector:\n    matchLabels: ${flow(labels)}\n  template:\n    metadata:\n      labels: ${flow(labels)}\n    spec:\n      containers: [{name: app, image: app}]\n`;
 }
 
+/** The same as an OpenShift DeploymentConfig, whose selector is a plain label map: line 4 is the name. */
+export function deploymentConfig(name: string, labels: Record<string, string>, opts: { namespace?: string; replicas?: number | string } = {}): string {
+  return deployment(name, labels, opts)
+    .replace('apiVersion: apps/v1\nkind: Deployment\n', 'apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\n')
+    .replace(`  selector:\n    matchLabels: ${flow(labels)}\n`, `  selector: ${flow(labels)}\n`);
+}
+
 /** A Pod with labels. */
 export function pod(name: string, labels: Record<string, string>, namespace?: string): string {
   return `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n${ns(namespace)}  labels: ${flow(labels)}\nspec:\n  containers: [{name: app, image: app}]\n`;

@@ -10,6 +10,10 @@ export const dr = (ns: string, host: string, mode?: string, name = 'dr', extra =
 export const deployment = (name: string, ns: string, labels: Record<string, string>, extraSpec = '') =>
   `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector:\n    matchLabels:\n${Object.entries(labels).map(([k, v]) => `      ${k}: ${v}\n`).join('')}  template:\n    metadata:\n      labels:\n${Object.entries(labels).map(([k, v]) => `        ${k}: ${v}\n`).join('')}    spec:\n${extraSpec}      containers:\n      - name: ${name}\n        image: ${name}\n`;
 
+/** The same workload as an OpenShift DeploymentConfig: its selector is a plain label map, not `matchLabels`. */
+export const deploymentConfig = (name: string, ns: string, labels: Record<string, string>, extraSpec = '') =>
+  `apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\nmetadata:\n  name: ${name}\n  namespace: ${ns}\nspec:\n  selector:\n${Object.entries(labels).map(([k, v]) => `    ${k}: ${v}\n`).join('')}  template:\n    metadata:\n      labels:\n${Object.entries(labels).map(([k, v]) => `        ${k}: ${v}\n`).join('')}    spec:\n${extraSpec}      containers:\n      - name: ${name}\n        image: ${name}\n`;
+
 export const namespace = (name: string, labels = '') => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n${labels ? `  labels:\n${labels}` : ''}`;
 
 /** An AuthorizationPolicy with one rule; `from` and `to` are YAML lines at the source/operation level. */

@@ -23,6 +23,16 @@ export function deployment(fields = ''): string {
   return `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: web\n          image: web:1\n${indent(fields, 10)}`;
 }
 
+/**
+ * The same Deployment as an OpenShift DeploymentConfig, whose selector is a plain label map: one
+ * line shorter above the template, so its extra fields start on line 17, column 11.
+ */
+export function deploymentConfig(fields = ''): string {
+  return deployment(fields)
+    .replace('apiVersion: apps/v1\nkind: Deployment\n', 'apiVersion: apps.openshift.io/v1\nkind: DeploymentConfig\n')
+    .replace('  selector:\n    matchLabels:\n      app: web\n', '  selector:\n    app: web\n');
+}
+
 export function findings(rule: Rule, text: string): Finding[] {
   return allFindings(engineWith({ 'a.yaml': text }, [rule]));
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { destinationruleSubsetNoWorkload as rule } from '../../../src/core/analysis/rules/istio/destinationrule/destinationrule-subset-no-workload';
-import { deployment, fixesClear, lint, pod, service } from '../helpers/istio-objects';
+import { deployment, deploymentConfig, fixesClear, lint, pod, service } from '../helpers/istio-objects';
 import { testRule } from '../helpers/ruleTester';
 
 /** Subset i's labels are on line 9 + 3i. */
@@ -17,6 +17,7 @@ const WORKLOADS = {
 testRule(rule, {
   valid: [
     { name: 'each subset selects a Deployment or a Pod behind the Service', files: { ...WORKLOADS, 'd.yaml': dr('version=v1', 'version=v2') } },
+    { name: 'a subset that selects an OpenShift DeploymentConfig behind the Service', files: { ...WORKLOADS, 'v4.yaml': deploymentConfig('reviews-v4', { app: 'reviews', version: 'v4' }), 'd.yaml': dr('version=v4') } },
     { name: 'topology labels come from nodes', files: { ...WORKLOADS, 'd.yaml': dr('topology.kubernetes.io/zone=us-west-1a') } },
     { name: 'no workload behind the Service in the workspace: not checked', files: { 's.yaml': service('reviews', { selector: { app: 'reviews' } }), 'd.yaml': dr('version=v9') } },
     { name: 'a host without a Service: left to ML1101', files: { 'd.yaml': dr('version=v9') } },

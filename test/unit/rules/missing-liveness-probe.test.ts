@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { missingLivenessProbe } from '../../../src/core/analysis/rules/workloads/missing-liveness-probe';
 import { testRule } from '../helpers/ruleTester';
-import { findings, pod } from '../helpers/workloads';
+import { deploymentConfig, findings, pod } from '../helpers/workloads';
 
 const CRONJOB =
   'apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: report\nspec:\n  schedule: "@daily"\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          restartPolicy: OnFailure\n          containers:\n            - name: report\n              image: report:1\n';
@@ -20,6 +20,7 @@ testRule(missingLivenessProbe, {
       expected: [['ML4012', 'DaemonSet default/agent', 'spec.template.spec.containers[0].name']],
       at: ['a.yaml:9:17'],
     },
+    { name: 'an OpenShift DeploymentConfig', files: { 'a.yaml': deploymentConfig() }, expected: [['ML4012', 'DeploymentConfig shop/web', 'spec.template.spec.containers[0].name']], at: ['a.yaml:15:17'] },
   ],
 });
 

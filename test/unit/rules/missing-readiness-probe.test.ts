@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { missingReadinessProbe } from '../../../src/core/analysis/rules/workloads/missing-readiness-probe';
 import { span } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
-import { applyOnlyFix, deployment, findings, messages, pod } from '../helpers/workloads';
+import { applyOnlyFix, deployment, deploymentConfig, findings, messages, pod } from '../helpers/workloads';
 
 const ports = 'ports:\n  - name: http\n    containerPort: 8080\n';
 const JOB = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: migrate\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: migrate:1\n';
@@ -12,6 +12,7 @@ const ROLLOUT_TR =
 testRule(missingReadinessProbe, {
   valid: [
     { name: 'has one', files: { 'a.yaml': pod('readinessProbe:\n  tcpSocket:\n    port: 8080\n') } },
+    { name: 'a DeploymentConfig that has one', files: { 'a.yaml': deploymentConfig(`${ports}readinessProbe:\n  tcpSocket:\n    port: http\n`) } },
     { name: 'Jobs run to completion', files: { 'a.yaml': JOB } },
     { name: 'a Pod that runs to completion', files: { 'a.yaml': pod('', '  restartPolicy: Never\n') } },
     { name: 'init containers are not checked', files: { 'a.yaml': pod('readinessProbe:\n  tcpSocket:\n    port: 8080\n', '  initContainers:\n    - name: init\n      image: init:1\n') } },
@@ -19,6 +20,12 @@ testRule(missingReadinessProbe, {
   ],
   invalid: [
     { name: 'a Deployment', files: { 'a.yaml': deployment(ports) }, expected: [['ML4011', 'Deployment shop/web', 'spec.template.spec.containers[0].name']], at: ['a.yaml:16:17'] },
+    {
+      name: 'an OpenShift DeploymentConfig (kube-linter checks it too)',
+      files: { 'a.yaml': deploymentConfig(ports) },
+      expected: [['ML4011', 'DeploymentConfig shop/web', 'spec.template.spec.containers[0].name']],
+      at: ['a.yaml:15:17'],
+    },
     {
       name: 'a Rollout without traffic routing, each container',
       files: { 'a.yaml': ROLLOUT_TR.replace(/ {6}trafficRouting:[^]*$/, '      steps: [{setWeight: 20}]\n').replace('          image: web:1\n', '          image: web:1\n        - name: log\n          image: log:1\n') },
@@ -52,6 +59,16 @@ describe('ML4011 message and fix', () => {
     const text = pod('ports:\n  - containerPort: 8080').trimEnd();
     const { fixed } = applyOnlyFix(missingReadinessProbe, text);
     assert.equal(fixed, text + '\n      readinessProbe:\n        tcpSocket:\n          port: 8080\n        periodSeconds: 5');
+  });
+
+  it('says and fixes the same for a DeploymentConfig as for a Deployment, one line higher', () => {
+    const [d] = findings(missingReadinessProbe, deployment(ports));
+    const [dc] = findings(missingReadinessProbe, deploymentConfig(ports));
+    assert.equal(span(d), '16:17-16:20');
+    assert.equal(span(dc), '15:17-15:20');
+    assert.deepEqual([dc.severity, dc.path, dc.message, dc.data], [d.severity, d.path, d.message, d.data]);
+    const { fixed } = applyOnlyFix(missingReadinessProbe, deploymentConfig(ports));
+    assert.equal(fixed, deploymentConfig(ports + 'readinessProbe:\n  tcpSocket:\n    port: http\n  periodSeconds: 5\n'));
   });
 
   it('offers no fix without a port or in flow style', () => {

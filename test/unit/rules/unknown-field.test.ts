@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { unknownField } from '../../../src/core/analysis/rules/schema/unknown-field';
+import { RULES } from '../../../src/core/analysis/registry';
 import { allFindings, applyFix, engineWith, span } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
 
@@ -22,9 +23,41 @@ spec:
             httpGet: {path: /healthz, prot: 8080}
 `;
 
+// Fields a Deployment's schema would reject: a plain-map selector, `Rolling`, `triggers`.
+const DEPLOYMENT_CONFIG = `apiVersion: apps.openshift.io/v1
+kind: DeploymentConfig
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    app: web
+  strategy:
+    type: Rolling
+    rollingParams: {maxSurge: 25%}
+  triggers:
+    - type: ConfigChange
+    - type: ImageChange
+      imageChangeParams:
+        automatic: true
+        containerNames: [web]
+        from: {kind: ImageStreamTag, name: "web:latest"}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: web:1
+          ports: [{name: http, containerPort: 8080}]
+          readinessProbe: {httpGet: {path: /ready, port: http}}
+          livenessProbe: {httpGet: {path: /healthz, port: http}}
+`;
+
 testRule(unknownField, {
   valid: [
     { name: 'every field known; labels are a free-form map', files: { 'vs.yaml': vs('        - destination: {host: reviews, subset: v1}\n          weight: 100\n') } },
+    { name: 'an OpenShift DeploymentConfig: a workload MeshLens knows, but no model describes its fields', files: { 'dc.yaml': DEPLOYMENT_CONFIG } },
     { name: 'kinds without a model are not checked', files: { 'x.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  anything: 1\n' } },
     { name: 'an unknown API version is not guessed at', files: { 'x.yaml': 'apiVersion: networking.istio.io/v9\nkind: VirtualService\nmetadata:\n  name: w\nspec:\n  anything: 1\n' } },
   ],
@@ -48,6 +81,13 @@ testRule(unknownField, {
       at: ['d.yaml:14:39'],
     },
   ],
+});
+
+describe('schema rules on a kind without a model', () => {
+  it('no rule judges a DeploymentConfig by the Deployment schema, nor asks for its apiVersion', () => {
+    const found = allFindings(engineWith({ 'dc.yaml': DEPLOYMENT_CONFIG }, RULES));
+    assert.deepEqual(found.map((f) => `${f.code} ${f.path} ${f.message}`), []);
+  });
 });
 
 describe('ML0010 messages and fixes', () => {

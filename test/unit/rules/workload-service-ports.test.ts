@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { workloadServicePorts } from '../../../src/core/analysis/rules/istio/workload/workload-service-ports';
 import { allFindings, engineWith } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
-import { deployment, namespace, service } from '../helpers/security-fixtures';
+import { deployment, deploymentConfig, namespace, service } from '../helpers/security-fixtures';
 
 const DEP = deployment('details', 'bookinfo', { app: 'details' });
 const port = (name: string, n: number, protocol = 'TCP', target?: number) => `  - name: ${name}\n    port: ${n}\n    protocol: ${protocol}\n${target ? `    targetPort: ${target}\n` : ''}`;
@@ -22,6 +22,12 @@ testRule(workloadServicePorts, {
       name: 'one port, two protocols (IST0116)',
       files: { 'd.yaml': DEP, 'a.yaml': svc('details-tcp', port('tcp', 9080)), 'b.yaml': svc('details-udp', port('udp', 9080, 'UDP')) },
       expected: [['ML1202', 'Deployment bookinfo/details', 'metadata.name']],
+      at: ['d.yaml:4:9'],
+    },
+    {
+      name: 'an OpenShift DeploymentConfig behind both Services',
+      files: { 'd.yaml': deploymentConfig('details', 'bookinfo', { app: 'details' }), 'a.yaml': svc('details-tcp', port('tcp', 9080)), 'b.yaml': svc('details-udp', port('udp', 9080, 'UDP')) },
+      expected: [['ML1202', 'DeploymentConfig bookinfo/details', 'metadata.name']],
       at: ['d.yaml:4:9'],
     },
     {
