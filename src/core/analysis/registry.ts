@@ -18,6 +18,8 @@ import { destinationruleSubsetNoWorkload } from './rules/istio/destinationrule/d
 import { destinationruleSubsetWithoutLabels } from './rules/istio/destinationrule/destinationrule-subset-without-labels';
 import { destinationruleTlsNoCa } from './rules/istio/destinationrule/destinationrule-tls-no-ca';
 import { envoyfilterPatchOperation } from './rules/istio/envoyfilter/envoyfilter-patch-operation';
+import { k8sRouteGatewayNotFound } from './rules/istio/gateway-api/k8s-route-gateway-not-found';
+import { k8sRouteServiceNotFound } from './rules/istio/gateway-api/k8s-route-service-not-found';
 import { gatewayConflict } from './rules/istio/gateway/gateway-conflict';
 import { gatewayCredentialNotFound } from './rules/istio/gateway/gateway-credential-not-found';
 import { gatewayDuplicateCertificate } from './rules/istio/gateway/gateway-duplicate-certificate';
@@ -189,6 +191,8 @@ export const RULES: readonly Rule[] = [
   policySelectsK8sGateway, // ML1145
   envoyfilterPatchOperation, // ML1150
   workloadgroupDuplicateLabels, // ML1160
+  k8sRouteGatewayNotFound, // ML1170
+  k8sRouteServiceNotFound, // ML1171
   portNameProtocol, // ML1201
   workloadServicePorts, // ML1202
   istioAnnotation, // ML1203

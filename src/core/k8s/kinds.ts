@@ -51,6 +51,9 @@ const TABLE: KindInfo[] = [
       family: 'gateway-api',
     }),
   ),
+  // Gateway API 1.2 stopped serving the v1alpha2 versions of these two.
+  { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', versions: ['v1'], namespaced: true, family: 'gateway-api' },
+  { group: 'gateway.networking.k8s.io', kind: 'ReferenceGrant', versions: ['v1', 'v1beta1'], namespaced: true, family: 'gateway-api' },
 ];
 
 const BY_GROUP_KIND = new Map(TABLE.map((k) => [`${k.group}/${k.kind}`, k]));
