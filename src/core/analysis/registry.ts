@@ -18,6 +18,8 @@ import { destinationruleSubsetNoWorkload } from './rules/istio/destinationrule/d
 import { destinationruleSubsetWithoutLabels } from './rules/istio/destinationrule/destinationrule-subset-without-labels';
 import { destinationruleTlsNoCa } from './rules/istio/destinationrule/destinationrule-tls-no-ca';
 import { envoyfilterPatchOperation } from './rules/istio/envoyfilter/envoyfilter-patch-operation';
+import { k8sGatewayAddressConflict } from './rules/istio/gateway-api/k8s-gateway-address-conflict';
+import { k8sGatewayListenerConflict } from './rules/istio/gateway-api/k8s-gateway-listener-conflict';
 import { k8sRouteGatewayNotFound } from './rules/istio/gateway-api/k8s-route-gateway-not-found';
 import { k8sRouteServiceNotFound } from './rules/istio/gateway-api/k8s-route-service-not-found';
 import { gatewayConflict } from './rules/istio/gateway/gateway-conflict';
@@ -193,6 +195,8 @@ export const RULES: readonly Rule[] = [
   workloadgroupDuplicateLabels, // ML1160
   k8sRouteGatewayNotFound, // ML1170
   k8sRouteServiceNotFound, // ML1171
+  k8sGatewayListenerConflict, // ML1172
+  k8sGatewayAddressConflict, // ML1173
   portNameProtocol, // ML1201
   workloadServicePorts, // ML1202
   istioAnnotation, // ML1203
