@@ -1,9 +1,12 @@
 import type { K8sObject } from '../k8s/object';
 import type { PathSegment } from '../yaml/path';
+import type { LineIndex } from '../yaml/positions';
+import type { DocTree } from '../yaml/tree';
 import { lookupKind } from '../k8s/kinds';
 import { schemaNode, schemaRoot } from './catalog';
 import type { SchemaNode } from './types';
 import { closest } from './suggest';
+import { goYamlString } from './go-yaml';
 
 export type SchemaIssue =
   | { kind: 'unknownField'; path: PathSegment[]; field: string; suggestion?: string; belongsUnder?: string; parentPath: PathSegment[] }
@@ -14,13 +17,16 @@ export type SchemaIssue =
 
 const cache = new WeakMap<object, SchemaIssue[]>();
 
-/** Every schema issue of an object, computed once per parsed body and shared by the schema rules. */
-export function schemaIssues(o: K8sObject): SchemaIssue[] {
+/**
+ * Every schema issue of an object, computed once per parsed body and shared by the schema rules.
+ * `lines` is the text of the object's file: a few values read differently in Kubernetes (go-yaml.ts).
+ */
+export function schemaIssues(o: K8sObject, lines: Pick<LineIndex, 'slice'>): SchemaIssue[] {
   let issues = cache.get(o.body);
   if (!issues) {
     issues = [];
     const root = schemaRoot(o.group, o.version, o.kind);
-    if (root) walk(o.body, root, [], issues, isCustomResource(o.group, o.kind));
+    if (root) walk(o.body, root, [], issues, isCustomResource(o.group, o.kind), { tree: o.doc.node, lines });
     cache.set(o.body, issues);
   }
   return issues;
@@ -57,14 +63,28 @@ function isCustomResource(group: string, kind: string): boolean {
   return family === 'istio' || family === 'argo' || family === 'gateway-api';
 }
 
-function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: SchemaIssue[], nullIsError: boolean): void {
+/** Where the values come from: what go-yaml.ts reads to see them as Kubernetes does. */
+interface Source {
+  tree: DocTree;
+  lines: Pick<LineIndex, 'slice'>;
+}
+
+function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: SchemaIssue[], nullIsError: boolean, src: Source): void {
   if (value === undefined || node.t === 'any') return;
   if (value === null) {
     // An empty value (`spec:` with nothing under it) is how YAML writes null.
     if (nullIsError) out.push({ kind: 'wrongType', path, expected: EXPECTED_NAME[node.t], actual: 'null' });
     return;
   }
-  const actual = typeOf(value);
+  let actual = typeOf(value);
+  if (actual === 'mapping' && node.t !== 'object' && node.t !== 'map') {
+    // Where no mapping belongs, check what Kubernetes reads: for `[a:b::]` a string, not a mapping.
+    const text = goYamlString(src.tree, src.lines, path, value);
+    if (text !== undefined) {
+      value = text;
+      actual = 'string';
+    }
+  }
   switch (node.t) {
     case 'string':
       if (actual !== 'string') return void out.push({ kind: 'wrongType', path, expected: EXPECTED_NAME.string, actual });
@@ -85,13 +105,13 @@ function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: Schema
     case 'array': {
       if (actual !== 'list') return void out.push({ kind: 'wrongType', path, expected: EXPECTED_NAME.array, actual });
       const item = schemaNode(node.i!);
-      (value as unknown[]).forEach((v, i) => walk(v, item, [...path, i], out, nullIsError));
+      (value as unknown[]).forEach((v, i) => walk(v, item, [...path, i], out, nullIsError, src));
       return;
     }
     case 'map': {
       if (actual !== 'mapping') return void out.push({ kind: 'wrongType', path, expected: EXPECTED_NAME.map, actual });
       const item = schemaNode(node.i!);
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, item, [...path, k], out, nullIsError);
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, item, [...path, k], out, nullIsError, src);
       return;
     }
     case 'object': {
@@ -103,7 +123,7 @@ function walk(value: unknown, node: SchemaNode, path: PathSegment[], out: Schema
         if (child !== undefined) {
           const node = schemaNode(child);
           if (node.dep && v !== null && v !== undefined) out.push({ kind: 'deprecated', path: [...path, k], field: k, detail: node.dep });
-          walk(v, node, [...path, k], out, nullIsError && !(path.length === 0 && k === 'metadata'));
+          walk(v, node, [...path, k], out, nullIsError && !(path.length === 0 && k === 'metadata'), src);
         }
         else if (!node.open) out.push(unknownField(k, node, obj, path));
       }

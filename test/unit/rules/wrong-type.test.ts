@@ -3,6 +3,11 @@ import { wrongType } from '../../../src/core/analysis/rules/schema/wrong-type';
 import { allFindings, engineWith, span } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
 
+const SE = (addresses: string) =>
+  `apiVersion: networking.istio.io/v1\nkind: ServiceEntry\nmetadata:\n  name: se\nspec:\n  hosts: [db.example.com]\n  addresses: ${addresses}\n  ports: [{number: 5432, name: tcp, protocol: TCP}]\n  resolution: STATIC\n`;
+const POD = (groups: string) =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  securityContext:\n    supplementalGroups: ${groups}\n  containers: [{name: a, image: b}]\n`;
+
 const SVC = (ports: string, labels = 'app: web') => `apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {${labels}}\nspec:\n  selector: {app: web}\n  ports:\n${ports}`;
 
 testRule(wrongType, {
@@ -16,6 +21,15 @@ testRule(wrongType, {
     {
       name: 'empty metadata fields of a custom resource are Go-decoded, so null is fine there',
       files: { 'pa.yaml': 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: p\n  labels:\nspec:\n  mtls: {mode: STRICT}\n' },
+    },
+    {
+      // The yaml package (YAML 1.2) reads `{"001:db8:": null}`; Go's decoder, which Kubernetes uses, the string.
+      name: 'a flow item ending in a colon right before `]` or `,` is the string Kubernetes reads',
+      files: {
+        'se.yaml': SE('[1.2.3.4, 001:db8::]'),
+        's.yaml': SVC('    - port: 80\n') + '  externalIPs: [2001:db8::, 10.0.0.1]\n',
+        'nested.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: n\nspec: {externalIPs: [fd00::]}\n',
+      },
     },
   ],
   invalid: [
@@ -46,6 +60,28 @@ testRule(wrongType, {
       files: { 'ap.yaml': 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: a\nspec:\n  rules:\n    - to:\n        - operation:\n            methods: GET\n' },
       expected: [['ML0011', 'AuthorizationPolicy default/a', 'spec.rules[0].to[0].operation.methods']],
       at: ['ap.yaml:9:22'],
+    },
+    {
+      name: 'a blank, a line break or quotes after the key make a mapping for Go too',
+      files: {
+        'a.yaml': SE('[1.2.3.4, 001:db8:: ]'),
+        'b.yaml': SE('[1.2.3.4, 001:db8::\n    ]'),
+        'c.yaml': SE('["001:db8:":]'),
+        'd.yaml': SE('[1.2.3.4, fd00: 1]'),
+      },
+      expected: [
+        ['ML0011', 'ServiceEntry default/se', 'spec.addresses[1]'],
+        ['ML0011', 'ServiceEntry default/se', 'spec.addresses[1]'],
+        ['ML0011', 'ServiceEntry default/se', 'spec.addresses[0]'],
+        ['ML0011', 'ServiceEntry default/se', 'spec.addresses[1]'],
+      ],
+      at: ['a.yaml:7:24', 'b.yaml:7:24', 'c.yaml:7:15', 'd.yaml:7:24'],
+    },
+    {
+      name: 'where a number goes, the string Go reads is still wrong',
+      files: { 'p.yaml': POD('[1000, 2000:]') },
+      expected: [['ML0011', 'Pod default/p', 'spec.securityContext.supplementalGroups[1]']],
+      at: ['p.yaml:7:32'],
     },
   ],
 });
@@ -85,5 +121,20 @@ describe('ML0011 quick fix', () => {
   it('offers nothing where quoting would not help', () => {
     const [f] = allFindings(engineWith({ 's.yaml': SVC('    - port: "80"\n') }, [wrongType]));
     assert.deepEqual(f.fixes, []);
+  });
+});
+
+describe('ML0011 flow items that Go reads as strings', () => {
+  it('a mapping for Go too is reported as a mapping, over the whole item', () => {
+    const [f] = allFindings(engineWith({ 'se.yaml': SE('[1.2.3.4, 001:db8:: ]') }, [wrongType]));
+    assert.equal(f.message, 'Expected a string, found a mapping.');
+    assert.equal(span(f), '7:24-7:34');
+    assert.deepEqual(f.fixes, []);
+  });
+
+  it('a trailing colon Go keeps makes a string: reported as one where a number goes', () => {
+    const [f] = allFindings(engineWith({ 'p.yaml': POD('[1000, 2000:]') }, [wrongType]));
+    assert.equal(f.message, 'Expected a number, found a string.');
+    assert.equal(span(f), '7:32-7:37');
   });
 });

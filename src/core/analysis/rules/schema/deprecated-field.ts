@@ -22,8 +22,8 @@ export const deprecatedField: ObjectRule = {
       valid: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  serviceAccountName: web\n  containers: [{name: web, image: nginx}]\n',
     },
   },
-  check({ object, report }) {
-    for (const issue of schemaIssues(object)) {
+  check({ object, lines, report }) {
+    for (const issue of schemaIssues(object, lines)) {
       if (issue.kind !== 'deprecated') continue;
       report({ messageId: 'deprecated', data: { field: issue.field, detail: issue.detail }, path: issue.path, target: 'key' });
     }

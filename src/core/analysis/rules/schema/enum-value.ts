@@ -23,8 +23,8 @@ export const enumValue: ObjectRule = {
       valid: 'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata:\n  name: default\nspec:\n  mtls:\n    mode: STRICT\n',
     },
   },
-  check({ object, report }) {
-    for (const issue of schemaIssues(object)) {
+  check({ object, lines, report }) {
+    for (const issue of schemaIssues(object, lines)) {
       if (issue.kind !== 'enum') continue;
       const allowed = issue.allowed.join(', ');
       const at = locatePath(object.doc.node, issue.path);

@@ -24,8 +24,8 @@ export const missingRequired: ObjectRule = {
         'apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata:\n  name: reviews\nspec:\n  hosts: [reviews]\n  http:\n    - route:\n        - destination:\n            host: reviews\n            subset: v1\n',
     },
   },
-  check({ object, report }) {
-    for (const issue of schemaIssues(object)) {
+  check({ object, lines, report }) {
+    for (const issue of schemaIssues(object, lines)) {
       if (issue.kind !== 'required') continue;
       const parent = issue.path.slice(0, -1);
       report({

@@ -44,7 +44,7 @@ export const unknownField: ObjectRule = {
   },
   check({ object, lines, report }) {
     const model = MODEL_PACKAGE[lookupKind(object.group, object.kind)?.family ?? ''];
-    for (const issue of schemaIssues(object)) {
+    for (const issue of schemaIssues(object, lines)) {
       if (issue.kind !== 'unknownField') continue;
       const where = issue.parentPath.length ? `"${formatPath(issue.parentPath)}"` : `a ${object.kind}`;
       const data = { field: issue.field, where, suggestion: issue.suggestion ?? '', under: issue.belongsUnder ?? '' };

@@ -16,7 +16,7 @@ export const wrongType: ObjectRule = {
     kinds: ['*'],
     title: 'Value of the wrong type',
     description:
-      'The value has a different type than the schema asks for: a list where one value is expected, a number where a string is (`version: 1.10` is the number 1.1), a mapping where a string is. In custom resources (Istio, Argo Rollouts, Gateway API) an empty value (`spec:` with nothing under it) is null, which their CRD schema rejects too. The API server rejects the object.',
+      'The value has a different type than the schema asks for: a list where one value is expected, a number where a string is (`version: 1.10` is the number 1.1), a mapping where a string is. In custom resources (Istio, Argo Rollouts, Gateway API) an empty value (`spec:` with nothing under it) is null, which their CRD schema rejects too. The API server rejects the object. Values are judged as Kubernetes reads them, with Go\'s YAML decoder: `addresses: [2001:db8::]` holds the string `2001:db8::` there, though YAML 1.2 reads a one-pair mapping.',
     remediation: 'Write the value in the expected form; quote numbers that are meant as strings.',
     messages: {
       wrongType: 'Expected {expected}, found {actual}.',
@@ -30,7 +30,7 @@ export const wrongType: ObjectRule = {
     },
   },
   check({ object, lines, report }) {
-    for (const issue of schemaIssues(object)) {
+    for (const issue of schemaIssues(object, lines)) {
       if (issue.kind !== 'wrongType') continue;
       if (issue.actual === 'null') {
         // The value is empty, so the key is what there is to point at.
