@@ -1,19 +1,11 @@
-import { lookupKind } from '../../../k8s/kinds';
 import type { K8sObject } from '../../../k8s/object';
-import { CATALOG_SOURCES } from '../../../schema/catalog';
+import { crdModel } from '../../../schema/models';
 import { schemaIssues } from '../../../schema/validate';
 import type { SchemaIssue } from '../../../schema/validate';
 import { locatePath } from '../../../yaml/locate';
 import { formatPath } from '../../../yaml/path';
 import type { LineIndex } from '../../../yaml/positions';
 import { FixSpec, ObjectRule } from '../../types';
-
-/** The model package a custom resource's schema comes from, by project. */
-const MODEL_PACKAGE: Record<string, { pkg: string; project: string }> = {
-  istio: { pkg: '@kubernetes-models/istio', project: 'Istio' },
-  argo: { pkg: '@kubernetes-models/argo-rollouts', project: 'Argo Rollouts' },
-  'gateway-api': { pkg: '@kubernetes-models/gateway-api', project: 'Gateway API' },
-};
 
 export const unknownField: ObjectRule = {
   meta: {
@@ -43,7 +35,7 @@ export const unknownField: ObjectRule = {
     },
   },
   check({ object, lines, report }) {
-    const model = MODEL_PACKAGE[lookupKind(object.group, object.kind)?.family ?? ''];
+    const model = crdModel(object.group, object.kind);
     for (const issue of schemaIssues(object, lines)) {
       if (issue.kind !== 'unknownField') continue;
       const where = issue.parentPath.length ? `"${formatPath(issue.parentPath)}"` : `a ${object.kind}`;
@@ -57,8 +49,7 @@ export const unknownField: ObjectRule = {
       } else if (model) {
         // Nothing close to it exists: either a field newer than the model package (they lag the
         // CRDs by releases) or a real mistake. A warning says both without failing a CI run on the first.
-        const source = `${model.pkg} ${CATALOG_SOURCES[model.pkg] ?? ''}`.trim();
-        report({ messageId: 'maybeNewer', severity: 'warning', data: { ...data, project: model.project, source }, path: issue.path, target: 'key' });
+        report({ messageId: 'maybeNewer', severity: 'warning', data: { ...data, project: model.project, source: model.source }, path: issue.path, target: 'key' });
       } else {
         report({ messageId: 'unknown', data, path: issue.path, target: 'key' });
       }
