@@ -134,16 +134,28 @@ export function findObject(ws: WorkspaceView, groupKind: string, namespace: stri
 }
 
 /**
- * Names of the objects of a kind in a namespace, built once per change of the kind. Read only when
- * a reference is missing (for "did you mean" and to tell a near miss from a reference elsewhere).
+ * Names of the objects of a kind in a namespace, as a keyed entry: the reader is re-checked when
+ * the names in that namespace change, not on every edit of the kind. Read only when a reference is
+ * missing (for "did you mean" and to tell a near miss from a reference elsewhere).
  */
 export function namesIn(ws: WorkspaceView, groupKind: string, namespace: string): string[] {
-  const byNs = ws.derived(`rollouts.names:${groupKind}`, [groupKind], (of) => {
-    const m = new Map<string, string[]>();
-    for (const o of of(groupKind)) if (o.name) m.set(o.namespace, [...(m.get(o.namespace) ?? []), o.name]);
-    return m;
-  });
-  return byNs.get(namespace) ?? [];
+  return (
+    ws.lookup<string[]>(
+      `rollouts.names:${groupKind}`,
+      [groupKind],
+      (of) => {
+        const m = new Map<string, string[]>();
+        for (const o of of(groupKind)) {
+          if (!o.name) continue;
+          const list = m.get(o.namespace);
+          if (list) list.push(o.name);
+          else m.set(o.namespace, [o.name]);
+        }
+        return m;
+      },
+      namespace,
+    ) ?? []
+  );
 }
 
 /** What a rule reports for a missing reference: a guess among the names there, and whether it is likely defined elsewhere. */
