@@ -43,7 +43,6 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { parseAllDocuments } from 'yaml';
 import type * as Core from '../src/core';
-import type * as Parallel from '../src/cli/parallel-load';
 import type * as YlsService from 'yaml-language-server/lib/umd/languageservice/yamlLanguageService';
 import type * as YlsSettings from 'yaml-language-server/lib/umd/yamlSettings';
 import type * as YlsDocuments from 'yaml-language-server/lib/umd/languageservice/parser/yaml-documents';
@@ -131,7 +130,7 @@ interface Phases {
 
 type Request =
   | { cmd: 'init'; wsDir: string; seed: number }
-  | { cmd: 'cold'; oneThread?: boolean }
+  | { cmd: 'cold' }
   | { cmd: 'edit'; text: string; version: number }
   | { cmd: 'report' };
 
@@ -144,8 +143,6 @@ interface ColdReply {
   ms: number;
   diskMs?: number;
   phases?: Phases;
-  /** Files parsed on the worker thread (MeshLens, two-thread runs). */
-  onWorker?: number;
 }
 interface EditReply {
   ms: number;
@@ -192,7 +189,7 @@ function readWorkspace(wsDir: string): { inputs: Input[]; ms: number } {
 interface Tool {
   init(wsDir: string, seed: number): Promise<InitReply>;
   /** Drops the previous run's state, reads the files, collects garbage, then times one cold run. */
-  cold(oneThread?: boolean): Promise<ColdReply & Window>;
+  cold(): Promise<ColdReply & Window>;
   edit(text: string, version: number): Promise<EditReply & Window>;
   report(): Promise<Omit<Report, 'gcColdMs' | 'gcEditMs'>>;
 }
@@ -214,8 +211,8 @@ async function child(tool: Tool): Promise<void> {
         let reply: unknown;
         if (req.cmd === 'init') reply = await tool.init(req.wsDir, req.seed);
         else if (req.cmd === 'cold') {
-          const r = await tool.cold(req.oneThread);
-          if (!req.oneThread) coldWindows.push(r);
+          const r = await tool.cold();
+          coldWindows.push(r);
           reply = r;
         } else if (req.cmd === 'edit') {
           const r = await tool.edit(req.text, req.version);
@@ -244,7 +241,6 @@ async function child(tool: Tool): Promise<void> {
 
 function meshlensTool(): Tool {
   let core: typeof Core;
-  let parallel: typeof Parallel;
   let wsDir = '';
   let engine: Core.ManifestEngine | undefined;
   let findings = new Map<string, Core.Finding[]>();
@@ -254,12 +250,11 @@ function meshlensTool(): Tool {
       wsDir = dir;
       const t0 = performance.now();
       core = (await import('../src/core')) as typeof Core;
-      parallel = (await import('../src/cli/parallel-load')) as typeof Parallel;
       const loadMs = performance.now() - t0;
       const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
       return { version: pkg.version, loadMs };
     },
-    async cold(oneThread) {
+    async cold() {
       engine = undefined; // the previous run's engine is garbage before this run starts
       findings = new Map();
       const { inputs, ms: diskMs } = readWorkspace(wsDir);
@@ -268,18 +263,14 @@ function meshlensTool(): Tool {
       inputs.forEach((f, i) => relOf.set(uris[i], f.rel));
       const t0 = performance.now();
       const e = new core.ManifestEngine(core.RULES);
-      // What the CLI and the editor do when they load a workspace: setFiles parses on this thread
-      // and a worker. The one-thread runs set file by file, as an edit does.
-      const threads = { onWorker: 0, onMain: 0 };
-      if (oneThread) inputs.forEach((f, i) => e.setFile(uris[i], { bytes: f.bytes }));
-      else await e.setFiles(inputs.map((f, i) => ({ uri: uris[i], input: { bytes: f.bytes } })), parallel.parallelLoader(threads));
+      inputs.forEach((f, i) => e.setFile(uris[i], { bytes: f.bytes }));
       const t1 = performance.now();
       const affected = e.analyze();
       const t2 = performance.now();
       for (const uri of affected) findings.set(uri, e.findings(uri));
       const t3 = performance.now();
       engine = e;
-      return { ms: t3 - t0, diskMs, phases: { setFileMs: t1 - t0, analyzeMs: t2 - t1, findingsMs: t3 - t2 }, onWorker: threads.onWorker, from: t0, to: t3 };
+      return { ms: t3 - t0, diskMs, phases: { setFileMs: t1 - t0, analyzeMs: t2 - t1, findingsMs: t3 - t2 }, from: t0, to: t3 };
     },
     async edit(text) {
       const uri = uriOf(wsDir, BIG_FILE);
@@ -644,12 +635,8 @@ async function main(): Promise<void> {
 
     // Cold runs, alternating.
     const mlCold: ColdReply[] = [];
-    const mlOneThread: ColdReply[] = [];
     const peerCold: ColdReply[] = [];
     for (let run = 0; run < COLD_RUNS; run++) {
-      // The one-thread run first, so that the engine the edits use is the one setFiles loaded.
-      mlOneThread.push(await ml.call<ColdReply>({ cmd: 'cold', oneThread: true }));
-      process.stderr.write(`. MeshLens cold, one thread ${run + 1}/${COLD_RUNS}: ${fmtMs(mlOneThread[run].ms)} ms\n`);
       mlCold.push(await ml.call<ColdReply>({ cmd: 'cold' }));
       process.stderr.write(`. MeshLens cold ${run + 1}/${COLD_RUNS}: ${fmtMs(mlCold[run].ms)} ms\n`);
       if (peer) {
@@ -675,8 +662,6 @@ async function main(): Promise<void> {
     const mlWarm = mlCold.slice(1);
     const fullFirst = mlCold[0].ms;
     const fullMs = median(mlWarm.map((r) => r.ms));
-    const oneThreadMs = median(mlOneThread.slice(1).map((r) => r.ms));
-    const onWorker = median(mlWarm.map((r) => r.onWorker ?? 0));
     const mlEditMs = mlEdits.slice(EDIT_WARMUP).map((e) => e.ms);
     const editP50 = median(mlEditMs);
     const editP95 = pct(mlEditMs, 0.95);
@@ -716,8 +701,6 @@ async function main(): Promise<void> {
     );
     console.log(
       `one child process per tool, driven in alternation; cold: ${COLD_RUNS} runs each, the first alone, then the median of the other ${COLD_RUNS - 1}; ` +
-        `MeshLens loads a workspace as the CLI and the editor do, parsing on two threads (median ${onWorker} of ${ws.files.length} files on the worker), ` +
-        `and once per round with one thread, file by file; ` +
         `edits: ${EDITS} after ${EDIT_WARMUP} warm-up (${Object.entries(countBy(edits.slice(EDIT_WARMUP), (e) => e.kind)).map(([k, n]) => `${n} ${k}`).join(', ')})`,
     );
     const header = ['measure', 'MeshLens', 'yaml-language-server', 'peer / MeshLens', 'target', 'holds'];
@@ -731,7 +714,6 @@ async function main(): Promise<void> {
         `< ${TARGET_FULL_MS} ms, >= ${TARGET_RATIO}x`,
         `${yn(fullOk)}, ${yn(ratioFull === undefined ? undefined : ratioFull >= TARGET_RATIO)}`,
       ],
-      ['cold full analysis, one thread, median (ms)', fmtMs(oneThreadMs), fmtMs(peerFullMs), fmtRatio(peerFullMs, oneThreadMs), '', ''],
       ['edit p50 (ms)', fmtMs(editP50), fmtMs(peerEditP50), fmtRatio(peerEditP50, editP50), '', ''],
       [
         'edit p95 (ms)',
@@ -791,8 +773,6 @@ async function main(): Promise<void> {
     const out = {
       bench: 'lint',
       fullMs: round(fullMs),
-      fullOneThreadMs: round(oneThreadMs),
-      workerFiles: onWorker,
       editP50Ms: round(editP50),
       editP95Ms: round(editP95),
       peerFullMs: orNull(peerFullMs),

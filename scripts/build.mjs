@@ -24,15 +24,6 @@ const builds = [
     external: ['vscode'],
   },
   {
-    // The parser's worker thread (src/cli/parallel-load.ts), used by the extension and the CLI alike.
-    ...common,
-    entryPoints: { 'parse-worker': 'src/cli/parse-worker.ts' },
-    outdir: 'dist',
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-  },
-  {
     ...common,
     entryPoints: { cli: 'src/cli/index.ts' },
     outdir: 'dist',

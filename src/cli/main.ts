@@ -2,10 +2,9 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
-import { DEFAULT_LIMITS, FileInput, Finding, isUnresolvedSetting, ManifestEngine, readRuleSettings, RULES, RuleSetting, SEVERITY_RANK, Severity, UnresolvedSetting } from '../core';
+import { DEFAULT_LIMITS, Finding, isUnresolvedSetting, ManifestEngine, readRuleSettings, RULES, RuleSetting, SEVERITY_RANK, Severity, UnresolvedSetting } from '../core';
 import { collectFiles, readManifest, UsageError } from './files';
 import { formatJson, formatSarif, formatText } from './format';
-import { parallelLoader } from './parallel-load';
 
 const USAGE = `Usage:
   meshlens lint [paths...] [options]   check manifests (default path: .)
@@ -111,12 +110,11 @@ async function lint(args: string[], io: Io): Promise<number> {
   // Bounded parallel reads: enough to hide disk latency, few enough not to exhaust descriptors.
   let next = 0;
   const unreadable: string[] = [];
-  const read: Array<{ uri: string; input: FileInput }> = [];
   const worker = async () => {
     while (next < files.length) {
       const file = files[next++];
       try {
-        read.push({ uri: pathToFileURL(file).href, input: await readManifest(file, o.maxFileBytes) });
+        engine.setFile(pathToFileURL(file).href, await readManifest(file, o.maxFileBytes));
       } catch (e) {
         // Reported, never fatal: the other files are still checked.
         unreadable.push(file);
@@ -125,11 +123,6 @@ async function lint(args: string[], io: Io): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
-  // Parsed on two threads, in path order whatever order the reads finished in.
-  await engine.setFiles(
-    read.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0)),
-    parallelLoader(),
-  );
   engine.analyze();
   const findings: Finding[] = [];
   let objects = 0;

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { readManifest } from '../cli/files';
-import { parallelLoader } from '../cli/parallel-load';
 import { HEAD_BYTES, ManifestEngine, RULES } from '../core';
 import type { FileInput, Finding } from '../core';
 import { GlobSet } from '../core/workspace/glob';
@@ -248,26 +247,19 @@ export class ManifestService implements vscode.Disposable {
         const batch = [...this.pending.entries()].slice(0, BATCH);
         for (const [key] of batch) this.pending.delete(key);
         const reads = await this.readAll(batch.filter(([, v]) => v.job.kind === 'read').map(([, v]) => v.uri));
-        const loads: Array<{ uri: string; input: FileInput }> = [];
-        const each = (key: string, work: () => void) => {
+        for (const [key, { job }] of batch) {
           try {
-            work();
+            if (job.kind === 'text') this.engine.setFile(key, { text: job.text });
+            else if (job.kind === 'delete') this.engine.deleteFile(key);
+            else {
+              const input = reads.get(key);
+              if (input) this.engine.setFile(key, input);
+              else this.engine.deleteFile(key);
+            }
           } catch (e) {
             // One file the parser cannot cope with must not cost the rest of the batch.
             this.log.error(`Could not process ${key}: ${e instanceof Error ? e.message : String(e)}`);
           }
-        };
-        for (const [key, { job }] of batch) {
-          const input = job.kind === 'read' ? reads.get(key) : undefined;
-          if (input) loads.push({ uri: key, input });
-          else if (job.kind === 'text') each(key, () => this.engine.setFile(key, { text: job.text }));
-          else each(key, () => this.engine.deleteFile(key));
-        }
-        // Files read from disk (the first scan, a branch switch) are parsed on two threads.
-        try {
-          await this.engine.setFiles(loads, parallelLoader());
-        } catch {
-          for (const { uri, input } of loads) each(uri, () => this.engine.setFile(uri, input));
         }
         const started = Date.now();
         const affected = this.engine.analyze();

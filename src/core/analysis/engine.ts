@@ -1,11 +1,9 @@
 import { K8sObject } from '../k8s/object';
+import { ParsedFile } from '../yaml/parse';
 import { locatePath } from '../yaml/locate';
 import { formatPath, FieldPath } from '../yaml/path';
 import { LineIndex, Range } from '../yaml/positions';
 import { dep, FileEntry, FileInput, WorkspaceIndex } from '../workspace/index';
-import { loadFile, LoadedFile } from '../workspace/load';
-import { InputLimits } from '../yaml/limits';
-import { ParsedFile, ParseOptions } from '../yaml/parse';
 import { AnalysisConfig, DEFAULT_CONFIG } from './config';
 import { isSuppressed } from './suppress';
 import {
@@ -25,11 +23,6 @@ import {
   upstreamCodes,
   WorkspaceView,
 } from './types';
-
-/** Decodes and parses files for `setFiles`; each result as `loadFile` gives it. */
-export type BulkLoader = (inputs: FileInput[], limits: InputLimits, options: ParseOptions) => Promise<LoadedFile[]>;
-
-const loadInTurn: BulkLoader = (inputs, limits, options) => Promise.resolve(inputs.map((i) => loadFile(i, limits, undefined, options)));
 
 export interface RuleError {
   ruleId: string;
@@ -54,7 +47,6 @@ const MAX_RULE_ERRORS = 100;
  */
 export class ManifestEngine {
   readonly index: WorkspaceIndex;
-  private readonly parseOptions: ParseOptions;
   private config: AnalysisConfig;
   private readonly objectRules: ObjectRule[];
   /** The object rules that apply to a group/kind, in registry order (`?` before it: an unknown kind). */
@@ -92,8 +84,7 @@ export class ManifestEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.config = config;
-    this.parseOptions = { documentPathOnly: options.documentPathOnly };
-    this.index = new WorkspaceIndex(config.limits, this.parseOptions);
+    this.index = new WorkspaceIndex(config.limits, { documentPathOnly: options.documentPathOnly });
     this.objectRules = rules.filter((r): r is ObjectRule => r.meta.scope === 'object');
     this.fileRules = rules.filter((r): r is FileRule => r.meta.scope === 'file');
     for (const r of rules) {
@@ -115,10 +106,10 @@ export class ManifestEngine {
     return this.ruleErrorsDropped;
   }
 
-  setFile(uri: string, input: FileInput, preloaded?: LoadedFile): void {
+  setFile(uri: string, input: FileInput): void {
     const starts = new Map<K8sObject, number>();
     for (const o of this.index.get(uri)?.objects ?? []) starts.set(o, o.doc.start);
-    const { old, entry, changed, kept } = this.index.set(uri, input, preloaded);
+    const { old, entry, changed, kept } = this.index.set(uri, input);
     this.forget(old, kept);
     let moved = false;
     for (const o of entry.objects) {
@@ -131,26 +122,6 @@ export class ManifestEngine {
     }
     if (moved) for (const id of this.pointersInto.get(uri) ?? []) this.moved.add(this.objects.get(id)?.uri ?? '');
     this.markDirty(uri, changed);
-  }
-
-  /**
-   * Many files at once (a workspace opening, a CLI run, a branch switch). The files the index does
-   * not have yet are decoded and parsed by `loader` (on Node: on two threads, cli/parallel-load.ts);
-   * the result is the same as `setFile` for each, in order.
-   */
-  async setFiles(files: ReadonlyArray<{ uri: string; input: FileInput }>, loader: BulkLoader = loadInTurn): Promise<void> {
-    const fresh = files.filter((f) => !this.index.get(f.uri));
-    const loaded = new Map<string, LoadedFile>();
-    if (fresh.length > 1) {
-      const results = await loader(fresh.map((f) => f.input), this.config.limits, this.parseOptions);
-      fresh.forEach((f, i) => loaded.set(f.uri, results[i]));
-    }
-    for (const f of files) {
-      const pre = loaded.get(f.uri);
-      // A later entry for the same file, or one set while the parse ran, is read again.
-      loaded.delete(f.uri);
-      this.setFile(f.uri, f.input, pre && !this.index.get(f.uri) ? pre : undefined);
-    }
   }
 
   deleteFile(uri: string): void {

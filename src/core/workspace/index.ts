@@ -1,9 +1,8 @@
 import { K8sObject, toK8sObject } from '../k8s/object';
 import { groupKindOf } from '../analysis/types';
-import { InputProblem } from '../yaml/decode';
+import { checkTextSize, decodeManifestBytes, InputProblem } from '../yaml/decode';
 import { InputLimits } from '../yaml/limits';
-import { ParsedDocument, ParsedFile, ParseOptions } from '../yaml/parse';
-import { FileInput, loadFile, LoadedFile } from './load';
+import { looksLikeManifest as textLooksLikeManifest, parseManifestText, ParsedDocument, ParsedFile, ParseOptions } from '../yaml/parse';
 
 /** What the workspace knows about one file. */
 export interface FileEntry {
@@ -14,8 +13,14 @@ export interface FileEntry {
   looksLikeManifest: boolean;
 }
 
-export { HEAD_BYTES } from './load';
-export type { FileInput, LoadedFile } from './load';
+/**
+ * A file's content as the caller has it: raw bytes from disk, an editor buffer's text, or only
+ * the head of a file the caller did not read in full because its size is above the limit.
+ */
+export type FileInput = { bytes: Uint8Array } | { text: string } | { head: Uint8Array; size: number };
+
+/** Bytes of a file's head that decide whether an unparsed file looks like a manifest. */
+export const HEAD_BYTES = 65536;
 
 const KUSTOMIZATION = /\/(kustomization\.ya?ml|Kustomization)$/;
 
@@ -55,9 +60,9 @@ export class WorkspaceIndex {
    * document text did not change is kept (the same instance, moved to its new offset) and listed
    * in `kept`: nothing it holds changed, so nothing that read it needs to be checked again.
    */
-  set(uri: string, input: FileInput, preloaded?: LoadedFile): { entry: FileEntry; old: FileEntry | undefined; changed: Set<string>; kept: Set<K8sObject> } {
+  set(uri: string, input: FileInput): { entry: FileEntry; old: FileEntry | undefined; changed: Set<string>; kept: Set<K8sObject> } {
     const old = this.files.get(uri);
-    const entry = this.load(uri, input, old, preloaded);
+    const entry = this.load(uri, input, old);
     const kept = new Set<K8sObject>();
     if (old) {
       const was = new Set(old.objects);
@@ -121,9 +126,28 @@ export class WorkspaceIndex {
     return '';
   }
 
-  private load(uri: string, input: FileInput, old: FileEntry | undefined, preloaded?: LoadedFile): FileEntry {
-    const { problem, file, looksLikeManifest } = preloaded ?? loadFile(input, this.limits, old?.file, this.parseOptions);
-    if (!file) return { uri, input: problem, file: undefined, objects: [], looksLikeManifest };
+  private load(uri: string, input: FileInput, old: FileEntry | undefined): FileEntry {
+    let text: string | undefined;
+    let problem: InputProblem | undefined;
+    let looksLikeManifest = false;
+    if ('head' in input) {
+      problem = { kind: 'tooLarge', bytes: input.size, limit: this.limits.maxFileBytes };
+      looksLikeManifest = textLooksLikeManifest(new TextDecoder().decode(input.head.subarray(0, HEAD_BYTES)));
+    } else if ('bytes' in input) {
+      const decoded = decodeManifestBytes(input.bytes, this.limits);
+      text = decoded.text;
+      problem = decoded.problem;
+      if (text === undefined) {
+        looksLikeManifest = textLooksLikeManifest(new TextDecoder().decode(input.bytes.subarray(0, HEAD_BYTES)));
+      }
+    } else {
+      problem = checkTextSize(input.text, this.limits);
+      if (problem) {
+        looksLikeManifest = textLooksLikeManifest(input.text.slice(0, HEAD_BYTES));
+      } else text = input.text;
+    }
+    if (text === undefined) return { uri, input: problem, file: undefined, objects: [], looksLikeManifest };
+    const file = parseManifestText(text, this.limits, old?.file, this.parseOptions);
     // The parser hands back the tree of a document whose text did not change (moved in place to
     // its new offset); its object is kept too, with the document's new offsets.
     const previous = new Map<unknown, K8sObject>();
@@ -139,7 +163,7 @@ export class WorkspaceIndex {
       const o = toK8sObject(uri, doc);
       if (o) objects.push(o);
     }
-    return { uri, input: problem, file, objects, looksLikeManifest };
+    return { uri, input: problem, file, objects, looksLikeManifest: file.isManifest };
   }
 
   private link(entry: FileEntry, kept: Set<K8sObject>): void {
