@@ -391,7 +391,7 @@ function addItem(arr: unknown[], seq: TreeSeq): void {
 let bigMapKeys: { keys: Array<string | undefined>; seen: Set<string | undefined> } | undefined;
 
 /** A linear search per key would make a map of many thousand keys quadratic. */
-function manyKeysInclude(keys: Array<string | undefined>, name: string): boolean {
+export function manyKeysInclude(keys: Array<string | undefined>, name: string): boolean {
   if (bigMapKeys?.keys !== keys || bigMapKeys.seen.size !== keys.length) bigMapKeys = { keys, seen: new Set(keys) };
   if (bigMapKeys.seen.has(name)) return true;
   bigMapKeys.seen.add(name);
@@ -399,7 +399,7 @@ function manyKeysInclude(keys: Array<string | undefined>, name: string): boolean
 }
 
 /** Characters a plain scalar must not start with (plainValue's BAD_SCALAR_START). */
-function badPlainStart(c: number): boolean {
+export function badPlainStart(c: number): boolean {
   switch (c) {
     case 0x09: // tab
     case 0x2c: // ,
@@ -435,7 +435,7 @@ function schemaTags(): { tags: ScalarTag[]; options: object } {
  * findScalarTagByTest + resolve. Text that starts with a letter other than n, t, f (null, true,
  * false in their spellings) matches no core-schema tag, and is most of what manifests hold.
  */
-function plainValue(source: string): unknown {
+export function plainValue(source: string): unknown {
   const c = source.charCodeAt(0) | 0x20;
   if (c >= 0x61 && c <= 0x7a && c !== 0x6e && c !== 0x74 && c !== 0x66) return source;
   const { tags, options } = schemaTags();

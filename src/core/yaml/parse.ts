@@ -1,5 +1,6 @@
 import { Composer, CST, Document, isAlias, isCollection, isPair, Parser, YAMLParseError } from 'yaml';
 import { fastDocuments } from './fast';
+import { scanDocuments } from './scan';
 import { LineIndex } from './positions';
 import { InputLimits } from './limits';
 import { PARSE_OPTIONS } from './options';
@@ -121,8 +122,8 @@ export interface Segment {
   syntax: SyntaxProblem[];
   /** The limits it was parsed under; other limits mean parsing again. */
   limits: InputLimits;
-  /** How it was parsed: from the parser's tokens (fast.ts) or through the full Document path. */
-  via: 'tokens' | 'document';
+  /** How it was parsed: from the text (scan.ts), from the parser's tokens (fast.ts) or through the full Document path. */
+  via: 'scan' | 'tokens' | 'document';
 }
 
 /** Offsets where a segment starts: 0 and every line that is a document marker. */
@@ -142,6 +143,11 @@ function parseSegment(text: string, start: number, end: number, segText: string,
   const deep = findRunawayNesting(segText, limits.maxDepth * 2).map((o) => o + start);
   let parsed: Document.Parsed[] | undefined;
   if (fast && deep.length === 0) {
+    const scanned = scanDocuments(text, start, end, limits.maxDepth);
+    if (scanned) {
+      const docs = scanned.map((d): ParsedDocument => ({ index: -1, node: d.tree, start: d.start, end: d.end, hasErrors: false, value: d.value, limit: undefined }));
+      return { start, text: segText, docs, syntax: [], limits, via: 'scan' };
+    }
     const tokens = parseTokens(segText, start);
     const quick = tokens && fastDocuments(tokens, limits.maxDepth);
     if (quick) {
