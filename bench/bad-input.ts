@@ -37,7 +37,7 @@ function normalManifest(): string {
   for (let i = 0; i < 10; i++) {
     const app = `svc-${i}`;
     docs.push(
-      ['apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${app}`, '  namespace: shop', 'spec:', `  selector: {app: ${app}}`, '  ports:', '  - port: 8080'].join('\n'),
+      ['apiVersion: v1', 'kind: Service', 'metadata:', `  name: ${app}`, '  namespace: shop', 'spec:', `  selector: {app: ${app}}`, '  ports:', '  - {name: http, port: 8080}'].join('\n'),
       [
         'apiVersion: apps/v1',
         'kind: Deployment',
@@ -47,7 +47,8 @@ function normalManifest(): string {
         'spec:',
         '  replicas: 2',
         `  selector: {matchLabels: {app: ${app}}}`,
-        `  template: {metadata: {labels: {app: ${app}}}, spec: {containers: [{name: app, image: "shop/${app}:1.0"}]}}`,
+        `  template: {metadata: {labels: {app: ${app}}}, spec: {containers: [{name: app, image: "shop/${app}:1.0", ports: [{containerPort: 8080}], ` +
+          `readinessProbe: {httpGet: {path: /ready, port: 8080}}, livenessProbe: {httpGet: {path: /live, port: 8080}}}]}}`,
       ].join('\n'),
     );
   }

@@ -138,16 +138,19 @@ function segmentStarts(text: string): number[] {
 }
 
 function parseSegment(text: string, start: number, end: number, segText: string, limits: InputLimits, fast: boolean): Segment {
-  // Nesting far beyond the limit is cut off before parsing: the parser's cost grows with depth
-  // (a million `[` take seconds) and all of it would be thrown away.
-  const deep = findRunawayNesting(segText, limits.maxDepth * 2).map((o) => o + start);
-  let parsed: Document.Parsed[] | undefined;
-  if (fast && deep.length === 0) {
+  if (fast) {
+    // The scan gives up past its own small depth limit, so it needs no pre-scan for runaway nesting.
     const scanned = scanDocuments(text, start, end, limits.maxDepth);
     if (scanned) {
       const docs = scanned.map((d): ParsedDocument => ({ index: -1, node: d.tree, start: d.start, end: d.end, hasErrors: false, value: d.value, limit: undefined }));
       return { start, text: segText, docs, syntax: [], limits, via: 'scan' };
     }
+  }
+  // Nesting far beyond the limit is cut off before parsing: the parser's cost grows with depth
+  // (a million `[` take seconds) and all of it would be thrown away.
+  const deep = findRunawayNesting(segText, limits.maxDepth * 2).map((o) => o + start);
+  let parsed: Document.Parsed[] | undefined;
+  if (fast && deep.length === 0) {
     const tokens = parseTokens(segText, start);
     const quick = tokens && fastDocuments(tokens, limits.maxDepth);
     if (quick) {
