@@ -57,11 +57,10 @@ export class ManifestEngine {
   /** Object findings without positions: those are looked up when a file's findings are assembled, so a kept object that moved needs no re-check. */
   private readonly objectFindings = new Map<string, StoredFinding[]>();
   private readonly fileFindings = new Map<string, Finding[]>();
-  private readonly depsOf = new Map<string, Set<string>>();
-  private readonly dependents = new Map<string, Set<string>>();
+  /** What each object read through the workspace view, and who read each key. */
+  private readonly deps = new Links();
   /** Objects whose findings point into another file (related locations, fix edits), by that file: they move with it. */
-  private readonly pointersInto = new Map<string, Set<string>>();
-  private readonly pointersOf = new Map<string, Set<string>>();
+  private readonly pointers = new Links();
   private readonly objects = new Map<string, K8sObject>();
   private readonly assembled = new Map<string, Finding[]>();
   /** Values built by `WorkspaceView.derived`, with the kind generations they were built from. */
@@ -120,7 +119,7 @@ export class ManifestEngine {
       this.objects.set(o.id, o);
       this.dirtyObjects.set(o.id, o);
     }
-    if (moved) for (const id of this.pointersInto.get(uri) ?? []) this.moved.add(this.objects.get(id)?.uri ?? '');
+    if (moved) for (const id of this.pointers.ids(uri)) this.moved.add(this.objects.get(id)?.uri ?? '');
     this.markDirty(uri, changed);
   }
 
@@ -161,7 +160,7 @@ export class ManifestEngine {
       if (entry) this.runFileRules(entry);
     }
     for (const key of this.changedKeys) {
-      for (const id of this.dependents.get(key) ?? []) {
+      for (const id of this.deps.ids(key)) {
         const o = this.objects.get(id);
         if (o) toCheck.set(id, o);
       }
@@ -218,44 +217,8 @@ export class ManifestEngine {
       if (this.objects.get(o.id) === o) this.objects.delete(o.id);
       this.objectFindings.delete(o.id);
       this.dirtyObjects.delete(o.id);
-      this.setDeps(o.id, undefined);
-      this.setPointers(o.id, undefined);
-    }
-  }
-
-  private setPointers(id: string, uris: Set<string> | undefined): void {
-    for (const u of this.pointersOf.get(id) ?? []) {
-      const set = this.pointersInto.get(u);
-      set?.delete(id);
-      if (set && set.size === 0) this.pointersInto.delete(u);
-    }
-    if (!uris || uris.size === 0) {
-      this.pointersOf.delete(id);
-      return;
-    }
-    this.pointersOf.set(id, uris);
-    for (const u of uris) {
-      let set = this.pointersInto.get(u);
-      if (!set) this.pointersInto.set(u, (set = new Set()));
-      set.add(id);
-    }
-  }
-
-  private setDeps(id: string, deps: Set<string> | undefined): void {
-    for (const k of this.depsOf.get(id) ?? []) {
-      const set = this.dependents.get(k);
-      set?.delete(id);
-      if (set && set.size === 0) this.dependents.delete(k);
-    }
-    if (!deps || deps.size === 0) {
-      this.depsOf.delete(id);
-      return;
-    }
-    this.depsOf.set(id, deps);
-    for (const k of deps) {
-      let set = this.dependents.get(k);
-      if (!set) this.dependents.set(k, (set = new Set()));
-      set.add(id);
+      this.deps.set(o.id, undefined);
+      this.pointers.set(o.id, undefined);
     }
   }
 
@@ -312,8 +275,8 @@ export class ManifestEngine {
       }
     }
     this.objectFindings.set(o.id, found);
-    this.setDeps(o.id, deps);
-    this.setPointers(o.id, pointers);
+    this.deps.set(o.id, deps);
+    this.pointers.set(o.id, pointers);
   }
 
   /**
@@ -520,6 +483,34 @@ export class ManifestEngine {
       return;
     }
     this.ruleErrorLog.push({ ruleId: meta.id, uri, object, message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+/** Keys per object and objects per key, kept in step. */
+class Links {
+  private readonly keysOf = new Map<string, Set<string>>();
+  private readonly idsOf = new Map<string, Set<string>>();
+
+  set(id: string, keys: Set<string> | undefined): void {
+    for (const k of this.keysOf.get(id) ?? []) {
+      const ids = this.idsOf.get(k);
+      ids?.delete(id);
+      if (ids && ids.size === 0) this.idsOf.delete(k);
+    }
+    if (!keys || keys.size === 0) {
+      this.keysOf.delete(id);
+      return;
+    }
+    this.keysOf.set(id, keys);
+    for (const k of keys) {
+      let ids = this.idsOf.get(k);
+      if (!ids) this.idsOf.set(k, (ids = new Set()));
+      ids.add(id);
+    }
+  }
+
+  ids(key: string): Iterable<string> {
+    return this.idsOf.get(key) ?? [];
   }
 }
 

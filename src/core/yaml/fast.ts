@@ -369,17 +369,41 @@ function emptyScalarPosition(offset: number, before: readonly CST.SourceToken[] 
  * the full path, so that both names agree and one list finds duplicates.
  */
 function addPair(obj: Record<string, unknown>, map: TreeMap, key: unknown, k0: number, k1: number, kf: number): void {
-  if (key === null) giveUp();
+  pushPair(obj, map, keyName(map.keys, key) ?? giveUp(), k0, k1, kf, builtValue, builtNode, builtStart, builtEnd1, builtFlags);
+}
+
+/**
+ * The name of a scalar key in a mapping being built, or undefined where a fast path must leave the
+ * mapping to the composer: a null key, `<<` (a merge key), `__proto__` (it would set a prototype,
+ * not a field), and duplicates, including keys such as 1 and "1" that the composer keeps apart but
+ * toJS merges.
+ */
+export function keyName(keys: Array<string | undefined>, key: unknown): string | undefined {
+  if (key === null) return undefined;
   const name = String(key);
-  // `<<` is a merge key (the composer's job); `__proto__` would set a prototype, not a field.
-  if (name === '<<' || name === '__proto__') giveUp();
-  // DUPLICATE_KEY, and keys such as 1 and "1" that the composer keeps apart but toJS merges.
-  const keys = map.keys;
-  if (keys.length < 32 ? keys.includes(name) : manyKeysInclude(keys, name)) giveUp();
-  obj[name] = builtValue;
-  if (builtNode) (map.nodes ??= [])[2 * keys.length + 1] = builtNode;
-  keys.push(name);
-  map.pos.push(k0, k1, kf, builtStart, builtEnd1, builtFlags);
+  if (name === '<<' || name === '__proto__') return undefined;
+  if (keys.length < 32 ? keys.includes(name) : manyKeysInclude(keys, name)) return undefined;
+  return name;
+}
+
+/** A pair into the plain value and into the tree (PAIR_SLOTS numbers, the value's node if a collection). */
+export function pushPair(
+  obj: Record<string, unknown>,
+  map: TreeMap,
+  name: string,
+  k0: number,
+  k1: number,
+  kf: number,
+  value: unknown,
+  node: TreeNode | undefined,
+  v0: number,
+  v1: number,
+  vf: number,
+): void {
+  obj[name] = value;
+  if (node) (map.nodes ??= [])[2 * map.keys.length + 1] = node;
+  map.keys.push(name);
+  map.pos.push(k0, k1, kf, v0, v1, vf);
 }
 
 function addItem(arr: unknown[], seq: TreeSeq): void {
@@ -391,7 +415,7 @@ function addItem(arr: unknown[], seq: TreeSeq): void {
 let bigMapKeys: { keys: Array<string | undefined>; seen: Set<string | undefined> } | undefined;
 
 /** A linear search per key would make a map of many thousand keys quadratic. */
-export function manyKeysInclude(keys: Array<string | undefined>, name: string): boolean {
+function manyKeysInclude(keys: Array<string | undefined>, name: string): boolean {
   if (bigMapKeys?.keys !== keys || bigMapKeys.seen.size !== keys.length) bigMapKeys = { keys, seen: new Set(keys) };
   if (bigMapKeys.seen.has(name)) return true;
   bigMapKeys.seen.add(name);

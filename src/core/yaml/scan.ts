@@ -1,4 +1,4 @@
-import { badPlainStart, FastDocument, manyKeysInclude, plainValue } from './fast';
+import { badPlainStart, FastDocument, keyName, plainValue, pushPair } from './fast';
 import { FLAG_NODE, FLAG_STR, TreeMap, TreeNode, TreeSeq } from './tree';
 
 /**
@@ -293,13 +293,7 @@ function blockScalar(v: number): number {
     if (ch === 0x3a && (i + 1 === lineEnd || src.charCodeAt(i + 1) === 0x20)) giveUp();
     if (ch !== 0x20) e = i + 1;
   }
-  const source = src.slice(v, e);
-  builtValue = resolvePlain(source);
-  builtNode = undefined;
-  builtStart = v - base;
-  builtEnd1 = e - base;
-  builtFlags = 0;
-  return e;
+  return plainAt(v, e);
 }
 
 /** Characters a plain scalar cannot start with here (besides badPlainStart). */
@@ -320,6 +314,16 @@ function isIndicator(c: number, at: number): boolean {
     }
   }
   return false;
+}
+
+/** The plain scalar `start`..`end` as the last built node; returns its end. */
+function plainAt(start: number, end: number): number {
+  builtValue = resolvePlain(src.slice(start, end));
+  builtNode = undefined;
+  builtStart = start - base;
+  builtEnd1 = end - base;
+  builtFlags = 0;
+  return end;
 }
 
 function resolvePlain(source: string): unknown {
@@ -439,7 +443,7 @@ function flowCollection(v: number, depth: number): number {
       } else {
         i = flowScalar(i, false);
       }
-      if (isMap) flowPair(obj, map, key, k0, k1, kf);
+      if (isMap) addPair(obj, map, key, k0, k1, kf);
       else {
         if (builtNode) (seq.nodes ??= [])[arr.length] = builtNode;
         arr.push(builtValue);
@@ -488,30 +492,12 @@ function flowScalar(at: number, key: boolean): number {
     if (ch !== 0x20) e = i + 1;
   }
   if (e === at) giveUp();
-  const source = src.slice(at, e);
-  builtValue = resolvePlain(source);
-  builtNode = undefined;
-  builtStart = at - base;
-  builtEnd1 = e - base;
-  builtFlags = 0;
-  return e;
-}
-
-function flowPair(obj: Record<string, unknown>, map: TreeMap, key: unknown, k0: number, k1: number, kf: number): void {
-  addPair(obj, map, key, k0, k1, kf);
+  return plainAt(at, e);
 }
 
 /** As fast.ts adds a pair: keys the composer and toJS would treat differently give up. */
 function addPair(obj: Record<string, unknown>, map: TreeMap, key: unknown, k0: number, k1: number, kf: number): void {
-  if (key === null) giveUp();
-  const name = String(key);
-  if (name === '<<' || name === '__proto__') giveUp();
-  const keys = map.keys;
-  if (keys.length < 32 ? keys.includes(name) : manyKeysInclude(keys, name)) giveUp();
-  obj[name] = builtValue;
-  if (builtNode) (map.nodes ??= [])[2 * keys.length + 1] = builtNode;
-  keys.push(name);
-  map.pos.push(k0, k1, kf, builtStart, builtEnd1, builtFlags);
+  pushPair(obj, map, keyName(map.keys, key) ?? giveUp(), k0, k1, kf, builtValue, builtNode, builtStart, builtEnd1, builtFlags);
 }
 
 function built(value: unknown, coll: TreeNode, start: number, end1: number, end2: number): void {
