@@ -1,0 +1,370 @@
+/**
+ * Values that name other objects, offered from the workspace index. Every lookup goes through the
+ * helpers the analyzers use (mesh.ts, routes.ts, rollouts/model.ts, pod.ts), so that what is
+ * offered here is what the reference rules then accept: a Service of another namespace as its
+ * FQDN, a ServiceEntry only where it is exported, the subsets of the DestinationRule that applies
+ * to the host.
+ */
+import type { WorkspaceView } from '../analysis/types';
+import { DESTINATION_RULE, GATEWAY, registry, RegistryEntry, SERVICE, toFqdn, VIRTUAL_SERVICE, workloadsIn } from '../istio/mesh';
+import { destinationRulesFor, destinationScopes, hostAsWritten, isInternalGatewayRef, lookupDestination, rulesOf, specOf } from '../istio/routes';
+import type { K8sObject } from '../k8s/object';
+import { containersOf } from '../k8s/pod';
+import { argDecls } from '../rollouts/analysis';
+import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE, findObject, list, namesIn, rec, ROLLOUT, str } from '../rollouts/model';
+import { formatPath, FieldPath } from '../yaml/path';
+import { CursorContext, valueAt } from './context';
+import type { CompletionItem } from './types';
+
+type Offer = Omit<CompletionItem, 'kind' | 'replaceRange'>;
+
+interface Provider {
+  /** `group/Kind` of the objects it applies to; undefined for any kind. */
+  kinds?: readonly string[];
+  target: 'key' | 'value';
+  /** Matched against the shape of the path (`key`: the mapping's path): `.spec.http[].route[].destination.host`. */
+  path: RegExp;
+  offer(ctx: CursorContext, ws: WorkspaceView, ns: string): Offer[];
+}
+
+/** A path with its indices dropped, for matching: `.spec.http[].route[]`. */
+export function pathShape(path: FieldPath): string {
+  return path.map((s) => (typeof s === 'number' ? '[]' : `.${s}`)).join('');
+}
+
+const VS = [VIRTUAL_SERVICE];
+const DEST = String.raw`\.spec\.(?:(?:http|tcp|tls)\[\]\.route\[\]\.destination|http\[\]\.mirror|http\[\]\.mirrors\[\]\.destination)`;
+const CANARY = String.raw`\.spec\.strategy\.canary`;
+const ISTIO = String.raw`${CANARY}\.trafficRouting\.istio`;
+const ANALYSIS = String.raw`\.spec\.strategy\.(?:canary\.analysis|canary\.steps\[\]\.analysis|blueGreen\.(?:pre|post)PromotionAnalysis)`;
+const EXPERIMENT_ANALYSIS = String.raw`${CANARY}\.steps\[\]\.experiment\.analyses\[\]`;
+const PROBE_PORT = /\.(?:containers|initContainers)\[\]\.(?:livenessProbe|readinessProbe|startupProbe)\.(?:httpGet|tcpSocket|grpc)\.port$/;
+
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The other items of the list the cursor's item is in: a list rarely names the same thing twice. */
+function otherItems(ctx: CursorContext): Set<string> {
+  const path = ctx.path;
+  const index = path[path.length - 1];
+  const items = valueAt(ctx, path.slice(0, -1));
+  const out = new Set<string>();
+  if (Array.isArray(items)) items.forEach((v, i) => i !== index && typeof v === 'string' && out.add(v));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Istio
+
+/** Which entries of the registry a VirtualService may route to: the test of `lookupDestination`. */
+function destinationVisible(vs: K8sObject | undefined, ns: string): (e: RegistryEntry) => boolean {
+  const scopes = vs ? destinationScopes(vs) : [ns];
+  return (e) => e.exportTo.includes('*') || scopes.some((s) => e.exportTo.includes(s));
+}
+
+/** Hosts as they are best written from the namespace: short names of its own Services first, then FQDNs. */
+function hostOffers(ws: WorkspaceView, ns: string, visible: (e: RegistryEntry) => boolean): Offer[] {
+  const seen = new Map<string, Offer & { rank: number }>();
+  for (const e of registry(ws).entries) {
+    if (e.host.startsWith('*') || !visible(e)) continue;
+    const label = hostAsWritten(e.host, ns);
+    if (seen.has(label)) continue;
+    const ports = e.ports.map((p) => (p.name ? `${p.number}/${p.name}` : String(p.number))).join(', ');
+    seen.set(label, {
+      label,
+      rank: label.includes('.') ? 1 : 0,
+      detail: `${e.object.kind} ${e.object.namespace}/${e.object.name ?? ''}`,
+      documentation: ports ? `${e.host}\n\nPorts: ${ports}` : e.host,
+    });
+  }
+  return [...seen.values()].sort((a, b) => a.rank - b.rank || byName(a.label, b.label)).map(({ rank: _rank, ...o }) => o);
+}
+
+function destinationHost(ctx: CursorContext): string | undefined {
+  return str(valueAt(ctx, [...ctx.mapPath, 'host']));
+}
+
+const istio: Provider[] = [
+  {
+    kinds: VS,
+    target: 'value',
+    path: new RegExp(`${DEST}\\.host$`),
+    offer: (ctx, ws, ns) => hostOffers(ws, ns, destinationVisible(ctx.object, ns)),
+  },
+  {
+    kinds: [DESTINATION_RULE],
+    target: 'value',
+    path: /^\.spec\.host$/,
+    offer: (_ctx, ws, ns) => hostOffers(ws, ns, (e) => e.exportTo.includes('*') || e.exportTo.includes(ns)),
+  },
+  {
+    kinds: VS,
+    target: 'value',
+    path: new RegExp(`${DEST}\\.subset$`),
+    offer: (ctx, ws, ns) => {
+      const host = destinationHost(ctx);
+      if (!host) return [];
+      return destinationRulesFor(ws, toFqdn(host, ns)).flatMap((d) =>
+        d.subsets.map((s) => ({
+          label: s.name,
+          detail: `DestinationRule ${d.dr.namespace}/${d.dr.name ?? ''}`,
+          documentation: Object.entries(s.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', '),
+        })),
+      );
+    },
+  },
+  {
+    kinds: VS,
+    // `port:` with only `number` under it is written both ways: `port: {number: 9080}` and block style.
+    target: 'value',
+    path: new RegExp(`${DEST}\\.port\\.number$`),
+    offer: (ctx, ws) => {
+      const host = str(valueAt(ctx, [...ctx.mapPath.slice(0, -1), 'host']));
+      if (!host || !ctx.object) return [];
+      const seen = new Set<number>();
+      return lookupDestination(ws, host, ctx.object).flatMap((e) =>
+        e.ports.flatMap((p) => {
+          if (seen.has(p.number)) return [];
+          seen.add(p.number);
+          return [{ label: String(p.number), detail: [p.name, p.protocol].filter(Boolean).join(' ') || undefined, documentation: `${e.object.kind} ${e.object.namespace}/${e.object.name ?? ''}` }];
+        }),
+      );
+    },
+  },
+  {
+    kinds: VS,
+    target: 'value',
+    path: /^\.spec(?:\.(?:http|tcp|tls)\[\]\.match\[\])?\.gateways\[\]$/,
+    offer: (ctx, ws, ns) => {
+      const taken = otherItems(ctx);
+      const gateways = ws
+        .objectsOfKind(GATEWAY)
+        .filter((g) => g.name && !isInternalGatewayRef(g.name))
+        .map((g) => ({ g, label: `${g.namespace}/${g.name}` }))
+        .sort((a, b) => Number(a.g.namespace !== ns) - Number(b.g.namespace !== ns) || byName(a.label, b.label));
+      const out: Offer[] = [];
+      const seen = new Set<string>();
+      for (const { g, label } of gateways) {
+        if (taken.has(label) || seen.has(label)) continue;
+        seen.add(label);
+        const hosts = list(specOf(g).servers).flatMap((s) => list(rec(s)?.hosts).filter((h): h is string => typeof h === 'string'));
+        out.push({ label, detail: `Gateway ${label}`, documentation: hosts.length ? `Hosts: ${[...new Set(hosts)].join(', ')}` : undefined });
+      }
+      if (!taken.has('mesh')) out.push({ label: 'mesh', detail: 'the sidecars of the mesh' });
+      return out;
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Argo Rollouts
+
+function names(ws: WorkspaceView, groupKind: string, ns: string, kind: string): Offer[] {
+  return [...namesIn(ws, groupKind, ns)].sort(byName).map((n) => ({ label: n, detail: ns ? `${kind} ${ns}/${n}` : `${kind} ${n}` }));
+}
+
+/** `name` or `name.namespace`, the way the controller reads a VirtualService reference. */
+function splitRef(full: string, ns: string): [string, string] {
+  const dot = full.indexOf('.');
+  return dot >= 0 ? [full.slice(0, dot), full.slice(dot + 1)] : [full, ns];
+}
+
+/** The templates an analysis (a `templates` list, or an experiment's single `templateName`) names. */
+function templatesOf(holder: unknown): Array<{ name: string; cluster: boolean }> {
+  const h = rec(holder);
+  if (!h) return [];
+  if (str(h.templateName)) return [{ name: str(h.templateName)!, cluster: h.clusterScope === true }];
+  return list(h.templates).flatMap((t) => {
+    const name = str(rec(t)?.templateName);
+    return name ? [{ name, cluster: rec(t)?.clusterScope === true }] : [];
+  });
+}
+
+const rollouts: Provider[] = [
+  {
+    kinds: [ROLLOUT],
+    target: 'value',
+    path: new RegExp(`^(?:${CANARY}\\.(?:canaryService|stableService)|${CANARY}\\.pingPong\\.(?:pingService|pongService)|\\.spec\\.strategy\\.blueGreen\\.(?:activeService|previewService))$`),
+    offer: (_ctx, ws, ns) => names(ws, SERVICE, ns, 'Service'),
+  },
+  {
+    kinds: [ROLLOUT],
+    target: 'value',
+    path: new RegExp(`^${ISTIO}\\.(?:virtualService|virtualServices\\[\\])\\.name$`),
+    offer: (_ctx, ws, ns) => {
+      // Others namespaces' VirtualServices are written `name.namespace`.
+      const others = ws
+        .objectsOfKind(VIRTUAL_SERVICE)
+        .filter((v) => v.name && v.namespace !== ns)
+        .map((v) => ({ label: `${v.name}.${v.namespace}`, detail: `VirtualService ${v.namespace}/${v.name}` }))
+        .sort((a, b) => byName(a.label, b.label));
+      return [...names(ws, VIRTUAL_SERVICE, ns, 'VirtualService'), ...others];
+    },
+  },
+  {
+    kinds: [ROLLOUT],
+    target: 'value',
+    path: new RegExp(`^${ISTIO}\\.(?:virtualService|virtualServices\\[\\])\\.routes\\[\\]$`),
+    offer: (ctx, ws, ns) => {
+      const ref = str(valueAt(ctx, [...ctx.path.slice(0, -2), 'name']));
+      if (!ref) return [];
+      const [name, vsNs] = splitRef(ref, ns);
+      const vs = findObject(ws, VIRTUAL_SERVICE, vsNs, name);
+      if (!vs) return [];
+      const taken = otherItems(ctx);
+      return rulesOf(vs, 'http').flatMap(({ rule, index }) => {
+        const route = str(rule.name);
+        return route && !taken.has(route) ? [{ label: route, detail: `VirtualService ${vs.namespace}/${name} spec.http[${index}]` }] : [];
+      });
+    },
+  },
+  {
+    kinds: [ROLLOUT],
+    target: 'value',
+    path: new RegExp(`^${ISTIO}\\.destinationRule\\.name$`),
+    offer: (_ctx, ws, ns) => names(ws, DESTINATION_RULE, ns, 'DestinationRule'),
+  },
+  {
+    kinds: [ROLLOUT],
+    target: 'value',
+    path: new RegExp(`^${ISTIO}\\.destinationRule\\.(?:canarySubsetName|stableSubsetName)$`),
+    offer: (ctx, ws, ns) => {
+      const name = str(valueAt(ctx, [...ctx.mapPath, 'name']));
+      const dr = name ? findObject(ws, DESTINATION_RULE, ns, name) : undefined;
+      if (!dr) return [];
+      return list(specOf(dr).subsets).flatMap((s) => {
+        const subset = str(rec(s)?.name);
+        return subset ? [{ label: subset, detail: `DestinationRule ${dr.namespace}/${name}` }] : [];
+      });
+    },
+  },
+  {
+    kinds: [ROLLOUT],
+    target: 'value',
+    path: new RegExp(`^(?:${ANALYSIS}\\.templates\\[\\]|${EXPERIMENT_ANALYSIS})\\.templateName$`),
+    offer: (ctx, ws, ns) => {
+      const cluster = valueAt(ctx, [...ctx.mapPath, 'clusterScope']) === true;
+      const kind = cluster ? CLUSTER_ANALYSIS_TEMPLATE : ANALYSIS_TEMPLATE;
+      const tns = cluster ? '' : ns;
+      return names(ws, kind, tns, cluster ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate').map((o) => {
+        const t = findObject(ws, kind, tns, o.label);
+        const args = t ? argDecls(rec(t.body.spec)).map((a) => a.name) : [];
+        return args.length ? { ...o, documentation: `Args: ${args.join(', ')}` } : o;
+      });
+    },
+  },
+  {
+    kinds: [ROLLOUT],
+    target: 'value',
+    path: new RegExp(`^(?:${ANALYSIS}|${EXPERIMENT_ANALYSIS})\\.args\\[\\]\\.name$`),
+    offer: (ctx, ws, ns) => {
+      const holderPath = ctx.path.slice(0, -3);
+      const argIndex = ctx.path[ctx.path.length - 2];
+      const given = new Set(list(valueAt(ctx, [...holderPath, 'args'])).flatMap((a, i) => (i !== argIndex && str(rec(a)?.name) ? [str(rec(a)?.name)!] : [])));
+      const rows: Array<Offer & { required: boolean }> = [];
+      const seen = new Set<string>();
+      for (const t of templatesOf(valueAt(ctx, holderPath))) {
+        const template = findObject(ws, t.cluster ? CLUSTER_ANALYSIS_TEMPLATE : ANALYSIS_TEMPLATE, t.cluster ? '' : ns, t.name);
+        for (const a of template ? argDecls(rec(template.body.spec)) : []) {
+          if (given.has(a.name) || seen.has(a.name)) continue;
+          seen.add(a.name);
+          rows.push({
+            label: a.name,
+            required: !a.hasValue,
+            detail: a.hasValue ? (a.value !== undefined ? `default: ${a.value}` : 'optional') : 'required',
+            documentation: `Argument of ${t.cluster ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} ${t.name}`,
+          });
+        }
+      }
+      // Stable sort: the arguments the analysis must supply first, each group in declaration order.
+      return rows.sort((a, b) => Number(b.required) - Number(a.required)).map(({ required: _required, ...o }) => o);
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Workloads
+
+const SELECTOR_MAPS: Array<{ kinds?: readonly string[]; path: RegExp }> = [
+  { kinds: [SERVICE, GATEWAY], path: /^\.spec\.selector$/ },
+  { path: /^\.spec\.selector\.matchLabels$/ },
+  { path: /^\.spec\.workloadSelector\.labels$/ },
+];
+
+/** Pod labels of the workloads in the namespace: key -> value -> the workloads that carry it. */
+function podLabels(ws: WorkspaceView, ns: string): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  for (const w of workloadsIn(ws, ns)) {
+    for (const [k, v] of Object.entries(w.labels)) {
+      let values = out.get(k);
+      if (!values) out.set(k, (values = new Map()));
+      const refs = values.get(v) ?? [];
+      refs.push(w.object.ref);
+      values.set(v, refs);
+    }
+  }
+  return out;
+}
+
+const workloads: Provider[] = [
+  {
+    target: 'value',
+    path: PROBE_PORT,
+    offer: (ctx) => {
+      if (!ctx.object) return [];
+      const containerPath = formatPath(ctx.path.slice(0, -3));
+      const c = containersOf(ctx.object).find((x) => formatPath(x.path) === containerPath);
+      if (!c) return [];
+      // gRPC probes take a number only; named ports survive renumbering, so they come first elsewhere.
+      const grpc = ctx.path[ctx.path.length - 2] === 'grpc';
+      const named = grpc ? [] : c.ports.flatMap((p) => (p.name ? [{ label: p.name, detail: `port ${p.number ?? '?'}/${p.protocol}`, documentation: `Port of container ${c.name}` }] : []));
+      const numbers = c.ports.flatMap((p) => (p.number !== undefined ? [{ label: String(p.number), detail: p.name ? `${p.name}/${p.protocol}` : p.protocol, documentation: `Port of container ${c.name}` }] : []));
+      return [...named, ...numbers];
+    },
+  },
+  ...SELECTOR_MAPS.map(
+    (m): Provider => ({
+      kinds: m.kinds,
+      target: 'key',
+      path: m.path,
+      offer: (ctx, ws, ns) => {
+        const have = new Set(ctx.siblingKeys);
+        return [...podLabels(ws, ns)]
+          .filter(([k]) => !have.has(k))
+          .sort(([a], [b]) => byName(a, b))
+          .map(([k, values]) => ({ label: k, detail: `label: ${[...values.keys()].sort(byName).join(', ')}`, insertText: ctx.hasColon ? k : `${k}: ` }));
+      },
+    }),
+  ),
+  ...SELECTOR_MAPS.map(
+    (m): Provider => ({
+      kinds: m.kinds,
+      target: 'value',
+      path: new RegExp(m.path.source.replace(/\$$/, String.raw`\.[^[]+$`)),
+      offer: (ctx, ws, ns) => {
+        const key = ctx.path[ctx.path.length - 1];
+        const values = typeof key === 'string' ? podLabels(ws, ns).get(key) : undefined;
+        return [...(values ?? [])].sort(([a], [b]) => byName(a, b)).map(([v, refs]) => ({ label: v, detail: refs.join(', ') }));
+      },
+    }),
+  ),
+];
+
+const PROVIDERS: readonly Provider[] = [...istio, ...rollouts, ...workloads];
+
+/** The reference items at the cursor; empty where the field names no other object. */
+export function referenceItems(ctx: CursorContext, ws: WorkspaceView): CompletionItem[] {
+  const h = ctx.header;
+  if (!h) return [];
+  const gk = `${h.group}/${h.kind}`;
+  const target = ctx.target;
+  const shape = pathShape(target === 'key' ? ctx.mapPath : ctx.path);
+  const range = { start: ctx.token.start, end: ctx.token.end };
+  for (const p of PROVIDERS) {
+    if (p.target !== target || (p.kinds && !p.kinds.includes(gk)) || !p.path.test(shape)) continue;
+    return p.offer(ctx, ws, h.namespace).map((o) => ({ ...o, kind: 'reference' as const, replaceRange: range }));
+  }
+  return [];
+}
+
