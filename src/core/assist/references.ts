@@ -6,17 +6,37 @@
  * to the host.
  */
 import type { WorkspaceView } from '../analysis/types';
-import { DESTINATION_RULE, GATEWAY, registry, RegistryEntry, SERVICE, toFqdn, VIRTUAL_SERVICE, workloadsIn } from '../istio/mesh';
-import { destinationRulesFor, destinationScopes, hostAsWritten, isInternalGatewayRef, lookupDestination, rulesOf, specOf } from '../istio/routes';
+import { DESTINATION_RULE, GATEWAY, lookupHost, registry, RegistryEntry, selectedWorkloads, SERVICE, toFqdn, VIRTUAL_SERVICE, workloadsIn } from '../istio/mesh';
+import { destinationRulesFor, destinationScopes, hostAsWritten, isInternalGatewayRef, lookupDestination, resolveGateway, rulesOf, specOf } from '../istio/routes';
 import type { K8sObject } from '../k8s/object';
 import { containersOf } from '../k8s/pod';
 import { argDecls } from '../rollouts/analysis';
 import { ANALYSIS_TEMPLATE, CLUSTER_ANALYSIS_TEMPLATE, findObject, list, namesIn, rec, ROLLOUT, str } from '../rollouts/model';
-import { formatPath, FieldPath } from '../yaml/path';
+import { formatPath, FieldPath, PathSegment } from '../yaml/path';
 import { CursorContext, valueAt } from './context';
 import type { CompletionItem } from './types';
 
 type Offer = Omit<CompletionItem, 'kind' | 'replaceRange'>;
+
+/** What a reference names: the object, and where in it the named thing is written. */
+export interface Target {
+  kind: 'service' | 'serviceEntry' | 'gateway' | 'virtualService' | 'destinationRule' | 'subset' | 'route' | 'port' | 'template' | 'arg' | 'containerPort' | 'workload';
+  object: K8sObject;
+  /** The object's `metadata.name` value, or the entry (subset, route, port, argument, host) it names. */
+  path: FieldPath;
+}
+
+/**
+ * One place that holds a reference: the cursor, or a scalar of an indexed object when searching for
+ * references. Resolvers read other fields of the object through `valueAt`, like the offers do.
+ */
+export type Site = Pick<CursorContext, 'object' | 'textValues' | 'path' | 'mapPath'> & { value: string };
+
+export interface Resolved {
+  targets: Target[];
+  /** Said instead of "not found" when the reference names nothing on purpose (`mesh`). */
+  note?: string;
+}
 
 interface Provider {
   /** `group/Kind` of the objects it applies to; undefined for any kind. */
@@ -24,7 +44,23 @@ interface Provider {
   target: 'key' | 'value';
   /** Matched against the shape of the path (`key`: the mapping's path): `.spec.http[].route[].destination.host`. */
   path: RegExp;
+  /** The candidates for completion. */
   offer(ctx: CursorContext, ws: WorkspaceView, ns: string): Offer[];
+  /** What the value at a site names (hover, definition, references); absent where nothing is named. */
+  resolve?(site: Site, ws: WorkspaceView, ns: string): Resolved;
+}
+
+const found = (targets: Target[]): Resolved => ({ targets });
+const objectTarget = (kind: Target['kind'], o: K8sObject | undefined): Target[] => (o ? [{ kind, object: o, path: ['metadata', 'name'] }] : []);
+
+function entryTargets(entries: readonly RegistryEntry[]): Target[] {
+  const seen = new Set<string>();
+  return entries.flatMap((e) => {
+    const key = `${e.object.id}|${formatPath(e.path)}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ kind: e.object.kind === 'Service' ? ('service' as const) : ('serviceEntry' as const), object: e.object, path: e.path }];
+  });
 }
 
 /** A path with its indices dropped, for matching: `.spec.http[].route[]`. */
@@ -79,7 +115,7 @@ function hostOffers(ws: WorkspaceView, ns: string, visible: (e: RegistryEntry) =
   return [...seen.values()].sort((a, b) => a.rank - b.rank || byName(a.label, b.label)).map(({ rank: _rank, ...o }) => o);
 }
 
-function destinationHost(ctx: CursorContext): string | undefined {
+function destinationHost(ctx: Pick<CursorContext, 'object' | 'textValues' | 'mapPath'>): string | undefined {
   return str(valueAt(ctx, [...ctx.mapPath, 'host']));
 }
 
@@ -89,12 +125,14 @@ const istio: Provider[] = [
     target: 'value',
     path: new RegExp(`${DEST}\\.host$`),
     offer: (ctx, ws, ns) => hostOffers(ws, ns, destinationVisible(ctx.object, ns)),
+    resolve: (site, ws) => found(site.object ? entryTargets(lookupDestination(ws, site.value, site.object)) : []),
   },
   {
     kinds: [DESTINATION_RULE],
     target: 'value',
     path: /^\.spec\.host$/,
     offer: (_ctx, ws, ns) => hostOffers(ws, ns, (e) => e.exportTo.includes('*') || e.exportTo.includes(ns)),
+    resolve: (site, ws, ns) => found(entryTargets(lookupHost(registry(ws), toFqdn(site.value, ns), ns))),
   },
   {
     kinds: VS,
@@ -113,6 +151,15 @@ const istio: Provider[] = [
         })),
       );
     },
+    resolve: (site, ws, ns) => {
+      const host = destinationHost(site);
+      if (!host) return found([]);
+      return found(
+        destinationRulesFor(ws, toFqdn(host, ns)).flatMap((d) =>
+          d.subsets.filter((s) => s.name === site.value).map((s) => ({ kind: 'subset' as const, object: d.dr, path: ['spec', 'subsets', s.index] })),
+        ),
+      );
+    },
   },
   {
     kinds: VS,
@@ -129,6 +176,21 @@ const istio: Provider[] = [
           seen.add(p.number);
           return [{ label: String(p.number), detail: [p.name, p.protocol].filter(Boolean).join(' ') || undefined, documentation: `${e.object.kind} ${e.object.namespace}/${e.object.name ?? ''}` }];
         }),
+      );
+    },
+    resolve: (site, ws) => {
+      const host = str(valueAt(site, [...site.mapPath.slice(0, -1), 'host']));
+      if (!host || !site.object) return found([]);
+      const seen = new Set<string>();
+      return found(
+        lookupDestination(ws, host, site.object).flatMap((e) =>
+          e.ports.flatMap((p) => {
+            const key = `${e.object.id}|${p.number}`;
+            if (String(p.number) !== site.value || seen.has(key)) return [];
+            seen.add(key);
+            return [{ kind: 'port' as const, object: e.object, path: p.path }];
+          }),
+        ),
       );
     },
   },
@@ -153,6 +215,11 @@ const istio: Provider[] = [
       }
       if (!taken.has('mesh')) out.push({ label: 'mesh', detail: 'the sidecars of the mesh' });
       return out;
+    },
+    resolve: (site, ws, ns) => {
+      const r = resolveGateway(ws, site.value, ns);
+      if (!r) return { targets: [], note: '`mesh`: the sidecars of the mesh, not a Gateway object' };
+      return found(r.found.flatMap((g) => objectTarget('gateway', g)));
     },
   },
 ];
@@ -187,6 +254,7 @@ const rollouts: Provider[] = [
     target: 'value',
     path: new RegExp(`^(?:${CANARY}\\.(?:canaryService|stableService)|${CANARY}\\.pingPong\\.(?:pingService|pongService)|\\.spec\\.strategy\\.blueGreen\\.(?:activeService|previewService))$`),
     offer: (_ctx, ws, ns) => names(ws, SERVICE, ns, 'Service'),
+    resolve: (site, ws, ns) => found(objectTarget('service', findObject(ws, SERVICE, ns, site.value))),
   },
   {
     kinds: [ROLLOUT],
@@ -200,6 +268,10 @@ const rollouts: Provider[] = [
         .map((v) => ({ label: `${v.name}.${v.namespace}`, detail: `VirtualService ${v.namespace}/${v.name}` }))
         .sort((a, b) => byName(a.label, b.label));
       return [...names(ws, VIRTUAL_SERVICE, ns, 'VirtualService'), ...others];
+    },
+    resolve: (site, ws, ns) => {
+      const [name, vsNs] = splitRef(site.value, ns);
+      return found(objectTarget('virtualService', findObject(ws, VIRTUAL_SERVICE, vsNs, name)));
     },
   },
   {
@@ -218,12 +290,21 @@ const rollouts: Provider[] = [
         return route && !taken.has(route) ? [{ label: route, detail: `VirtualService ${vs.namespace}/${name} spec.http[${index}]` }] : [];
       });
     },
+    resolve: (site, ws, ns) => {
+      const ref = str(valueAt(site, [...site.path.slice(0, -2), 'name']));
+      if (!ref) return found([]);
+      const [name, vsNs] = splitRef(ref, ns);
+      const vs = findObject(ws, VIRTUAL_SERVICE, vsNs, name);
+      if (!vs) return found([]);
+      return found(rulesOf(vs, 'http').flatMap(({ rule, index }) => (str(rule.name) === site.value ? [{ kind: 'route' as const, object: vs, path: ['spec', 'http', index] }] : [])));
+    },
   },
   {
     kinds: [ROLLOUT],
     target: 'value',
     path: new RegExp(`^${ISTIO}\\.destinationRule\\.name$`),
     offer: (_ctx, ws, ns) => names(ws, DESTINATION_RULE, ns, 'DestinationRule'),
+    resolve: (site, ws, ns) => found(objectTarget('destinationRule', findObject(ws, DESTINATION_RULE, ns, site.value))),
   },
   {
     kinds: [ROLLOUT],
@@ -237,6 +318,12 @@ const rollouts: Provider[] = [
         const subset = str(rec(s)?.name);
         return subset ? [{ label: subset, detail: `DestinationRule ${dr.namespace}/${name}` }] : [];
       });
+    },
+    resolve: (site, ws, ns) => {
+      const name = str(valueAt(site, [...site.mapPath, 'name']));
+      const dr = name ? findObject(ws, DESTINATION_RULE, ns, name) : undefined;
+      if (!dr) return found([]);
+      return found(list(specOf(dr).subsets).flatMap((s, index) => (str(rec(s)?.name) === site.value ? [{ kind: 'subset' as const, object: dr, path: ['spec', 'subsets', index] }] : [])));
     },
   },
   {
@@ -252,6 +339,10 @@ const rollouts: Provider[] = [
         const args = t ? argDecls(rec(t.body.spec)).map((a) => a.name) : [];
         return args.length ? { ...o, documentation: `Args: ${args.join(', ')}` } : o;
       });
+    },
+    resolve: (site, ws, ns) => {
+      const cluster = valueAt(site, [...site.mapPath, 'clusterScope']) === true;
+      return found(objectTarget('template', findObject(ws, cluster ? CLUSTER_ANALYSIS_TEMPLATE : ANALYSIS_TEMPLATE, cluster ? '' : ns, site.value)));
     },
   },
   {
@@ -279,6 +370,15 @@ const rollouts: Provider[] = [
       }
       // Stable sort: the arguments the analysis must supply first, each group in declaration order.
       return rows.sort((a, b) => Number(b.required) - Number(a.required)).map(({ required: _required, ...o }) => o);
+    },
+    resolve: (site, ws, ns) => {
+      const targets: Target[] = [];
+      for (const t of templatesOf(valueAt(site, site.path.slice(0, -3)))) {
+        const template = findObject(ws, t.cluster ? CLUSTER_ANALYSIS_TEMPLATE : ANALYSIS_TEMPLATE, t.cluster ? '' : ns, t.name);
+        const a = template ? argDecls(rec(template.body.spec)).find((d) => d.name === site.value) : undefined;
+        if (template && a) targets.push({ kind: 'arg', object: template, path: ['spec', 'args', a.index] });
+      }
+      return found(targets);
     },
   },
 ];
@@ -322,6 +422,13 @@ const workloads: Provider[] = [
       const numbers = c.ports.flatMap((p) => (p.number !== undefined ? [{ label: String(p.number), detail: p.name ? `${p.name}/${p.protocol}` : p.protocol, documentation: `Port of container ${c.name}` }] : []));
       return [...named, ...numbers];
     },
+    resolve: (site) => {
+      if (!site.object) return found([]);
+      const containerPath = formatPath(site.path.slice(0, -3));
+      const c = containersOf(site.object).find((x) => formatPath(x.path) === containerPath);
+      const p = c?.ports.find((x) => x.name === site.value || String(x.number) === site.value);
+      return found(c && p ? [{ kind: 'containerPort', object: site.object, path: [...c.path, 'ports', p.index] }] : []);
+    },
   },
   ...SELECTOR_MAPS.map(
     (m): Provider => ({
@@ -347,24 +454,75 @@ const workloads: Provider[] = [
         const values = typeof key === 'string' ? podLabels(ws, ns).get(key) : undefined;
         return [...(values ?? [])].sort(([a], [b]) => byName(a, b)).map(([v, refs]) => ({ label: v, detail: refs.join(', ') }));
       },
+      // The selector as a whole picks the workloads: each label narrows it, so all of them are read.
+      resolve: (site, ws, ns) => {
+        const key = site.path[site.path.length - 1];
+        const selector = rec(valueAt(site, site.mapPath));
+        if (!selector || typeof key !== 'string') return found([]);
+        const labels: Record<string, string> = {};
+        for (const [k, v] of Object.entries(selector)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') labels[k] = String(v);
+        return found(selectedWorkloads(ws, labels, ns).map((w) => ({ kind: 'workload' as const, object: w.object, path: [...w.templatePath, 'metadata', 'labels', key] })));
+      },
     }),
   ),
 ];
 
 const PROVIDERS: readonly Provider[] = [...istio, ...rollouts, ...workloads];
 
+function providerFor(groupKind: string, target: 'key' | 'value', path: FieldPath): Provider | undefined {
+  const shape = pathShape(path);
+  return PROVIDERS.find((p) => p.target === target && (!p.kinds || p.kinds.includes(groupKind)) && p.path.test(shape));
+}
+
 /** The reference items at the cursor; empty where the field names no other object. */
 export function referenceItems(ctx: CursorContext, ws: WorkspaceView): CompletionItem[] {
   const h = ctx.header;
   if (!h) return [];
-  const gk = `${h.group}/${h.kind}`;
-  const target = ctx.target;
-  const shape = pathShape(target === 'key' ? ctx.mapPath : ctx.path);
+  const p = providerFor(`${h.group}/${h.kind}`, ctx.target, ctx.target === 'key' ? ctx.mapPath : ctx.path);
   const range = { start: ctx.token.start, end: ctx.token.end };
-  for (const p of PROVIDERS) {
-    if (p.target !== target || (p.kinds && !p.kinds.includes(gk)) || !p.path.test(shape)) continue;
-    return p.offer(ctx, ws, h.namespace).map((o) => ({ ...o, kind: 'reference' as const, replaceRange: range }));
-  }
-  return [];
+  return p ? p.offer(ctx, ws, h.namespace).map((o) => ({ ...o, kind: 'reference' as const, replaceRange: range })) : [];
+}
+
+/** What the value at the cursor names; undefined where the field is not a reference (or the cursor is on a key). */
+export function resolveAtCursor(ctx: CursorContext, ws: WorkspaceView): Resolved | undefined {
+  const h = ctx.header;
+  if (!h || ctx.target !== 'value') return undefined;
+  const p = providerFor(`${h.group}/${h.kind}`, 'value', ctx.path);
+  if (!p?.resolve) return undefined;
+  const v = valueAt(ctx, ctx.path);
+  const value = typeof v === 'string' || typeof v === 'number' ? String(v) : ctx.token.text;
+  if (!value) return undefined;
+  return p.resolve({ ...ctx, value }, ws, h.namespace);
+}
+
+/** A reference written in an indexed object: where, and what it names. */
+export interface ReferenceSite {
+  object: K8sObject;
+  path: FieldPath;
+  targets: Target[];
+}
+
+/**
+ * Every reference an object holds, found by walking its scalars through the same table. Objects
+ * of kinds no kind-specific entry covers are still walked for probe ports and selectors.
+ */
+export function referencesIn(object: K8sObject, ws: WorkspaceView): ReferenceSite[] {
+  const gk = `${object.group}/${object.kind}`;
+  const candidates = PROVIDERS.filter((p) => p.resolve && p.target === 'value' && (!p.kinds || p.kinds.includes(gk)));
+  const out: ReferenceSite[] = [];
+  const textValues = new Map<string, string>();
+  const walk = (v: unknown, path: PathSegment[]) => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    else if (typeof v === 'string' || typeof v === 'number') {
+      const shape = pathShape(path);
+      const p = candidates.find((c) => c.path.test(shape));
+      if (!p) return;
+      const r = p.resolve!({ object, textValues, path, mapPath: path.slice(0, -1), value: String(v) }, ws, object.namespace);
+      out.push({ object, path, targets: r.targets });
+    }
+  };
+  walk(object.body, []);
+  return out;
 }
 
