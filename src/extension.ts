@@ -1,4 +1,15 @@
 import * as vscode from 'vscode';
+import {
+  ASSIST_SELECTOR,
+  COMPLETION_TRIGGERS,
+  ManifestCompletions,
+  ManifestHovers,
+  ManifestNavigation,
+  ManifestSymbols,
+  OPEN_LOCATION_COMMAND,
+  openLocation,
+  ReferenceLenses,
+} from './vscode/assist';
 import { readSettings } from './vscode/config';
 import { FindingCodeActions } from './vscode/codeActions';
 import { DIAGNOSTIC_SOURCE } from './vscode/diagnostics';
@@ -20,6 +31,10 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
   const diagnostics = vscode.languages.createDiagnosticCollection(DIAGNOSTIC_SOURCE);
   const manifests = new ManifestService(settings, diagnostics, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'), log);
 
+  const navigation = new ManifestNavigation(manifests);
+  const symbols = new ManifestSymbols(manifests);
+  const lenses = new ReferenceLenses(manifests);
+
   context.subscriptions.push(
     log,
     diagnostics,
@@ -29,6 +44,16 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
       new FindingCodeActions((uri) => manifests.findings(uri)),
       FindingCodeActions.metadata,
     ),
+    // Assist for YAML only; it adds reference-aware items to what the Red Hat YAML extension offers.
+    vscode.languages.registerCompletionItemProvider(ASSIST_SELECTOR, new ManifestCompletions(manifests), ...COMPLETION_TRIGGERS),
+    vscode.languages.registerHoverProvider(ASSIST_SELECTOR, new ManifestHovers(manifests)),
+    vscode.languages.registerDefinitionProvider(ASSIST_SELECTOR, navigation),
+    vscode.languages.registerReferenceProvider(ASSIST_SELECTOR, navigation),
+    vscode.languages.registerDocumentSymbolProvider(ASSIST_SELECTOR, symbols, { label: 'MeshLens' }),
+    vscode.languages.registerWorkspaceSymbolProvider(symbols),
+    lenses,
+    vscode.languages.registerCodeLensProvider(ASSIST_SELECTOR, lenses),
+    vscode.commands.registerCommand(OPEN_LOCATION_COMMAND, openLocation),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('meshlens')) {
         const next = readSettings();

@@ -6,7 +6,8 @@ import { GlobSet } from '../core/workspace/glob';
 import { excludedGlobs, ExtensionSettings } from './config';
 import { toDiagnostic } from './diagnostics';
 
-type Job = { kind: 'read' } | { kind: 'text'; text: string } | { kind: 'delete' };
+/** `version` is the document's: a job queued before a newer text was applied directly must not undo it. */
+type Job = { kind: 'read' } | { kind: 'text'; text: string; version?: number } | { kind: 'delete' };
 
 const YAML_PATH = /\.ya?ml$/i;
 const ALWAYS_SKIPPED = ['**/node_modules', '**/.git'];
@@ -30,6 +31,8 @@ export class ManifestService implements vscode.Disposable {
   private readonly pending = new Map<string, { uri: vscode.Uri; job: Job }>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly open = new Map<string, vscode.TextDocument>();
+  /** Version of each open document whose text the engine holds. */
+  private readonly applied = new Map<string, number>();
   private readonly uris = new Map<string, vscode.Uri>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly updated = new vscode.EventEmitter<string[]>();
@@ -84,13 +87,49 @@ export class ManifestService implements vscode.Disposable {
     this.publish(this.engine.setConfig(settings.analysis));
     // A severity change only republishes; new limits need every file parsed again.
     if (limitsChanged) {
-      for (const d of this.open.values()) this.enqueue(d.uri, { kind: 'text', text: d.getText() });
+      for (const d of this.open.values()) this.enqueue(d.uri, { kind: 'text', text: d.getText(), version: d.version });
       void this.rescan('limits changed');
     }
   }
 
   findings(uri: string): readonly Finding[] {
     return this.engine.findings(uri);
+  }
+
+  /**
+   * The engine, holding the current text of `document` when it is an open manifest: completion and
+   * hover cannot wait for the debounce, and answering from the text of a few keystrokes ago would
+   * offer items for a token that is no longer there. Undefined when the document is not one of the
+   * workspace's manifests (excluded, outside the folders, not YAML).
+   */
+  engineFor(document: vscode.TextDocument): ManifestEngine | undefined {
+    const key = document.uri.toString();
+    if (this.open.get(key) !== document) {
+      // Asked before the open event reached us: the document is what counts either way.
+      if (!this.isCandidate(document) || this.isExcluded(document.uri)) return undefined;
+      this.open.set(key, document);
+      this.uris.set(key, document.uri);
+    }
+    if (this.applied.get(key) !== document.version) {
+      const t = this.timers.get(key);
+      if (t) clearTimeout(t);
+      this.timers.delete(key);
+      if (this.pending.get(key)?.job.kind === 'text') this.pending.delete(key);
+      try {
+        this.engine.setFile(key, { text: document.getText() });
+        this.applied.set(key, document.version);
+      } catch (e) {
+        this.log.error(`Could not process ${key}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      // The analysis (and the diagnostics) follow on the next turn, as after any edit.
+      this.kick();
+    }
+    return this.engine;
+  }
+
+  /** The engine as it is, for requests that do not start from one document (workspace symbols). */
+  get current(): ManifestEngine {
+    return this.engine;
   }
 
   whenIdle(): Promise<void> {
@@ -187,7 +226,7 @@ export class ManifestService implements vscode.Disposable {
     if (!this.isCandidate(d) || this.isExcluded(d.uri)) return;
     const key = d.uri.toString();
     this.open.set(key, d);
-    this.enqueue(d.uri, { kind: 'text', text: d.getText() });
+    this.enqueue(d.uri, { kind: 'text', text: d.getText(), version: d.version });
   }
 
   private onEdited(d: vscode.TextDocument): void {
@@ -199,7 +238,7 @@ export class ManifestService implements vscode.Disposable {
       key,
       setTimeout(() => {
         this.timers.delete(key);
-        if (this.open.has(key)) this.enqueue(d.uri, { kind: 'text', text: d.getText() });
+        if (this.open.has(key)) this.enqueue(d.uri, { kind: 'text', text: d.getText(), version: d.version });
         this.checkIdle();
       }, this.settings.debounceMs),
     );
@@ -208,6 +247,7 @@ export class ManifestService implements vscode.Disposable {
   private onClosed(d: vscode.TextDocument): void {
     const key = d.uri.toString();
     if (!this.open.delete(key)) return;
+    this.applied.delete(key);
     const t = this.timers.get(key);
     if (t) clearTimeout(t);
     this.timers.delete(key);
@@ -236,20 +276,25 @@ export class ManifestService implements vscode.Disposable {
   }
 
   private kick(): void {
-    if (this.draining || this.pending.size === 0) return;
+    if (this.draining || (this.pending.size === 0 && !this.engine.pending)) return;
     this.draining = true;
     setImmediate(() => void this.drain());
   }
 
   private async drain(): Promise<void> {
     try {
-      while (this.pending.size > 0) {
+      while (this.pending.size > 0 || this.engine.pending) {
         const batch = [...this.pending.entries()].slice(0, BATCH);
         for (const [key] of batch) this.pending.delete(key);
         const reads = await this.readAll(batch.filter(([, v]) => v.job.kind === 'read').map(([, v]) => v.uri));
         for (const [key, { job }] of batch) {
           try {
-            if (job.kind === 'text') this.engine.setFile(key, { text: job.text });
+            if (job.kind === 'text') {
+              const applied = this.applied.get(key);
+              if (job.version !== undefined && applied !== undefined && applied > job.version) continue;
+              this.engine.setFile(key, { text: job.text });
+              if (job.version !== undefined && this.open.has(key)) this.applied.set(key, job.version);
+            }
             else if (job.kind === 'delete') this.engine.deleteFile(key);
             else {
               const input = reads.get(key);
@@ -272,7 +317,7 @@ export class ManifestService implements vscode.Disposable {
       this.log.error(`Analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     } finally {
       this.draining = false;
-      if (this.pending.size > 0) this.kick();
+      if (this.pending.size > 0 || this.engine.pending) this.kick();
       this.checkIdle();
     }
   }
@@ -326,7 +371,7 @@ export class ManifestService implements vscode.Disposable {
   }
 
   private isIdle(): boolean {
-    return !this.draining && this.pending.size === 0 && this.timers.size === 0 && this.scans === 0;
+    return !this.draining && this.pending.size === 0 && !this.engine.pending && this.timers.size === 0 && this.scans === 0;
   }
 
   private checkIdle(): void {
