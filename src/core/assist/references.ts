@@ -36,6 +36,8 @@ export interface Resolved {
   targets: Target[];
   /** Said instead of "not found" when the reference names nothing on purpose (`mesh`). */
   note?: string;
+  /** What the value should name (the table entry's `names`). */
+  names?: string;
 }
 
 interface Provider {
@@ -46,6 +48,8 @@ interface Provider {
   path: RegExp;
   /** The candidates for completion. */
   offer(ctx: CursorContext, ws: WorkspaceView, ns: string): Offer[];
+  /** What the value names, for "no such …" when it resolves to nothing: `a Service in this namespace`. */
+  names?: string;
   /** What the value at a site names (hover, definition, references); absent where nothing is named. */
   resolve?(site: Site, ws: WorkspaceView, ns: string): Resolved;
 }
@@ -125,6 +129,7 @@ const istio: Provider[] = [
     target: 'value',
     path: new RegExp(`${DEST}\\.host$`),
     offer: (ctx, ws, ns) => hostOffers(ws, ns, destinationVisible(ctx.object, ns)),
+    names: 'a Service or ServiceEntry host visible to this VirtualService',
     resolve: (site, ws) => found(site.object ? entryTargets(lookupDestination(ws, site.value, site.object)) : []),
   },
   {
@@ -132,6 +137,7 @@ const istio: Provider[] = [
     target: 'value',
     path: /^\.spec\.host$/,
     offer: (_ctx, ws, ns) => hostOffers(ws, ns, (e) => e.exportTo.includes('*') || e.exportTo.includes(ns)),
+    names: 'a Service or ServiceEntry host visible from this namespace',
     resolve: (site, ws, ns) => found(entryTargets(lookupHost(registry(ws), toFqdn(site.value, ns), ns))),
   },
   {
@@ -151,6 +157,7 @@ const istio: Provider[] = [
         })),
       );
     },
+    names: 'a subset of the DestinationRule for this host',
     resolve: (site, ws, ns) => {
       const host = destinationHost(site);
       if (!host) return found([]);
@@ -178,6 +185,7 @@ const istio: Provider[] = [
         }),
       );
     },
+    names: 'a port of this destination host',
     resolve: (site, ws) => {
       const host = str(valueAt(site, [...site.mapPath.slice(0, -1), 'host']));
       if (!host || !site.object) return found([]);
@@ -216,6 +224,7 @@ const istio: Provider[] = [
       if (!taken.has('mesh')) out.push({ label: 'mesh', detail: 'the sidecars of the mesh' });
       return out;
     },
+    names: 'a Gateway',
     resolve: (site, ws, ns) => {
       const r = resolveGateway(ws, site.value, ns);
       if (!r) return { targets: [], note: '`mesh`: the sidecars of the mesh, not a Gateway object' };
@@ -254,6 +263,7 @@ const rollouts: Provider[] = [
     target: 'value',
     path: new RegExp(`^(?:${CANARY}\\.(?:canaryService|stableService)|${CANARY}\\.pingPong\\.(?:pingService|pongService)|\\.spec\\.strategy\\.blueGreen\\.(?:activeService|previewService))$`),
     offer: (_ctx, ws, ns) => names(ws, SERVICE, ns, 'Service'),
+    names: 'a Service in this namespace',
     resolve: (site, ws, ns) => found(objectTarget('service', findObject(ws, SERVICE, ns, site.value))),
   },
   {
@@ -269,6 +279,7 @@ const rollouts: Provider[] = [
         .sort((a, b) => byName(a.label, b.label));
       return [...names(ws, VIRTUAL_SERVICE, ns, 'VirtualService'), ...others];
     },
+    names: 'a VirtualService',
     resolve: (site, ws, ns) => {
       const [name, vsNs] = splitRef(site.value, ns);
       return found(objectTarget('virtualService', findObject(ws, VIRTUAL_SERVICE, vsNs, name)));
@@ -290,6 +301,7 @@ const rollouts: Provider[] = [
         return route && !taken.has(route) ? [{ label: route, detail: `VirtualService ${vs.namespace}/${name} spec.http[${index}]` }] : [];
       });
     },
+    names: 'an HTTP route of that VirtualService',
     resolve: (site, ws, ns) => {
       const ref = str(valueAt(site, [...site.path.slice(0, -2), 'name']));
       if (!ref) return found([]);
@@ -304,6 +316,7 @@ const rollouts: Provider[] = [
     target: 'value',
     path: new RegExp(`^${ISTIO}\\.destinationRule\\.name$`),
     offer: (_ctx, ws, ns) => names(ws, DESTINATION_RULE, ns, 'DestinationRule'),
+    names: 'a DestinationRule in this namespace',
     resolve: (site, ws, ns) => found(objectTarget('destinationRule', findObject(ws, DESTINATION_RULE, ns, site.value))),
   },
   {
@@ -319,6 +332,7 @@ const rollouts: Provider[] = [
         return subset ? [{ label: subset, detail: `DestinationRule ${dr.namespace}/${name}` }] : [];
       });
     },
+    names: 'a subset of that DestinationRule',
     resolve: (site, ws, ns) => {
       const name = str(valueAt(site, [...site.mapPath, 'name']));
       const dr = name ? findObject(ws, DESTINATION_RULE, ns, name) : undefined;
@@ -340,6 +354,7 @@ const rollouts: Provider[] = [
         return args.length ? { ...o, documentation: `Args: ${args.join(', ')}` } : o;
       });
     },
+    names: 'an analysis template',
     resolve: (site, ws, ns) => {
       const cluster = valueAt(site, [...site.mapPath, 'clusterScope']) === true;
       return found(objectTarget('template', findObject(ws, cluster ? CLUSTER_ANALYSIS_TEMPLATE : ANALYSIS_TEMPLATE, cluster ? '' : ns, site.value)));
@@ -371,6 +386,7 @@ const rollouts: Provider[] = [
       // Stable sort: the arguments the analysis must supply first, each group in declaration order.
       return rows.sort((a, b) => Number(b.required) - Number(a.required)).map(({ required: _required, ...o }) => o);
     },
+    names: 'an argument of the analysis templates',
     resolve: (site, ws, ns) => {
       const targets: Target[] = [];
       for (const t of templatesOf(valueAt(site, site.path.slice(0, -3)))) {
@@ -422,6 +438,7 @@ const workloads: Provider[] = [
       const numbers = c.ports.flatMap((p) => (p.number !== undefined ? [{ label: String(p.number), detail: p.name ? `${p.name}/${p.protocol}` : p.protocol, documentation: `Port of container ${c.name}` }] : []));
       return [...named, ...numbers];
     },
+    names: 'a port of this container',
     resolve: (site) => {
       if (!site.object) return found([]);
       const containerPath = formatPath(site.path.slice(0, -3));
@@ -455,6 +472,7 @@ const workloads: Provider[] = [
         return [...(values ?? [])].sort(([a], [b]) => byName(a, b)).map(([v, refs]) => ({ label: v, detail: refs.join(', ') }));
       },
       // The selector as a whole picks the workloads: each label narrows it, so all of them are read.
+      names: 'a workload in this namespace',
       resolve: (site, ws, ns) => {
         const key = site.path[site.path.length - 1];
         const selector = rec(valueAt(site, site.mapPath));
@@ -492,7 +510,7 @@ export function resolveAtCursor(ctx: CursorContext, ws: WorkspaceView): Resolved
   const v = valueAt(ctx, ctx.path);
   const value = typeof v === 'string' || typeof v === 'number' ? String(v) : ctx.token.text;
   if (!value) return undefined;
-  return p.resolve({ ...ctx, value }, ws, h.namespace);
+  return { names: p.names, ...p.resolve({ ...ctx, value }, ws, h.namespace) };
 }
 
 /** A reference written in an indexed object: where, and what it names. */
