@@ -246,6 +246,46 @@ describe('derived workspace views and unresolved references', () => {
     assert.deepEqual(allFindings(engine).map((f) => f.message), ['1 deployments named like me', '0 deployments named like me']);
   });
 
+  it('a keyed index is kept object by object: readers of changed keys only, values in workspace order', () => {
+    // Each Service lists the files of the Deployments with its name, from per-object entries.
+    const checked: string[] = [];
+    let entriesCalls = 0;
+    const byName: ObjectRule = {
+      meta: { ...counting.meta, id: 'by-name-keyed', code: 'ML0995', messages: { n: '{files}' } } as ObjectRule['meta'],
+      check({ object, workspace, report }) {
+        if (object.kind !== 'Service') return;
+        checked.push(object.name!);
+        const found = workspace.keyed(
+          'test.byNameKeyed',
+          ['apps/Deployment'],
+          (d) => {
+            entriesCalls++;
+            return [[d.name!, d.uri.slice(d.uri.lastIndexOf('/') + 1)] as const];
+          },
+          object.name!,
+        );
+        report({ messageId: 'n', data: { files: found.join(' ') || '-' } });
+      },
+    };
+    const engine = engineWith({ 'a.yaml': svc('a'), 'b.yaml': svc('b'), 'd2.yaml': deploy('a'), 'd1.yaml': deploy('a') }, [byName]);
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['d1.yaml d2.yaml', '-']);
+    assert.equal(entriesCalls, 2);
+    checked.length = 0;
+    engine.setFile(uri('d0.yaml'), { text: deploy('b') }); // only b's key changes; one new object read
+    engine.analyze();
+    assert.deepEqual(checked, ['b']);
+    assert.equal(entriesCalls, 3);
+    engine.setFile(uri('d3.yaml'), { text: deploy('a') }); // lands after d2 in a's list, as a fresh load has it
+    engine.analyze();
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['d1.yaml d2.yaml d3.yaml', 'd0.yaml']);
+    engine.setFile(uri('d0.yaml'), { text: deploy('a') }); // moves from b's key to a's, first in order
+    engine.deleteFile(uri('d2.yaml'));
+    engine.analyze();
+    const fresh = engineWith({ 'a.yaml': svc('a'), 'b.yaml': svc('b'), 'd0.yaml': deploy('a'), 'd1.yaml': deploy('a'), 'd3.yaml': deploy('a') }, [byName]);
+    assert.deepEqual(allFindings(engine).map((f) => f.message), ['d0.yaml d1.yaml d3.yaml', '-']);
+    assert.deepEqual(allFindings(engine), allFindings(fresh));
+  });
+
   it('a finding carries its upstream codes; an unresolved reference follows the setting', () => {
     const engine = engineWith({ 'f.yaml': svc('far') }, [counting]);
     const [n, far] = allFindings(engine);

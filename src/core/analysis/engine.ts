@@ -3,7 +3,7 @@ import { ParsedFile } from '../yaml/parse';
 import { locatePath } from '../yaml/locate';
 import { formatPath, FieldPath } from '../yaml/path';
 import { LineIndex, Range } from '../yaml/positions';
-import { dep, FileEntry, FileInput, WorkspaceIndex } from '../workspace/index';
+import { before, dep, FileEntry, FileInput, sortedObjects, WorkspaceIndex } from '../workspace/index';
 import { AnalysisConfig, DEFAULT_CONFIG } from './config';
 import { isSuppressed } from './suppress';
 import {
@@ -67,6 +67,10 @@ export class ManifestEngine {
   private readonly derivedCache = new Map<string, { stamp: string; version: number; value: unknown }>();
   /** Keyed indexes of `WorkspaceView.lookup`, with a fingerprint per key to tell which entries an edit changed. */
   private readonly lookups = new Map<string, LookupView>();
+  /** Indexes of `WorkspaceView.keyed`, kept object by object. */
+  private readonly keyedViews = new Map<string, KeyedView>();
+  /** Objects that came or went since the keyed indexes were last brought up to date (at analyze). */
+  private readonly journal: Array<{ o: K8sObject; added: boolean }> = [];
 
   private readonly dirtyFiles = new Set<string>();
   /** New objects of the dirty files; the kept ones have not changed. */
@@ -110,6 +114,10 @@ export class ManifestEngine {
     for (const o of this.index.get(uri)?.objects ?? []) starts.set(o, o.doc.start);
     const { old, entry, changed, kept } = this.index.set(uri, input);
     this.forget(old, kept);
+    if (this.keyedViews.size) {
+      for (const o of old?.objects ?? []) if (!kept.has(o)) this.journal.push({ o, added: false });
+      for (const o of entry.objects) if (!kept.has(o)) this.journal.push({ o, added: true });
+    }
     let moved = false;
     for (const o of entry.objects) {
       if (kept.has(o)) {
@@ -127,6 +135,7 @@ export class ManifestEngine {
     const { old, changed } = this.index.delete(uri);
     if (!old) return;
     this.forget(old, new Set());
+    if (this.keyedViews.size) for (const o of old.objects) this.journal.push({ o, added: false });
     this.fileFindings.delete(uri);
     this.markDirty(uri, changed);
   }
@@ -346,6 +355,13 @@ export class ManifestEngine {
         this.refreshLookup(name, view);
         return view.entries.get(key) as T | undefined;
       },
+      keyed: <T>(name: string, kinds: readonly string[], entriesOf: (o: K8sObject) => ReadonlyArray<readonly [string, T]>, key: string): readonly T[] => {
+        for (const gk of kinds) declared(gk);
+        deps.add(lookupDep(name, key));
+        let view = this.keyedViews.get(name);
+        if (!view) this.keyedViews.set(name, (view = buildKeyed(kinds, entriesOf as KeyedView['entriesOf'], (gk) => index.objectsOfKind(gk))));
+        return (view.byKey.get(key)?.values as T[] | undefined) ?? [];
+      },
     };
   }
 
@@ -368,7 +384,7 @@ export class ManifestEngine {
       const old = view.entries;
       for (const [k, v] of entries) {
         const was = old.get(k);
-        if (was !== v && (was === undefined || fingerprint(was) !== fingerprint(v))) changed.push(k);
+        if (was !== v && (was === undefined || !sameItems(was, v)) && (was === undefined || fingerprint(was) !== fingerprint(v))) changed.push(k);
       }
       for (const k of old.keys()) if (!entries.has(k)) changed.push(k);
     }
@@ -381,6 +397,14 @@ export class ManifestEngine {
   private diffLookups(): void {
     if (!this.dirtyFiles.size) return;
     for (const [name, view] of this.lookups) for (const k of this.refreshLookup(name, view)) this.changedKeys.add(lookupDep(name, k));
+    // Keyed indexes: the entries of the objects that went and came, and nothing else.
+    for (const [name, view] of this.keyedViews) {
+      for (const { o, added } of this.journal) {
+        if (!view.kinds.includes(groupKindOf(o))) continue;
+        for (const k of added ? addKeyed(view, o) : removeKeyed(view, o)) this.changedKeys.add(lookupDep(name, k));
+      }
+    }
+    this.journal.length = 0;
   }
 
   /**
@@ -419,6 +443,35 @@ export class ManifestEngine {
 
   /** A stored finding at the current positions of what it points at. */
   private place(s: StoredFinding): Finding {
+    // A file is assembled again after every edit of it; its other objects' findings are where
+    // they were unless something they point into moved.
+    const stamp = this.positionStamp(s);
+    if (stamp !== undefined && s.placed?.stamp === stamp) return s.placed.finding;
+    const finding = this.placeNow(s);
+    if (stamp !== undefined) s.placed = { stamp, finding };
+    return finding;
+  }
+
+  /**
+   * Where the objects a finding points into are: each one's current instance, the offset of its
+   * document and the line it starts on (the text inside a kept document does not change). Undefined
+   * when a fix edit is not anchored in an object (it moves with anything in its file).
+   */
+  private positionStamp(s: StoredFinding): string | undefined {
+    let stamp = '';
+    const add = (o: K8sObject): boolean => {
+      const lines = this.index.get(o.uri)?.file?.lines;
+      if (!lines) return false;
+      stamp += this.objects.get(o.id) === o ? `${o.doc.start}:${lines.positionAt(o.doc.start).line},` : 'gone,';
+      return true;
+    };
+    if (!add(s.object)) return undefined;
+    for (const rel of s.related) if (!add(rel.object)) return undefined;
+    for (const f of s.fixes) for (const e of f.edits) if (!e.anchor || !add(e.anchor)) return undefined;
+    return stamp;
+  }
+
+  private placeNow(s: StoredFinding): Finding {
     const file = this.index.get(s.object.uri)?.file;
     const range = file ? this.rangeOfPath(s.object, file, s.path, s.target) : NO_RANGE;
     const related: RelatedLocation[] = [];
@@ -514,6 +567,65 @@ class Links {
   }
 }
 
+interface KeyedView {
+  kinds: readonly string[];
+  entriesOf: (o: K8sObject) => ReadonlyArray<readonly [string, unknown]>;
+  /** Per key, the objects and their values, in workspace object order. */
+  byKey: Map<string, { objects: K8sObject[]; values: unknown[] }>;
+  /** The keys each object's entries went under. */
+  keysOf: Map<K8sObject, string[]>;
+}
+
+function buildKeyed(kinds: readonly string[], entriesOf: KeyedView['entriesOf'], of: (gk: string) => readonly K8sObject[]): KeyedView {
+  const view: KeyedView = { kinds, entriesOf, byKey: new Map(), keysOf: new Map() };
+  // Appending in workspace order keeps every entry in order without searching.
+  for (const o of sortedObjects(kinds, of)) {
+    const keys: string[] = [];
+    for (const [k, v] of entriesOf(o)) {
+      let e = view.byKey.get(k);
+      if (!e) view.byKey.set(k, (e = { objects: [], values: [] }));
+      e.objects.push(o);
+      e.values.push(v);
+      keys.push(k);
+    }
+    view.keysOf.set(o, keys);
+  }
+  return view;
+}
+
+function addKeyed(view: KeyedView, o: K8sObject): string[] {
+  const keys: string[] = [];
+  for (const [k, v] of view.entriesOf(o)) {
+    let e = view.byKey.get(k);
+    if (!e) view.byKey.set(k, (e = { objects: [], values: [] }));
+    // After every entry of objects before it (an object may have several under one key).
+    let at = e.objects.length;
+    while (at > 0 && before(o, e.objects[at - 1])) at--;
+    e.objects.splice(at, 0, o);
+    e.values.splice(at, 0, v);
+    keys.push(k);
+  }
+  view.keysOf.set(o, keys);
+  return keys;
+}
+
+function removeKeyed(view: KeyedView, o: K8sObject): string[] {
+  const keys = view.keysOf.get(o);
+  if (!keys) return [];
+  view.keysOf.delete(o);
+  for (const k of new Set(keys)) {
+    const e = view.byKey.get(k);
+    if (!e) continue;
+    for (let i = e.objects.length - 1; i >= 0; i--) {
+      if (e.objects[i] !== o) continue;
+      e.objects.splice(i, 1);
+      e.values.splice(i, 1);
+    }
+    if (e.objects.length === 0) view.byKey.delete(k);
+  }
+  return keys;
+}
+
 interface LookupView {
   kinds: readonly string[];
   build: (objectsOfKind: (gk: string) => readonly K8sObject[]) => ReadonlyMap<string, unknown>;
@@ -541,6 +653,16 @@ function instanceId(v: object): string {
   return `@${id}`;
 }
 
+/**
+ * Entries are mostly lists rebuilt around the same records and objects (kept per object): the
+ * same items in the same order need no print.
+ */
+function sameItems(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function fingerprint(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(fingerprint).join(',')}]`;
   if (!isObject(value)) return JSON.stringify(value) ?? 'null';
@@ -563,4 +685,6 @@ interface StoredFinding {
   related: Array<{ object: K8sObject; path: FieldPath; target?: 'key' | 'value'; message: string }>;
   /** Edit offsets relative to the start of `anchor`'s document, or to the file when none. */
   fixes: Array<{ title: string; preferred: boolean; edits: Array<{ uri: string; anchor: K8sObject | undefined; start: number; end: number; newText: string }> }>;
+  /** The finding as last placed, and where its objects were then (`positionStamp`). */
+  placed?: { stamp: string; finding: Finding };
 }

@@ -120,6 +120,12 @@ export interface WorkspaceView {
    * records in them must not be changed after the build (their print is kept with them).
    */
   lookup<T>(name: string, kinds: readonly string[], build: (objectsOfKind: (groupKind: string) => readonly K8sObject[]) => ReadonlyMap<string, T>, key: string): T | undefined;
+  /**
+   * The values under one key of an index made of each object's own entries: `entriesOf` reads that
+   * object alone. The engine keeps the index object by object (an edit costs the edited objects,
+   * not the kind), and the caller depends on its key only. Values are in workspace object order.
+   */
+  keyed<T>(name: string, kinds: readonly string[], entriesOf: (o: K8sObject) => ReadonlyArray<readonly [string, T]>, key: string): readonly T[];
 }
 
 export interface ObjectContext {

@@ -5,6 +5,7 @@
  */
 import type { WorkspaceView } from '../analysis/types';
 import type { K8sObject } from '../k8s/object';
+import { sortedObjects } from '../workspace/index';
 import type { WorkspaceIndex } from '../workspace/index';
 
 type Build<T> = (objectsOfKind: (groupKind: string) => readonly K8sObject[]) => T;
@@ -29,6 +30,18 @@ export function assistView(index: WorkspaceIndex): WorkspaceView {
     renderUnitOf: (uri) => index.renderUnitOf(uri),
     derived: (name, kinds, build) => get(`derived:${name}`, kinds, build),
     lookup: <T>(name: string, kinds: readonly string[], build: Build<ReadonlyMap<string, T>>, key: string) => get(`lookup:${name}`, kinds, build).get(key),
+    keyed: <T>(name: string, kinds: readonly string[], entriesOf: (o: K8sObject) => ReadonlyArray<readonly [string, T]>, key: string): readonly T[] =>
+      get(`keyed:${name}`, kinds, (of) => {
+        const out = new Map<string, T[]>();
+        for (const o of sortedObjects(kinds, of)) {
+          for (const [k, v] of entriesOf(o)) {
+            const list = out.get(k);
+            if (list) list.push(v);
+            else out.set(k, [v]);
+          }
+        }
+        return out;
+      }).get(key) ?? [],
   };
   views.set(index, view);
   return view;

@@ -215,7 +215,13 @@ function parentOf(uri: string): string {
  * name "the other definitions" or pick a first one then say the same after any history of edits
  * as after a fresh load.
  */
-function before(a: K8sObject, b: K8sObject): boolean {
+/** The objects of some kinds, in workspace order. */
+export function sortedObjects(kinds: readonly string[], of: (gk: string) => readonly K8sObject[]): K8sObject[] {
+  const all = kinds.flatMap((k) => of(k));
+  return kinds.length > 1 ? all.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0)) : all;
+}
+
+export function before(a: K8sObject, b: K8sObject): boolean {
   return a.uri < b.uri || (a.uri === b.uri && a.doc.index < b.doc.index);
 }
 

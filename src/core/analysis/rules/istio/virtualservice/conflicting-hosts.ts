@@ -1,6 +1,6 @@
 import type { K8sObject } from '../../../../k8s/object';
 import { hostsIntersect, resolveGatewayRef, toFqdn, VIRTUAL_SERVICE } from '../../../../istio/mesh';
-import { appliesToMesh, gatewaysOf, hostsOf, pushTo, specOf } from '../../../../istio/routes';
+import { appliesToMesh, gatewaysOf, hostsOf, specOf } from '../../../../istio/routes';
 import { ObjectRule } from '../../../types';
 
 const example = (host: string) => `apiVersion: networking.istio.io/v1
@@ -47,18 +47,7 @@ function scopesOf(vs: K8sObject): string[] {
  * `scoped|*` for wildcard hosts, `scoped|<fqdn>` for the VirtualServices kept to some namespaces;
  * `gw|<ns>/<name>|<fqdn>`.
  */
-function buildIndex(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, Claim[]> {
-  const idx = new Map<string, Claim[]>();
-  for (const vs of of(VIRTUAL_SERVICE)) for (const [key, c] of claimsOf(vs)) pushTo(idx, key, c);
-  return idx;
-}
-
-/** The index entries of one VirtualService, kept with it: a rebuild after an edit redoes only the edited ones. */
-const CLAIMS = new WeakMap<K8sObject, Array<[string, Claim]>>();
-
 function claimsOf(vs: K8sObject): Array<[string, Claim]> {
-  const hit = CLAIMS.get(vs);
-  if (hit) return hit;
   const out: Array<[string, Claim]> = [];
   const hosts = hostsOf(vs).map((h) => ({ vs, hostIndex: h.index, fqdn: toFqdn(h.host, vs.namespace) }));
   if (appliesToMesh(vs)) {
@@ -76,7 +65,6 @@ function claimsOf(vs: K8sObject): Array<[string, Claim]> {
     if (r === 'mesh') continue;
     for (const c of new Map(hosts.map((h) => [h.fqdn, h])).values()) out.push([`gw|${r.namespace}/${r.name}|${c.fqdn}`, c]);
   }
-  CLAIMS.set(vs, out);
   return out;
 }
 
@@ -103,7 +91,7 @@ export const conflictingHosts: ObjectRule = {
     examples: { invalid: example('ratings'), valid: example('ratings-canary') },
   },
   check({ object, workspace, report }) {
-    const claims = (key: string) => workspace.lookup<Claim[]>('istio.vs.hostClaims', [VIRTUAL_SERVICE], buildIndex, key) ?? [];
+    const claims = (key: string) => workspace.keyed('istio.vs.hostClaims', [VIRTUAL_SERVICE], claimsOf, key);
     const unit = workspace.renderUnitOf(object.uri);
     const rival = (c: Claim) => c.vs.id !== object.id && c.vs.key !== object.key && workspace.renderUnitOf(c.vs.uri) === unit;
     const hosts = hostsOf(object).map((h) => ({ ...h, fqdn: toFqdn(h.host, object.namespace) }));

@@ -1,6 +1,6 @@
 import type { K8sObject } from '../../../../k8s/object';
 import { toFqdn, VIRTUAL_SERVICE } from '../../../../istio/mesh';
-import { appliesToMesh, destinationsOf, gatewaysOf, hostsOf, pushTo } from '../../../../istio/routes';
+import { appliesToMesh, destinationsOf, gatewaysOf, hostsOf } from '../../../../istio/routes';
 import { ObjectRule } from '../../../types';
 
 const example = (subset: string) => `apiVersion: networking.istio.io/v1
@@ -34,20 +34,9 @@ interface SubsetRouting {
   hostIndex: number;
 }
 
-/** Mesh VirtualServices that route one of their own hosts to subsets, by that host's FQDN. */
-function buildRouting(of: (gk: string) => readonly K8sObject[]): ReadonlyMap<string, SubsetRouting[]> {
-  const out = new Map<string, SubsetRouting[]>();
-  for (const vs of of(VIRTUAL_SERVICE)) for (const [fqdn, r] of routingOf(vs)) pushTo(out, fqdn, r);
-  return out;
-}
-
-/** One VirtualService's entries, kept with it so that a rebuild redoes only edited ones. */
-const ROUTING = new WeakMap<K8sObject, Array<[string, SubsetRouting]>>();
-
+/** A mesh VirtualService's own hosts that it routes to subsets, by FQDN. */
 function routingOf(vs: K8sObject): Array<[string, SubsetRouting]> {
-  let out = ROUTING.get(vs);
-  if (out) return out;
-  out = [];
+  const out: Array<[string, SubsetRouting]> = [];
   if (appliesToMesh(vs)) {
     const routed = new Set(destinationsOf(vs).filter((d) => d.via === 'route' && d.protocol === 'http' && d.host && d.subset).map((d) => toFqdn(d.host!, vs.namespace)));
     for (const h of hostsOf(vs)) {
@@ -55,7 +44,6 @@ function routingOf(vs: K8sObject): Array<[string, SubsetRouting]> {
       if (routed.has(fqdn)) out.push([fqdn, { vs, hostIndex: h.index }]);
     }
   }
-  ROUTING.set(vs, out);
   return out;
 }
 
@@ -78,7 +66,7 @@ export const ingressSubsetIgnored: ObjectRule = {
   check({ object, workspace, report }) {
     const gateways = gatewaysOf(object).filter((g) => g.ref !== 'mesh');
     if (!gateways.length) return;
-    const routing = (fqdn: string) => workspace.lookup<SubsetRouting[]>('istio.vs.meshSubsetRouting', [VIRTUAL_SERVICE], buildRouting, fqdn) ?? [];
+    const routing = (fqdn: string) => workspace.keyed('istio.vs.meshSubsetRouting', [VIRTUAL_SERVICE], routingOf, fqdn);
     const mine = new Set(gateways.map((g) => g.ref));
     for (const d of destinationsOf(object)) {
       if (d.via !== 'route' || d.protocol !== 'http' || !d.host || d.subset) continue;
