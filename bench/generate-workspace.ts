@@ -154,6 +154,8 @@ interface Svc {
   subsetLevel: boolean;
   versions: string[];
   image: string;
+  /** A second, gRPC port on 9090: its routes then name their port. */
+  grpc: boolean;
 }
 
 function deployment(r: Prng, s: Svc, version: string): GenObject {
@@ -179,7 +181,8 @@ function deployment(r: Prng, s: Svc, version: string): GenObject {
     '      labels:',
     `        app: ${s.app}`,
     `        version: ${version}`,
-    ...(r.chance(0.5) ? ['      annotations:', '        sidecar.istio.io/inject: "true"', `        prometheus.io/port: "${s.port === 80 ? 8080 : s.port}"`] : []),
+    // Injection is a label now; the annotation of the same name is deprecated (ML1203).
+    ...(r.chance(0.5) ? ['        sidecar.istio.io/inject: "true"', '      annotations:', `        prometheus.io/port: "${s.port === 80 ? 8080 : s.port}"`] : []),
     '    spec:',
     `      serviceAccountName: ${s.app}`,
     '      containers:',
@@ -190,6 +193,7 @@ function deployment(r: Prng, s: Svc, version: string): GenObject {
     '        - name: http',
     `          containerPort: ${s.port === 80 ? 8080 : s.port}`,
     '          protocol: TCP',
+    ...(s.grpc ? ['        - name: grpc', '          containerPort: 9090', '          protocol: TCP'] : []),
     '        env:',
     '        - name: LOG_LEVEL',
     `          value: ${r.pick(['info', 'debug', 'warn'])}`,
@@ -213,7 +217,7 @@ function deployment(r: Prng, s: Svc, version: string): GenObject {
   return { kind: 'Deployment', namespace: s.ns, name, text: lines.join('\n') + '\n' };
 }
 
-function service(r: Prng, s: Svc, name: string): GenObject {
+function service(s: Svc, name: string): GenObject {
   const lines = [
     'apiVersion: v1',
     'kind: Service',
@@ -231,7 +235,7 @@ function service(r: Prng, s: Svc, name: string): GenObject {
     `    port: ${s.port}`,
     '    targetPort: http',
     '    protocol: TCP',
-    ...(r.chance(0.2) ? ['  - name: grpc', '    port: 9090', '    targetPort: 9090', '    protocol: TCP'] : []),
+    ...(s.grpc ? ['  - name: grpc', '    port: 9090', '    targetPort: 9090', '    protocol: TCP'] : []),
   ];
   return { kind: 'Service', namespace: s.ns, name, text: lines.join('\n') + '\n' };
 }
@@ -280,10 +284,14 @@ function routeTo(host: string, subset: string | undefined, weight: number | unde
   return out;
 }
 
+/** Retries that fit in the route timeout: (attempts + 1) x perTryTimeout <= timeout (ML1015). */
 function retriesAndTimeout(r: Prng): string[] {
-  const out = ['    retries:', `      attempts: ${r.int(1, 5)}`, `      perTryTimeout: ${r.pick(DURATIONS)}`];
+  const attempts = r.int(1, 5);
+  const perTry = r.pick([1, 2, 3, 5]);
+  const out = ['    retries:', `      attempts: ${attempts}`, `      perTryTimeout: ${perTry}s`];
   if (r.chance(0.6)) out.push(`      retryOn: ${r.pick(RETRY_ON)}`);
-  out.push(`    timeout: ${r.pick(DURATIONS)}`);
+  const least = (attempts + 1) * perTry;
+  out.push(`    timeout: ${DURATIONS.map((d) => parseInt(d, 10)).find((n) => n >= least && r.chance(0.7)) ?? least}s`);
   return out;
 }
 
@@ -299,7 +307,7 @@ function virtualService(r: Prng, s: Svc): GenObject {
     `  - ${s.host}`,
     '  http:',
   ];
-  const port = r.chance(0.3) ? s.port : undefined;
+  const port = s.grpc || r.chance(0.3) ? s.port : undefined;
   if (s.rollout) {
     // Argo Rollouts owns the weights of the `primary` route; it starts at 100/0.
     if (r.chance(0.3)) {
@@ -349,6 +357,7 @@ function rollout(r: Prng, s: Svc, analysis: string | undefined): GenObject {
     '      labels:',
     `        app: ${s.app}`,
     '    spec:',
+    `      serviceAccountName: ${s.app}`,
     '      containers:',
     `      - name: ${s.app}`,
     `        image: ${s.image}:${r.int(1, 4)}.${r.int(0, 30)}.${r.int(0, 9)}`,
@@ -356,10 +365,17 @@ function rollout(r: Prng, s: Svc, analysis: string | undefined): GenObject {
     '        - name: http',
     `          containerPort: ${s.port === 80 ? 8080 : s.port}`,
     '          protocol: TCP',
+    ...(s.grpc ? ['        - name: grpc', '          containerPort: 9090', '          protocol: TCP'] : []),
     '        resources:',
     '          requests:',
     `            cpu: ${r.pick(['100m', '250m'])}`,
     `            memory: ${r.pick(['128Mi', '256Mi'])}`,
+    // With traffic routing, canary pods take traffic as soon as they are ready (ML4024, ML4012).
+    '        readinessProbe:',
+    '          httpGet: {path: /healthz/ready, port: http}',
+    '        livenessProbe:',
+    '          httpGet: {path: /healthz/live, port: http}',
+    `          initialDelaySeconds: ${r.int(5, 30)}`,
     '  strategy:',
     '    canary:',
   ];
@@ -385,7 +401,8 @@ function rollout(r: Prng, s: Svc, analysis: string | undefined): GenObject {
     w = Math.min(100, w + r.pick([5, 10, 20, 25]));
     if (w === 100) break;
     lines.push(`      - setWeight: ${w}`);
-    lines.push(r.chance(0.3) ? '      - pause: {}' : `      - pause: {duration: ${r.pick(['30s', '1m', '2m', '5m', '10m'])}}`);
+    // Timed pauses: a pause without duration waits for a person (ML3010, information).
+    lines.push(`      - pause: {duration: ${r.pick(['30s', '1m', '2m', '5m', '10m'])}}`);
   }
   return { kind: 'Rollout', namespace: s.ns, name: s.app, text: lines.join('\n') + '\n' };
 }
@@ -501,7 +518,10 @@ function ingressVirtualService(r: Prng, ns: string, svcs: Svc[]): GenObject {
   ];
   for (const s of svcs.slice(0, r.int(2, 6))) {
     lines.push(`  - name: ${s.app}`, '    match:', '    - uri:', `        prefix: /${s.app}/`, '    rewrite:', '      uri: /', '    route:');
-    lines.push(...routeTo(s.host, undefined, undefined, s.port));
+    // Through the gateway to the stable version: the mesh VirtualService's subset split applies to
+    // sidecars only, so a route without subset here would bypass it (ML1013).
+    const host = s.rollout && !s.subsetLevel ? `${s.app}-stable.${s.ns}.svc.cluster.local` : s.host;
+    lines.push(...routeTo(host, s.rollout ? (s.subsetLevel ? 'stable' : undefined) : 'v1', undefined, s.port));
     lines.push(`    timeout: ${r.pick(DURATIONS)}`);
   }
   return { kind: 'VirtualService', namespace: ns, name: `${ns}-ingress`, text: lines.join('\n') + '\n' };
@@ -690,6 +710,7 @@ function newService(r: Prng, ns: string, used: Set<string>): Svc {
     subsetLevel: r.chance(0.5),
     versions: !rollout && r.chance(0.4) ? ['v1', 'v2'] : ['v1'],
     image: `registry.example.com/${ns}/${app}`,
+    grpc: r.chance(0.2),
   };
 }
 
@@ -700,12 +721,12 @@ function serviceObjects(r: Prng, s: Svc, peers: Svc[]): { workload: GenObject[];
   if (s.rollout) {
     const analysis = r.chance(0.6) ? `${s.app}-success-rate` : undefined;
     workload.push(rollout(r, s, analysis));
-    if (s.subsetLevel) workload.push(service(r, s, s.app));
-    else workload.push(service(r, s, `${s.app}-stable`), service(r, s, `${s.app}-canary`));
+    if (s.subsetLevel) workload.push(service(s, s.app));
+    else workload.push(service(s, `${s.app}-stable`), service(s, `${s.app}-canary`));
     if (analysis) mesh.push(analysisTemplate(r, s, analysis));
   } else {
     for (const v of s.versions) workload.push(deployment(r, s, v));
-    workload.push(service(r, s, s.app));
+    workload.push(service(s, s.app));
   }
   mesh.push(destinationRule(r, s), virtualService(r, s));
   if (r.chance(0.25) && peers.length > 0) {
