@@ -31,7 +31,7 @@ describe('assist hover: fields', () => {
 
   it('the range is the token under the cursor', () => {
     const { h } = hoverAt('pay/services.yaml', 'resolution: D¦NS');
-    assert.deepEqual(h?.range, { start: offsetsOf('pay/services.yaml', 'resolution: [DNS]').start, end: offsetsOf('pay/services.yaml', 'resolution: [DNS]').end });
+    assert.deepEqual(h?.range, { start: offsetsOf('pay/services.yaml', 'resolution: «DNS»').start, end: offsetsOf('pay/services.yaml', 'resolution: «DNS»').end });
   });
 });
 

@@ -247,10 +247,10 @@ export function shown(engine: ManifestEngine, l: Location): string {
   return `${l.uri.slice(WS.length + 1)}: ${text.slice(l.start, l.end)}`;
 }
 
-/** The offsets of a unique snippet of a fixture file (the snippet `needle`, or the part of it inside [brackets]). */
+/** The offsets of a unique snippet of a fixture file (the snippet `needle`, or the part of it inside «guillemets»). */
 export function offsetsOf(name: string, needle: string, files: Record<string, string> = WORLD): Location {
-  const open = needle.indexOf('[');
-  const close = needle.lastIndexOf(']');
+  const open = needle.indexOf('«');
+  const close = needle.indexOf('»');
   const plain = open >= 0 ? needle.slice(0, open) + needle.slice(open + 1, close) + needle.slice(close + 1) : needle;
   const text = files[name];
   const first = text.indexOf(plain);
