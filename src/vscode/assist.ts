@@ -45,6 +45,10 @@ const SYMBOL_KINDS: Record<SymbolKind, vscode.SymbolKind> = {
 /** Kinds that get a "referenced by N" lens (`Kind ns/name` starts with the kind). */
 const LENS_KINDS = new Set(['VirtualService', 'DestinationRule', 'Service', 'Rollout']);
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 function spanRange(document: vscode.TextDocument, span: Span): vscode.Range {
   return new vscode.Range(document.positionAt(span.start), document.positionAt(span.end));
 }
@@ -133,16 +137,21 @@ export class ManifestHovers implements vscode.HoverProvider {
     if (!engine) return undefined;
     const h = hover(engine, document.uri.toString(), document.offsetAt(position));
     if (!h) return undefined;
-    const md = new vscode.MarkdownString(h.contents);
-    const links = toLocations(engine, h.targets).map((l) => {
-      const args = encodeURIComponent(JSON.stringify([l.uri.toString(), l.range.start.line, l.range.start.character]));
-      return `[Open ${vscode.workspace.asRelativePath(l.uri)}:${l.range.start.line + 1}](command:${OPEN_LOCATION_COMMAND}?${args})`;
-    });
-    if (links.length) {
-      md.appendMarkdown(`\n\n${links.join(' · ')}`);
-      // Trusted for our own command only: the rest of the text comes from manifests and CRDs.
-      md.isTrusted = { enabledCommands: [OPEN_LOCATION_COMMAND] };
+    let contents = h.contents;
+    const extra: string[] = [];
+    let linked = false;
+    for (const loc of toLocations(engine, h.targets)) {
+      const args = encodeURIComponent(JSON.stringify([loc.uri.toString(), loc.range.start.line, loc.range.start.character]));
+      const command = `command:${OPEN_LOCATION_COMMAND}?${args}`;
+      // The core links a target as `uri#Lline`; a command link also opens unsaved and untitled files, at the exact place.
+      const fileLink = new RegExp(`\\]\\(${escapeRegExp(loc.uri.toString())}#L\\d+\\)`, 'g');
+      if (fileLink.test(contents)) contents = contents.replace(fileLink, `](${command})`);
+      else extra.push(`[Open ${vscode.workspace.asRelativePath(loc.uri)}:${loc.range.start.line + 1}](${command})`);
+      linked = true;
     }
+    const md = new vscode.MarkdownString(extra.length ? `${contents}\n\n${extra.join(' · ')}` : contents);
+    // Trusted for our own command only: the rest of the text comes from manifests and CRDs.
+    if (linked) md.isTrusted = { enabledCommands: [OPEN_LOCATION_COMMAND] };
     return new vscode.Hover(md, spanRange(document, h.range));
   }
 }
