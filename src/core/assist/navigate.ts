@@ -9,12 +9,14 @@ import { DESTINATION_RULE, SERVICE, VIRTUAL_SERVICE } from '../istio/mesh';
 import type { K8sObject } from '../k8s/object';
 import { ROLLOUT } from '../rollouts/model';
 import type { WorkspaceIndex } from '../workspace/index';
-import { locatePath } from '../yaml/locate';
 import { formatPath, FieldPath } from '../yaml/path';
 import { CursorContext, resolveCursor } from './context';
 import type { Location, ReferenceCount, ReferencesOptions } from './index';
+import { documentRange, locate, targetLocation } from './locations';
 import { referencesIn, ReferenceSite, resolveAtCursor, Target } from './references';
 import { assistView } from './view';
+
+export { locate, targetLocation };
 
 export function indexOf(source: ManifestEngine | WorkspaceIndex): WorkspaceIndex {
   return 'index' in source ? source.index : source;
@@ -34,19 +36,6 @@ export function cursorAt(source: ManifestEngine | WorkspaceIndex, uri: string, o
   return ctx ? { index, ws: assistView(index), ctx } : undefined;
 }
 
-/**
- * Where a path of an object is written: its value, or the whole entry for a list item. A block
- * collection's range runs to the next line; the editor should select the entry, not its line break.
- */
-export function locate(index: WorkspaceIndex, object: K8sObject, path: FieldPath): Location {
-  const { start, end: written } = locatePath(object.doc.node, path, 'value');
-  let end = written;
-  const text = index.get(object.uri)?.file?.text;
-  if (text) while (end > start && /\s/.test(text[end - 1])) end--;
-  return { uri: object.uri, start, end };
-}
-
-export const targetLocation = (index: WorkspaceIndex, t: Target): Location => locate(index, t.object, t.path);
 
 const targetKey = (object: K8sObject, path: FieldPath) => `${object.id}|${formatPath(path)}`;
 
@@ -166,8 +155,9 @@ export function referenceCounts(index: WorkspaceIndex, uri: string): ReferenceCo
       seen.add(`${where.uri}|${where.start}`);
     }
   }
+  const text = index.get(uri)?.file?.text ?? '';
   return objects.map((o) => {
     const name = locate(index, o, ['metadata', 'name']);
-    return { object: o.ref, range: { start: o.doc.start, end: o.doc.end }, nameRange: { start: name.start, end: name.end }, count: counted.get(o.id)!.size };
+    return { object: o.ref, range: documentRange(text, o.doc), nameRange: { start: name.start, end: name.end }, count: counted.get(o.id)!.size };
   });
 }

@@ -10,21 +10,24 @@ import { locatePath } from '../yaml/locate';
 import type { ParsedFile } from '../yaml/parse';
 import type { FieldPath } from '../yaml/path';
 import type { DocumentSymbol, WorkspaceSymbol } from './index';
-import { locate } from './navigate';
+import { documentRange, locate } from './locations';
 
-function span(o: K8sObject, path: FieldPath): { start: number; end: number } {
-  const { start, end } = locatePath(o.doc.node, path, 'value');
+/** Where a path is written, without the line break a block collection's range ends with. */
+function span(text: string, o: K8sObject, path: FieldPath): { start: number; end: number } {
+  const { start, end: written } = locatePath(o.doc.node, path, 'value');
+  let end = written;
+  while (end > start && /\s/.test(text[end - 1])) end--;
   return { start, end };
 }
 
 /** An entry of a list: named by its `name` when it has one, else by its place. */
-function entries(o: K8sObject, path: FieldPath, kind: 'route' | 'subset', unnamed: (i: number) => string, detail?: string): DocumentSymbol[] {
+function entries(text: string, o: K8sObject, path: FieldPath, kind: 'route' | 'subset', unnamed: (i: number) => string, detail?: string): DocumentSymbol[] {
   let node: unknown = o.body;
   for (const seg of path) node = rec(node)?.[seg as string];
   return list(node).map((item, i) => {
     const name = str(rec(item)?.name);
-    const range = span(o, [...path, i]);
-    return { name: name ?? unnamed(i), kind, detail, range, selectionRange: name ? span(o, [...path, i, 'name']) : range, children: [] };
+    const range = span(text, o, [...path, i]);
+    return { name: name ?? unnamed(i), kind, detail, range, selectionRange: name ? span(text, o, [...path, i, 'name']) : range, children: [] };
   });
 }
 
@@ -38,16 +41,16 @@ function stepName(step: unknown, i: number): string {
   return `step ${i + 1}: ${action}${arg !== undefined ? ` ${arg}` : ''}`;
 }
 
-function childrenOf(o: K8sObject): DocumentSymbol[] {
+function childrenOf(text: string, o: K8sObject): DocumentSymbol[] {
   const gk = `${o.group}/${o.kind}`;
   if (gk === VIRTUAL_SERVICE) {
-    return (['http', 'tcp', 'tls'] as const).flatMap((p) => entries(o, ['spec', p], 'route', (i) => `${p}[${i}]`, p));
+    return (['http', 'tcp', 'tls'] as const).flatMap((p) => entries(text, o, ['spec', p], 'route', (i) => `${p}[${i}]`, p));
   }
-  if (gk === DESTINATION_RULE) return entries(o, ['spec', 'subsets'], 'subset', (i) => `subsets[${i}]`);
+  if (gk === DESTINATION_RULE) return entries(text, o, ['spec', 'subsets'], 'subset', (i) => `subsets[${i}]`);
   if (gk === ROLLOUT) {
     const path: FieldPath = ['spec', 'strategy', 'canary', 'steps'];
     return list(rec(rec(rec(o.body.spec)?.strategy)?.canary)?.steps).map((step, i) => {
-      const range = span(o, [...path, i]);
+      const range = span(text, o, [...path, i]);
       return { name: stepName(step, i), kind: 'step' as const, detail: String(i), range, selectionRange: range, children: [] };
     });
   }
@@ -60,9 +63,9 @@ export function documentSymbols(file: ParsedFile, objects: readonly K8sObject[])
   return file.documents.flatMap((doc) => {
     const o = byDoc.get(doc.index);
     if (!o) return [];
-    const range = { start: doc.start, end: doc.end };
-    const name = o.name ? span(o, ['metadata', 'name']) : span(o, ['kind']);
-    return [{ name: `${o.kind} ${o.name ?? '<unnamed>'}`, kind: 'object' as const, detail: o.namespace || undefined, range, selectionRange: name, children: childrenOf(o) }];
+    const range = documentRange(file.text, doc);
+    const name = o.name ? span(file.text, o, ['metadata', 'name']) : span(file.text, o, ['kind']);
+    return [{ name: `${o.kind} ${o.name ?? '<unnamed>'}`, kind: 'object' as const, detail: o.namespace || undefined, range, selectionRange: name, children: childrenOf(file.text, o) }];
   });
 }
 
