@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { hover } from '../../../src/core/assist/index';
-import { at, offsetsOf, shown } from './world';
+import { at, offsetsOf, shown, WORLD } from './world';
 
 function hoverAt(name: string, marked: string) {
   const { engine, uri, offset } = at(name, marked);
@@ -120,5 +120,29 @@ describe('assist hover: Rollout references', () => {
     const { h, targets } = hoverAt('shop/services.yaml', '  selector:\n    app: revi¦ews\n  ports:\n  - name: http\n    port: 9080\n    targetPort');
     has(h?.contents, '**Rollout shop/reviews**: pod labels `app=reviews`, `version=v2`');
     assert.deepEqual(targets, ['shop/rollout.yaml: reviews']);
+  });
+});
+
+describe('assist hover: ServiceEntries and sources', () => {
+  it('a ServiceEntry host exported to all: its hosts, ports, resolution and exportTo', () => {
+    const files = { ...WORLD, 'pay/services.yaml': WORLD['pay/services.yaml'].replace('exportTo: ["."]', 'exportTo: ["*"]') };
+    const { engine, uri, offset } = at('shop/istio.yaml', 'host: bank¦.example.com', files);
+    const h = hover(engine, uri, offset);
+    has(h?.contents, '**ServiceEntry pay/bank**', 'Hosts: `bank.example.com`', 'Ports: `443 https HTTPS`', 'resolution: DNS', 'Exported to: `*`');
+    assert.deepEqual(
+      h?.targets.map((l) => shown(engine, l)),
+      ['pay/services.yaml: bank.example.com'],
+    );
+  });
+
+  it('answers from a bare workspace index as from the engine', () => {
+    const { engine, uri, offset } = at('shop/istio.yaml', 'subset: v¦2');
+    assert.deepEqual(hover(engine.index, uri, offset), hover(engine, uri, offset));
+  });
+
+  it('nothing outside a manifest or on a document marker', () => {
+    const { engine, uri } = at('shop/istio.yaml', 'subset: v¦2');
+    assert.equal(hover(engine, 'file:///ws/none.yaml', 0), undefined);
+    assert.equal(hover(engine, uri, WORLD['shop/istio.yaml'].indexOf('---') + 1), undefined);
   });
 });

@@ -151,3 +151,44 @@ describe('assist reference counts', () => {
     assert.equal(dr.range.start, 0);
   });
 });
+
+describe('assist navigation: cluster-scoped templates', () => {
+  const files = {
+    ...WORLD,
+    'cluster.yaml': yaml`
+      apiVersion: argoproj.io/v1alpha1
+      kind: ClusterAnalysisTemplate
+      metadata:
+        name: error-budget
+      spec:
+        args:
+        - name: service-name
+        metrics:
+        - name: budget
+          provider:
+            prometheus:
+              address: http://prometheus.monitoring:9090
+              query: vector(1)
+    `,
+    'shop/rollout.yaml': WORLD['shop/rollout.yaml'].replace('          - templateName: success-rate\n', '          - templateName: success-rate\n          - templateName: error-budget\n            clusterScope: true\n'),
+  };
+
+  it('`clusterScope: true` resolves to the ClusterAnalysisTemplate, and an argument to both templates', () => {
+    assert.deepEqual(defs('shop/rollout.yaml', 'templateName: error¦-budget', files), [offsetsOf('cluster.yaml', 'name: «error-budget»', files)]);
+    assert.deepEqual(defs('shop/rollout.yaml', '- name: service¦-name', files), [offsetsOf('shop/analysis.yaml', '  - «name: service-name»'), offsetsOf('cluster.yaml', '  - «name: service-name»', files)]);
+  });
+
+  it('references to a ClusterAnalysisTemplate and to its argument', () => {
+    const { engine } = at('shop/rollout.yaml', 'templateName: error¦-budget', files);
+    const name = offsetsOf('cluster.yaml', 'name: «error-budget»', files);
+    assert.deepEqual(
+      references(engine, name.uri, name.start).map((l) => shown(engine, l)),
+      ['shop/rollout.yaml: error-budget'],
+    );
+    const arg = offsetsOf('cluster.yaml', '  - name: «service-name»', files);
+    assert.deepEqual(
+      references(engine, arg.uri, arg.start).map((l) => shown(engine, l)),
+      ['shop/rollout.yaml: service-name'],
+    );
+  });
+});
