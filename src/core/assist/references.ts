@@ -529,18 +529,36 @@ export function referencesIn(object: K8sObject, ws: WorkspaceView): ReferenceSit
   const candidates = PROVIDERS.filter((p) => p.resolve && p.target === 'value' && (!p.kinds || p.kinds.includes(gk)));
   const out: ReferenceSite[] = [];
   const textValues = new Map<string, string>();
-  const walk = (v: unknown, path: PathSegment[]) => {
-    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...path, i]));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
-    else if (typeof v === 'string' || typeof v === 'number') {
+  // One path array, grown and shrunk along the walk: a workspace search visits every scalar.
+  const path: PathSegment[] = [];
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(i);
+        walk(v[i]);
+        path.pop();
+      }
+    } else if (v && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        path.push(k);
+        walk(x);
+        path.pop();
+      }
+    } else if (typeof v === 'string' || typeof v === 'number') {
       const shape = pathShape(path);
       const p = candidates.find((c) => c.path.test(shape));
       if (!p) return;
-      const r = p.resolve!({ object, textValues, path, mapPath: path.slice(0, -1), value: String(v) }, ws, object.namespace);
-      out.push({ object, path, targets: r.targets });
+      const at = [...path];
+      const r = p.resolve!({ object, textValues, path: at, mapPath: at.slice(0, -1), value: String(v) }, ws, object.namespace);
+      out.push({ object, path: at, targets: r.targets });
     }
   };
-  walk(object.body, []);
+  // Every entry of the table is under `spec`; metadata and status hold no references.
+  const spec = object.body.spec;
+  if (candidates.length && spec && typeof spec === 'object') {
+    path.push('spec');
+    walk(spec);
+  }
   return out;
 }
 
