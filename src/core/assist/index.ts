@@ -75,11 +75,5 @@ export { hover } from './hover';
 export { definition, references, referenceCounts } from './navigate';
 export { documentSymbols, workspaceSymbols } from './symbols';
 
-// Signatures, for the editor layer (the implementations live in the modules above):
-//   hover(source: AssistSource, uri: string, offset: number): Hover | undefined
-//   definition(source: AssistSource, uri: string, offset: number): Location[]
-//   references(source: AssistSource, uri: string, offset: number, options?: ReferencesOptions): Location[]
-//   documentSymbols(file: ParsedFile, objects: readonly K8sObject[]): DocumentSymbol[]
-//   workspaceSymbols(index: WorkspaceIndex, query: string): WorkspaceSymbol[]
-//   referenceCounts(index: WorkspaceIndex, uri: string): ReferenceCount[]
+/** The core types the signatures take, so the editor layer can import everything from here. */
 export type { ParsedFile, K8sObject };
