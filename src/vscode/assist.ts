@@ -247,7 +247,20 @@ export class ReferenceLenses implements vscode.CodeLensProvider<ReferenceLens>, 
       return lens;
     }
     const engine = this.manifests.engineFor(lens.document) ?? this.manifests.current;
-    const locations = toLocations(engine, references(engine, lens.document.uri.toString(), lens.offset));
+    const uri = lens.document.uri.toString();
+    // The count covers references to the object's subsets and routes too, which references() at
+    // the name does not return: ask at each of their names as well (the outline knows where they are).
+    const offsets = [lens.offset];
+    const entry = engine.index.get(uri);
+    if (entry?.file) {
+      const own = documentSymbols(entry.file, entry.objects).find((s) => s.range.start <= lens.offset && lens.offset < s.range.end);
+      for (const child of own?.children ?? []) offsets.push(child.selectionRange.start);
+    }
+    const seen = new Set<string>();
+    const found = offsets
+      .flatMap((o) => references(engine, uri, o))
+      .filter((l) => !seen.has(`${l.uri}#${l.start}`) && Boolean(seen.add(`${l.uri}#${l.start}`)));
+    const locations = toLocations(engine, found);
     lens.command = { title, command: 'editor.action.showReferences', arguments: [lens.document.uri, lens.range.start, locations] };
     return lens;
   }
