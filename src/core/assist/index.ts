@@ -64,6 +64,8 @@ export interface ReferenceCount {
   nameRange: Span;
   /** References to it (or to its subsets, routes and ports) from other objects. */
   count: number;
+  /** Where those references are (`count` of them): what the lens opens, so list and number agree. */
+  references: Location[];
 }
 
 export interface ReferencesOptions {

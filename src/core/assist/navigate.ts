@@ -146,18 +146,17 @@ const COUNTED: ReadonlySet<string> = new Set([VIRTUAL_SERVICE, DESTINATION_RULE,
 export function referenceCounts(index: WorkspaceIndex, uri: string): ReferenceCount[] {
   const objects = (index.get(uri)?.objects ?? []).filter((o) => COUNTED.has(`${o.group}/${o.kind}`) && o.name);
   if (!objects.length) return [];
-  const counted = new Map<string, Set<string>>(objects.map((o) => [o.id, new Set<string>()]));
+  const counted = new Map<string, Location[]>(objects.map((o) => [o.id, []]));
   for (const s of workspaceSites(index)) {
     for (const t of s.targets) {
-      const seen = counted.get(t.object.id);
-      if (!seen || s.object.id === t.object.id) continue;
-      const where = siteLocation(index, s, t);
-      seen.add(`${where.uri}|${where.start}`);
+      const found = counted.get(t.object.id);
+      if (found && s.object.id !== t.object.id) found.push(siteLocation(index, s, t));
     }
   }
   const text = index.get(uri)?.file?.text ?? '';
   return objects.map((o) => {
     const name = locate(index, o, ['metadata', 'name']);
-    return { object: o.ref, range: documentRange(text, o.doc), nameRange: { start: name.start, end: name.end }, count: counted.get(o.id)!.size };
+    const found = uniqueLocations(counted.get(o.id)!);
+    return { object: o.ref, range: documentRange(text, o.doc), nameRange: { start: name.start, end: name.end }, count: found.length, references: found };
   });
 }

@@ -143,6 +143,25 @@ describe('assist reference counts', () => {
     assert.deepEqual(counts('edge/gateway.yaml'), [], 'Gateways get no lens');
   });
 
+  it('lists the references it counts, the subsets and routes included', () => {
+    const { engine } = at('shop/istio.yaml', '- name: prim¦ary');
+    const [dr, vs] = referenceCounts(engine.index, uri('shop/istio.yaml'));
+    assert.deepEqual(
+      dr.references.map((l) => shown(engine, l)),
+      ['shop/istio.yaml: v1', 'shop/istio.yaml: v2', 'shop/rollout.yaml: reviews', 'shop/rollout.yaml: v2', 'shop/rollout.yaml: v1'],
+    );
+    assert.deepEqual(
+      vs.references.map((l) => shown(engine, l)),
+      ['shop/rollout.yaml: reviews', 'shop/rollout.yaml: primary'],
+    );
+    const [rollout] = referenceCounts(engine.index, uri('shop/rollout.yaml'));
+    assert.deepEqual(
+      rollout.references.map((l) => shown(engine, l)),
+      ['shop/services.yaml: app: reviews', 'shop/services.yaml: app: reviews'],
+      'its own selector is not counted',
+    );
+  });
+
   it('gives the document and the name ranges for the lens', () => {
     const { engine } = at('shop/istio.yaml', '- name: prim¦ary');
     const [dr] = referenceCounts(engine.index, uri('shop/istio.yaml'));
