@@ -211,3 +211,46 @@ describe('assist navigation: cluster-scoped templates', () => {
     );
   });
 });
+
+describe('assist navigation: experiments and ping-pong Services', () => {
+  const files = {
+    ...WORLD,
+    'shop/experiment.yaml': yaml`
+      apiVersion: argoproj.io/v1alpha1
+      kind: Rollout
+      metadata:
+        name: trial
+        namespace: shop
+      spec:
+        strategy:
+          canary:
+            pingPong:
+              pingService: reviews
+              pongService: reviews-canary
+            steps:
+            - experiment:
+                templates:
+                - name: baseline
+                  specRef: stable
+                analyses:
+                - name: check
+                  templateName: success-rate
+                  args:
+                  - name: threshold
+                    value: "0.99"
+    `,
+  };
+
+  it('resolves an experiment analysis, its argument and the ping/pong Services', () => {
+    const f = 'shop/experiment.yaml';
+    assert.deepEqual(defs(f, 'templateName: success¦-rate', files), [offsetsOf('shop/analysis.yaml', '  name: «success-rate»\n  namespace')]);
+    assert.deepEqual(defs(f, '- name: thres¦hold', files), [offsetsOf('shop/analysis.yaml', '  - «name: threshold\n    value: "0.95"»')]);
+    assert.deepEqual(defs(f, 'pongService: reviews¦-canary', files), [offsetsOf('shop/services.yaml', 'name: «reviews-canary»')]);
+    const { engine } = at(f, 'pingService: revi¦ews', files);
+    const name = offsetsOf('shop/analysis.yaml', '  name: «success-rate»\n  namespace');
+    assert.deepEqual(
+      references(engine, name.uri, name.start).map((l) => shown(engine, l)),
+      ['shop/experiment.yaml: success-rate', 'shop/rollout.yaml: success-rate'],
+    );
+  });
+});
