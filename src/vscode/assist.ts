@@ -11,6 +11,7 @@ import {
   documentSymbols,
   hover,
   referenceCounts,
+  rolloutEstimates,
   references,
   workspaceSymbols,
 } from '../core/assist';
@@ -206,15 +207,19 @@ class ReferenceLens extends vscode.CodeLens {
   constructor(
     range: vscode.Range,
     readonly document: vscode.TextDocument,
-    readonly offset: number,
     readonly count: number,
+    /** What the core counted (references to the object, its subsets, routes and ports). */
+    readonly references: Location[],
   ) {
     super(range);
   }
 }
 
-/** "referenced by N" above the objects others point at; the locations are looked up when the lens is shown. */
-export class ReferenceLenses implements vscode.CodeLensProvider<ReferenceLens>, vscode.Disposable {
+/**
+ * "referenced by N" above the objects others point at (the list opens on a click), and above a
+ * canary's `steps` how long the rollout takes to reach 100% if nothing fails.
+ */
+export class ReferenceLenses implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly subscription: vscode.Disposable;
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -229,38 +234,28 @@ export class ReferenceLenses implements vscode.CodeLensProvider<ReferenceLens>, 
     this.changed.dispose();
   }
 
-  provideCodeLenses(document: vscode.TextDocument): ReferenceLens[] | undefined {
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] | undefined {
     const engine = this.manifests.engineFor(document);
     if (!engine) return undefined;
-    const out: ReferenceLens[] = [];
+    const out: vscode.CodeLens[] = [];
     for (const c of referenceCounts(engine.index, document.uri.toString())) {
       if (!LENS_KINDS.has(c.object.split(' ')[0])) continue;
-      out.push(new ReferenceLens(spanRange(document, c.nameRange), document, c.nameRange.start, c.count));
+      out.push(new ReferenceLens(spanRange(document, c.nameRange), document, c.count, c.references));
     }
+    // Information only: a lens without a command is shown as plain text.
+    for (const e of rolloutEstimates(engine.index, document.uri.toString())) out.push(new vscode.CodeLens(spanRange(document, e.range), { title: e.text, command: '' }));
     return out;
   }
 
-  resolveCodeLens(lens: ReferenceLens): ReferenceLens {
+  resolveCodeLens(lens: vscode.CodeLens): vscode.CodeLens {
+    if (!(lens instanceof ReferenceLens)) return lens;
     const title = `referenced by ${lens.count}`;
     if (lens.count === 0) {
       lens.command = { title, command: '' };
       return lens;
     }
     const engine = this.manifests.engineFor(lens.document) ?? this.manifests.current;
-    const uri = lens.document.uri.toString();
-    // The count covers references to the object's subsets and routes too, which references() at
-    // the name does not return: ask at each of their names as well (the outline knows where they are).
-    const offsets = [lens.offset];
-    const entry = engine.index.get(uri);
-    if (entry?.file) {
-      const own = documentSymbols(entry.file, entry.objects).find((s) => s.range.start <= lens.offset && lens.offset < s.range.end);
-      for (const child of own?.children ?? []) offsets.push(child.selectionRange.start);
-    }
-    const seen = new Set<string>();
-    const found = offsets
-      .flatMap((o) => references(engine, uri, o))
-      .filter((l) => !seen.has(`${l.uri}#${l.start}`) && Boolean(seen.add(`${l.uri}#${l.start}`)));
-    const locations = toLocations(engine, found);
+    const locations = toLocations(engine, lens.references);
     lens.command = { title, command: 'editor.action.showReferences', arguments: [lens.document.uri, lens.range.start, locations] };
     return lens;
   }

@@ -8,10 +8,12 @@ import { clusterLocalNamespace } from '../istio/routes';
 import { lookupHost, registry, selectedWorkloads, toFqdn } from '../istio/mesh';
 import type { K8sObject } from '../k8s/object';
 import { argDecls } from '../rollouts/analysis';
+import { rolloutEstimateOf } from '../rollouts/estimate';
 import { at, list, rec, Rec, str, stringMap } from '../rollouts/model';
 import type { WorkspaceIndex } from '../workspace/index';
+import { locatePath } from '../yaml/locate';
 import type { PathSegment } from '../yaml/path';
-import type { CursorContext } from './context';
+import type { CursorContext, Span } from './context';
 import { schemaAt, typeLabel } from './fields';
 import type { Hover } from './index';
 import { cursorAt, targetLocation } from './navigate';
@@ -166,8 +168,51 @@ export function hover(source: ManifestEngine | WorkspaceIndex, uri: string, offs
     if (targets.length) parts.push(...targets.map((t) => `${describe(t, ws)}\n\nDefined in ${link(index, t)}`));
     else parts.push(resolved.note ?? `**Not found:** ${value} should name ${resolved.names ?? 'an object'}, and the workspace has none by that name.`);
   }
+  const estimate = ctx.object ? stepsEstimate(ctx.object, ctx.path) : undefined;
+  if (estimate) parts.push(estimate);
   const f = field(ctx);
   if (f) parts.push(f);
+  // A finding under the cursor: what the rule checks and how to fix it, next to the diagnostic.
+  if ('findings' in source) parts.push(...findingsAt(source, uri, offset));
   if (!parts.length) return undefined;
   return { contents: parts.join('\n\n---\n\n'), range, targets: targets.map((t) => targetLocation(index, t)) };
+}
+
+/** On a canary's `steps` (or inside them): how long it takes to reach 100% if nothing fails. */
+function stepsEstimate(object: K8sObject, path: readonly PathSegment[]): string | undefined {
+  const e = rolloutEstimateOf(object);
+  if (!e || path.length < e.path.length || e.path.some((seg, i) => path[i] !== seg)) return undefined;
+  return `**Rollout time:** ${e.estimate.text}`;
+}
+
+function findingsAt(engine: ManifestEngine, uri: string, offset: number): string[] {
+  const lines = engine.index.get(uri)?.file?.lines;
+  if (!lines) return [];
+  const at = lines.positionAt(offset);
+  const within = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const f of engine.findings(uri)) {
+    if (!within(f.range.start, at) || !within(at, f.range.end) || seen.has(f.code)) continue;
+    seen.add(f.code);
+    const meta = engine.metaOf(f.code);
+    if (!meta) continue;
+    out.push(`**${meta.code} ${meta.id}**: ${meta.title}\n\n${meta.description}\n\n*How to fix:* ${meta.remediation}`);
+  }
+  return out;
+}
+
+/** A lens text per Rollout of a file with canary steps: where to show it (the `steps` key) and what it says. */
+export function rolloutEstimates(index: WorkspaceIndex, uri: string): Array<{ range: Span; text: string }> {
+  const entry = index.get(uri);
+  if (!entry?.file) return [];
+  const out: Array<{ range: Span; text: string }> = [];
+  for (const o of entry.objects) {
+    const e = rolloutEstimateOf(o);
+    if (!e) continue;
+    const loc = locatePath(o.doc.node, e.path, 'key');
+    if (!loc.exact) continue;
+    out.push({ range: { start: loc.start, end: loc.end }, text: e.estimate.text });
+  }
+  return out;
 }

@@ -73,7 +73,7 @@ export interface ReferencesOptions {
   includeDeclaration?: boolean;
 }
 
-export { hover } from './hover';
+export { hover, rolloutEstimates } from './hover';
 export { definition, references, referenceCounts } from './navigate';
 export { documentSymbols, workspaceSymbols } from './symbols';
 

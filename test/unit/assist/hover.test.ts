@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { hover } from '../../../src/core/assist/index';
+import { hover, rolloutEstimates } from '../../../src/core/assist/index';
 import { at, offsetsOf, shown, WORLD } from './world';
 
 function hoverAt(name: string, marked: string) {
@@ -144,5 +144,36 @@ describe('assist hover: ServiceEntries and sources', () => {
     const { engine, uri } = at('shop/istio.yaml', 'subset: v¦2');
     assert.equal(hover(engine, 'file:///ws/none.yaml', 0), undefined);
     assert.equal(hover(engine, uri, WORLD['shop/istio.yaml'].indexOf('---') + 1), undefined);
+  });
+});
+
+describe('assist hover: findings and rollout time', () => {
+  it('on a finding: the rule, what it checks and how to fix it', () => {
+    const { engine, uri } = at('shop/rollout.yaml', '- ¦name: app');
+    const found = engine.findings(uri);
+    assert.ok(found.length > 0, 'the fixture Rollout has findings');
+    const f = found[0];
+    const lines = engine.index.get(uri)!.file!.lines;
+    const h = hover(engine, uri, lines.offsetAt(f.range.start));
+    const meta = engine.metaOf(f.code)!;
+    has(h?.contents, `**${f.code} ${f.ruleId}**`, meta.title, `*How to fix:* ${meta.remediation}`);
+    // Outside every finding's range, no rule text.
+    const quiet = hover(engine, uri, offsetsOf('shop/rollout.yaml', 'replicas: «2»').start);
+    assert.ok(!quiet?.contents.includes('*How to fix:*'), quiet?.contents);
+  });
+
+  it('on canary steps: how long the rollout takes to reach 100%', () => {
+    const { h } = hoverAt('shop/rollout.yaml', 'setWeight: ¦20');
+    has(h?.contents, '**Rollout time:**', '20%', '10m');
+    const { h: elsewhere } = hoverAt('shop/rollout.yaml', 'replicas: ¦2');
+    assert.ok(!elsewhere?.contents.includes('Rollout time'), elsewhere?.contents);
+  });
+
+  it('a lens per Rollout with canary steps, on its steps key', () => {
+    const { engine, uri } = at('shop/rollout.yaml', 'repl¦icas: 2');
+    const lenses = rolloutEstimates(engine.index, uri);
+    assert.equal(lenses.length, 1);
+    assert.deepEqual(lenses[0].range, { start: offsetsOf('shop/rollout.yaml', '«steps»:').start, end: offsetsOf('shop/rollout.yaml', '«steps»:').end });
+    has(lenses[0].text, 'to 100%', '10m');
   });
 });

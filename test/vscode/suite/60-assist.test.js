@@ -108,4 +108,13 @@ describe('MeshLens assist in YAML', function () {
     const locations = service.command.arguments[2].map((l) => `${relOf(l.uri)}:${l.range.start.line}`).sort();
     assert.deepStrictEqual(locations, ['missing-name.yaml:5', 'reviews.yaml:64', 'reviews.yaml:81', 'reviews.yaml:85']);
   });
+
+  it('the DestinationRule\'s lens counts the routes to its subsets and opens exactly those', async function () {
+    const lenses = await vscode.commands.executeCommand('vscode.executeCodeLensProvider', doc.uri, 10);
+    const dr = lenses.find((l) => l.command && /^referenced by \d+$/.test(l.command.title) && l.range.start.line === DR_SUBSET_V1_LINE - 4); // "  name: reviews" of the DestinationRule
+    assert.ok(dr, `lenses: ${JSON.stringify(lenses.map((l) => [l.range.start.line, l.command && l.command.title]))}`);
+    assert.strictEqual(dr.command.title, 'referenced by 2');
+    const locations = dr.command.arguments[2].map((l) => `${relOf(l.uri)}:${l.range.start.line}`).sort();
+    assert.deepStrictEqual(locations, [`reviews.yaml:${SUBSET_LINE}`, `reviews.yaml:${SUBSET_LINE + 4}`]);
+  });
 });
