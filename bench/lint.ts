@@ -46,13 +46,13 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { parseAllDocuments } from 'yaml';
 import type * as Core from '../src/core';
 import type * as YlsService from 'yaml-language-server/lib/umd/languageservice/yamlLanguageService';
 import type * as YlsSettings from 'yaml-language-server/lib/umd/yamlSettings';
 import type * as YlsDocuments from 'yaml-language-server/lib/umd/languageservice/parser/yaml-documents';
 import type * as TextDocs from 'vscode-languageserver-textdocument';
 import { BIG_FILE, BIG_FILE_LINES, FILE_COUNT, generateWorkspace, Prng, Workspace } from './generate-workspace';
+import { buildPeerSchemas, corpusCrds, newYamlService } from './peer';
 
 const ROOT = path.resolve(__dirname, '..');
 const CORPUS = path.resolve(ROOT, '..', 'shared', 'corpus');
@@ -80,8 +80,6 @@ const TARGET_EDIT_P95_MS = 20;
 const TARGET_RATIO = 2;
 const WATCHDOG_MS = 10 * 60_000;
 
-const K8S_SCHEMA_URL = 'https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/v1.34.1-standalone-strict/all.json';
-const CRD_CATALOG_URL = 'https://raw.githubusercontent.com/datreeio/CRDs-catalog/main';
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -312,81 +310,6 @@ function meshlensTool(): Tool {
 // Child side: the peer. JSON Schemas from the corpus CRDs, served as the CRD catalog and Kubernetes
 // schema URLs.
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-type JsonObject = { [k: string]: Json };
-const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** kubeconform's openapi2jsonschema: strict objects below the root, int-or-string as oneOf. */
-function toJsonSchema(node: Json, root: boolean): Json {
-  if (Array.isArray(node)) return node.map((n) => toJsonSchema(n, false));
-  if (!isObject(node)) return node;
-  if (node.format === 'int-or-string') return { oneOf: [{ type: 'string' }, { type: 'integer' }] };
-  const out: JsonObject = {};
-  for (const [k, v] of Object.entries(node)) {
-    if (k === 'properties' && isObject(v)) {
-      const props: JsonObject = {};
-      for (const [pk, pv] of Object.entries(v)) props[pk] = toJsonSchema(pv, false);
-      out[k] = props;
-    } else out[k] = toJsonSchema(v, false);
-  }
-  if (!root && isObject(out.properties) && !('additionalProperties' in out) && out['x-kubernetes-preserve-unknown-fields'] !== true) {
-    out.additionalProperties = false;
-  }
-  return out;
-}
-
-const corpusCrds = () => {
-  const istio = path.join(CORPUS, 'istio', 'crds', 'crd-all.gen.yaml');
-  const rolloutsDir = path.join(CORPUS, 'rollouts', 'crds');
-  if (!fs.existsSync(istio) || !fs.existsSync(rolloutsDir)) return undefined;
-  return [istio, ...fs.readdirSync(rolloutsDir).filter((f) => f.endsWith('.yaml')).sort().map((f) => path.join(rolloutsDir, f))];
-};
-
-/** URL (without fragment) -> JSON text. */
-function buildPeerSchemas(sources: string[]): { byUrl: Map<string, string>; crd: number } {
-  const byUrl = new Map<string, string>();
-  let crd = 0;
-  for (const file of sources) {
-    for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-      const def = doc.toJS({ maxAliasCount: -1 }) as JsonObject | null;
-      if (!def || def.kind !== 'CustomResourceDefinition' || !isObject(def.spec)) continue;
-      const group = String(def.spec.group);
-      const kind = String(isObject(def.spec.names) ? def.spec.names.kind : '');
-      for (const v of Array.isArray(def.spec.versions) ? def.spec.versions : []) {
-        if (!isObject(v) || v.served !== true || !isObject(v.schema) || !isObject(v.schema.openAPIV3Schema)) continue;
-        const version = String(v.name);
-        const schema = toJsonSchema(v.schema.openAPIV3Schema, true) as JsonObject;
-        const props = isObject(schema.properties) ? schema.properties : (schema.properties = {});
-        props.apiVersion = { type: 'string', enum: [`${group}/${version}`] };
-        props.kind = { type: 'string', enum: [kind] };
-        if (!isObject(props.metadata) || !props.metadata.type) props.metadata = { type: 'object' };
-        byUrl.set(`${CRD_CATALOG_URL}/${group.toLowerCase()}/${kind.toLowerCase()}_${version.toLowerCase()}.json`, JSON.stringify(schema));
-        crd++;
-      }
-    }
-  }
-  // The built-in kinds: a minimal Kubernetes schema (identity and metadata; spec is any mapping).
-  const builtin = (apiVersion: string, kind: string): JsonObject => ({
-    type: 'object',
-    required: ['apiVersion', 'kind', 'metadata'],
-    properties: {
-      apiVersion: { type: 'string', enum: [apiVersion] },
-      kind: { type: 'string', enum: [kind] },
-      metadata: {
-        type: 'object',
-        properties: { name: { type: 'string' }, namespace: { type: 'string' }, labels: { type: 'object', additionalProperties: { type: 'string' } } },
-      },
-      spec: { type: 'object' },
-    },
-  });
-  const defs = { 'io.k8s.api.apps.v1.Deployment': builtin('apps/v1', 'Deployment'), 'io.k8s.api.core.v1.Service': builtin('v1', 'Service') };
-  const base = K8S_SCHEMA_URL.slice(0, K8S_SCHEMA_URL.lastIndexOf('/') + 1);
-  byUrl.set(K8S_SCHEMA_URL, JSON.stringify({ oneOf: Object.keys(defs).map((d) => ({ $ref: `_definitions.json#/definitions/${d}` })) }));
-  byUrl.set(`${base}_definitions.json`, JSON.stringify({ definitions: defs }));
-  byUrl.set('_definitions.json', JSON.stringify({ definitions: defs }));
-  return { byUrl, crd };
-}
-
 type Diagnostic = Awaited<ReturnType<YlsService.LanguageService['doValidation']>>[number];
 
 function peerTool(): Tool {
@@ -404,39 +327,19 @@ function peerTool(): Tool {
 
   const newService = (): YlsService.LanguageService => {
     documents.yamlDocumentsCache.clear();
-    const yamlSettings = new settingsModule.SettingsState();
-    yamlSettings.kubernetesCRDStoreEnabled = true;
-    const s = service.getLanguageService({
-      schemaRequestService: async (uri: string) => {
-        requests++;
-        const text = byUrl.get(uri.split('#')[0]);
-        if (text === undefined) {
-          unknown.add(uri);
-          throw new Error(`no schema for ${uri} (offline bench)`);
-        }
-        return text;
-      },
-      workspaceContext: { resolveRelativePath: (relativePath: string, resource: string) => new URL(relativePath, resource).toString() },
-      yamlSettings,
+    return newYamlService({ service, settings: settingsModule }, (uri) => {
+      requests++;
+      const text = byUrl.get(uri.split('#')[0]);
+      if (text === undefined) unknown.add(uri);
+      return text;
     });
-    s.configure({
-      validate: true,
-      hover: false,
-      completion: false,
-      format: false,
-      isKubernetes: true,
-      customTags: [],
-      yamlVersion: '1.2',
-      schemas: [{ uri: K8S_SCHEMA_URL, fileMatch: ['*.yaml', '*.yml'], priority: service.SchemaPriority.Settings }],
-    });
-    return s;
   };
 
   return {
     async init(dir, s) {
       wsDir = dir;
       seed = s;
-      const sources = corpusCrds();
+      const sources = corpusCrds(CORPUS);
       if (!sources) throw new Error(`no corpus at ${CORPUS}`);
       const b0 = performance.now();
       const built = buildPeerSchemas(sources);
@@ -626,7 +529,7 @@ async function main(): Promise<void> {
   if (ws.files.length !== FILE_COUNT) throw new Error('generator drift');
   process.stderr.write(`workspace ${path.relative(ROOT, ws.dir)} sha256 ${ws.hash}\n`);
   let withPeer = true;
-  if (!corpusCrds()) {
+  if (!corpusCrds(CORPUS)) {
     withPeer = false;
     console.log(`peer skipped: the shared corpus is not at ${CORPUS} (its CRDs are needed to build yaml-language-server's schemas)`);
   } else if (!YLS_DIR || !fs.existsSync(path.join(YLS_DIR, 'package.json'))) {

@@ -88,13 +88,9 @@ export class ManifestCompletions implements vscode.CompletionItemProvider {
     const engine = this.manifests.engineFor(document);
     if (!engine) return undefined;
     // Read per request: the setting is per folder and language, and costs nothing to read.
-    const withFields = vscode.workspace.getConfiguration('meshlens', document).get<boolean>('completion.fields', true);
-    const items = complete(engine, document.uri.toString(), document.offsetAt(position));
-    const out: vscode.CompletionItem[] = [];
-    for (const item of items) {
-      if (item.kind === 'field' && !withFields) continue;
-      out.push(this.toItem(document, position, item));
-    }
+    const catalog = vscode.workspace.getConfiguration('meshlens', document).get<boolean>('completion.fields', true);
+    const items = complete(engine, document.uri.toString(), document.offsetAt(position), { catalog });
+    const out = items.map((item) => this.toItem(document, position, item));
     // Nothing of ours here: let the other providers (and word suggestions) speak alone.
     return out.length ? out : undefined;
   }
