@@ -1,0 +1,63 @@
+import { OtlpDecodeError } from './errors';
+
+export const TRACE_ID_HEX = 32;
+export const SPAN_ID_HEX = 16;
+
+const HEX = /^[0-9a-fA-F]*$/;
+const HEX_BYTE: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+function allZero(hex: string): boolean {
+  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return false;
+  return true;
+}
+
+/**
+ * A hex id from OTLP/JSON, lowercased. `optional` ids (parent, log ids) may be empty and then give
+ * undefined; all zeros is the spec's "invalid id" and is treated as absent when optional, an
+ * error otherwise.
+ */
+export function hexId(raw: unknown, hexLength: number, path: string, optional: boolean): string | undefined {
+  if (raw === undefined || raw === null || raw === '') {
+    if (optional) return undefined;
+    throw new OtlpDecodeError(path, 'is required');
+  }
+  if (typeof raw !== 'string') throw new OtlpDecodeError(path, `must be a hex string, got ${typeName(raw)}`);
+  if (raw.length !== hexLength || !HEX.test(raw)) {
+    throw new OtlpDecodeError(path, `must be ${hexLength} hex digits (${hexLength / 2} bytes), got "${clip(raw)}" (${raw.length} chars)`);
+  }
+  if (allZero(raw)) {
+    if (optional) return undefined;
+    throw new OtlpDecodeError(path, 'is all zeros (an invalid id)');
+  }
+  return raw.toLowerCase();
+}
+
+/** The same for protobuf's raw bytes. */
+export function bytesId(raw: Uint8Array | undefined | null, byteLength: number, path: string, optional: boolean): string | undefined {
+  if (raw == null || raw.length === 0) {
+    if (optional) return undefined;
+    throw new OtlpDecodeError(path, 'is required');
+  }
+  if (raw.length !== byteLength) throw new OtlpDecodeError(path, `must be ${byteLength} bytes, got ${raw.length}`);
+  let hex = '';
+  let zero = true;
+  for (let i = 0; i < raw.length; i++) {
+    hex += HEX_BYTE[raw[i]];
+    if (raw[i] !== 0) zero = false;
+  }
+  if (zero) {
+    if (optional) return undefined;
+    throw new OtlpDecodeError(path, 'is all zeros (an invalid id)');
+  }
+  return hex;
+}
+
+export function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${clip(String(v))}`;
+}
+
+export function clip(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
