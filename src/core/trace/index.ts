@@ -1,0 +1,18 @@
+// The trace core's public surface: decode OTLP into normalised spans and logs, keep them in a
+// bounded store, query it. Pure: no Node built-ins, no vscode (the receiver and the host wrap it).
+export * from './model';
+export { OtlpDecodeError } from './errors';
+export { decodeTracesJson, decodeLogsJson } from './json';
+export type { DecodedTraces, DecodedLogs, JsonInput } from './json';
+export {
+  decodeTracesProtobuf,
+  decodeLogsProtobuf,
+  ExportTraceServiceRequest,
+  ExportTraceServiceResponse,
+  ExportLogsServiceRequest,
+  ExportLogsServiceResponse,
+} from './protobuf';
+export { SEMCONV, semAttr, semString, semNumber } from './semconv';
+export type { SemconvKey } from './semconv';
+export { TraceStore, DEFAULT_MAX_SPANS, DEFAULT_MAX_LOGS, DEFAULT_QUERY_LIMIT } from './store';
+export type { TraceSummary, TraceView, SpanNode, TraceQuery, StoreStats, StoreChange, TraceStoreOptions } from './store';

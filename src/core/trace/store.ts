@@ -1,0 +1,366 @@
+// The trace store: spans in any order become traces; logs join their span; a bounded budget
+// evicts whole traces, oldest first, and counts what it drops; listeners hear one change event per
+// ingest call (the host throttles before it forwards them to viewers).
+//
+// Invariants:
+// - a span is stored once per (traceId, spanId); a repeat replaces the earlier copy.
+// - "oldest" is by first arrival of any item of the trace (Map insertion order), not by span
+//   start time, so eviction is O(1) and a trace whose clock is wrong cannot pin itself in memory.
+// - after every ingest call, spanCount <= maxSpans and logCount <= maxLogs.
+// - views list spans depth-first, children by start time, each with its depth; a span whose
+//   parent is absent (not arrived yet, or never sent) is a root marked `orphan`.
+import type { AttrValue, LogRecord, Span } from './model';
+import { attrText, isError, nanoToMs } from './model';
+
+export interface TraceSummary {
+  readonly traceId: string;
+  readonly rootServiceName: string;
+  readonly rootName: string;
+  /** False when the root shown is an orphan (the real root has not arrived). */
+  readonly hasRealRoot: boolean;
+  readonly services: readonly string[];
+  readonly spanCount: number;
+  readonly errorCount: number;
+  readonly hasError: boolean;
+  readonly orphanCount: number;
+  readonly logCount: number;
+  readonly startUnixNano: bigint;
+  readonly durationNs: bigint;
+  readonly startUnixMs: number;
+  readonly durationMs: number;
+}
+
+export interface SpanNode {
+  readonly span: Span;
+  readonly depth: number;
+  /** The span names a parent that is not in the store. */
+  readonly orphan: boolean;
+  readonly logs: readonly LogRecord[];
+}
+
+export interface TraceView {
+  readonly summary: TraceSummary;
+  readonly spans: readonly SpanNode[];
+  /** Logs of the trace whose span has not arrived (or that name no span). */
+  readonly unattachedLogs: readonly LogRecord[];
+}
+
+export interface TraceQuery {
+  /** Some span of the trace is from this service. */
+  readonly service?: string;
+  /** Some span has this name (from `service`, when both are given). */
+  readonly operation?: string;
+  readonly minDurationMs?: number;
+  readonly maxDurationMs?: number;
+  /** true: only traces with an error span; false: only traces without. */
+  readonly error?: boolean;
+  /** Every pair must match some span attribute (or resource attribute), compared as text. */
+  readonly attributes?: readonly { readonly key: string; readonly value: string }[];
+  /** Case-insensitive substring of a trace id, span id, span name, service or attribute value. */
+  readonly text?: string;
+  /** Newest first (by start); default 100. */
+  readonly limit?: number;
+}
+
+export interface StoreStats {
+  readonly traces: number;
+  readonly spans: number;
+  readonly logs: number;
+  readonly evictedTraces: number;
+  readonly evictedSpans: number;
+  readonly evictedLogs: number;
+  /** Logs with no trace id: not kept by this store. */
+  readonly logsWithoutTrace: number;
+  readonly listenerErrors: number;
+}
+
+export interface StoreChange {
+  /** Traces that did not exist before this call. */
+  readonly added: readonly string[];
+  /** Traces that existed and got spans or logs. */
+  readonly updated: readonly string[];
+  /** Traces evicted by this call (some may be in `added` too, when a batch exceeds the budget). */
+  readonly evicted: readonly string[];
+  readonly stats: StoreStats;
+}
+
+export interface TraceStoreOptions {
+  /** Spans kept at most; default 200,000. */
+  readonly maxSpans?: number;
+  /** Logs kept at most; default 200,000. */
+  readonly maxLogs?: number;
+}
+
+export const DEFAULT_MAX_SPANS = 200_000;
+export const DEFAULT_MAX_LOGS = 200_000;
+export const DEFAULT_QUERY_LIMIT = 100;
+
+interface Entry {
+  readonly traceId: string;
+  readonly spans: Map<string, Span>;
+  readonly logs: LogRecord[];
+  summary: TraceSummary | undefined;
+}
+
+export class TraceStore {
+  readonly maxSpans: number;
+  readonly maxLogs: number;
+  private readonly traces = new Map<string, Entry>();
+  private readonly listeners = new Set<(change: StoreChange) => void>();
+  private spanCount = 0;
+  private logCount = 0;
+  private evictedTraces = 0;
+  private evictedSpans = 0;
+  private evictedLogs = 0;
+  private logsWithoutTrace = 0;
+  private listenerErrors = 0;
+
+  constructor(options: TraceStoreOptions = {}) {
+    this.maxSpans = positive(options.maxSpans ?? DEFAULT_MAX_SPANS, 'maxSpans');
+    this.maxLogs = positive(options.maxLogs ?? DEFAULT_MAX_LOGS, 'maxLogs');
+  }
+
+  addSpans(spans: readonly Span[]): StoreChange {
+    const added = new Set<string>();
+    const updated = new Set<string>();
+    for (const span of spans) {
+      const entry = this.entry(span.traceId, added, updated);
+      const before = entry.spans.size;
+      entry.spans.set(span.spanId, span);
+      this.spanCount += entry.spans.size - before;
+    }
+    return this.finish(added, updated);
+  }
+
+  addLogs(logs: readonly LogRecord[]): StoreChange {
+    const added = new Set<string>();
+    const updated = new Set<string>();
+    for (const log of logs) {
+      if (log.traceId === undefined) {
+        this.logsWithoutTrace++;
+        continue;
+      }
+      this.entry(log.traceId, added, updated).logs.push(log);
+      this.logCount++;
+    }
+    return this.finish(added, updated);
+  }
+
+  /** Returns the function that unsubscribes. */
+  subscribe(listener: (change: StoreChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  stats(): StoreStats {
+    return {
+      traces: this.traces.size,
+      spans: this.spanCount,
+      logs: this.logCount,
+      evictedTraces: this.evictedTraces,
+      evictedSpans: this.evictedSpans,
+      evictedLogs: this.evictedLogs,
+      logsWithoutTrace: this.logsWithoutTrace,
+      listenerErrors: this.listenerErrors,
+    };
+  }
+
+  has(traceId: string): boolean {
+    return this.traces.has(traceId.toLowerCase());
+  }
+
+  summary(traceId: string): TraceSummary | undefined {
+    const e = this.traces.get(traceId.toLowerCase());
+    return e && summarize(e);
+  }
+
+  getTrace(traceId: string): TraceView | undefined {
+    const e = this.traces.get(traceId.toLowerCase());
+    if (!e) return undefined;
+    const logsBySpan = new Map<string, LogRecord[]>();
+    const unattachedLogs: LogRecord[] = [];
+    for (const log of e.logs) {
+      if (log.spanId !== undefined && e.spans.has(log.spanId)) {
+        const list = logsBySpan.get(log.spanId);
+        if (list) list.push(log);
+        else logsBySpan.set(log.spanId, [log]);
+      } else unattachedLogs.push(log);
+    }
+    const children = new Map<string, Span[]>();
+    const roots: Span[] = [];
+    for (const s of e.spans.values()) {
+      if (s.parentSpanId !== undefined && s.parentSpanId !== s.spanId && e.spans.has(s.parentSpanId)) {
+        const list = children.get(s.parentSpanId);
+        if (list) list.push(s);
+        else children.set(s.parentSpanId, [s]);
+      } else roots.push(s);
+    }
+    const nodes: SpanNode[] = [];
+    const visited = new Set<string>();
+    const visit = (rootList: Span[]) => {
+      // Iterative, so a 10,000-deep chain cannot overflow the stack.
+      const stack: { span: Span; depth: number }[] = sortByStart(rootList)
+        .reverse()
+        .map((span) => ({ span, depth: 0 }));
+      while (stack.length > 0) {
+        const { span, depth } = stack.pop()!;
+        if (visited.has(span.spanId)) continue;
+        visited.add(span.spanId);
+        const orphan = depth === 0 && span.parentSpanId !== undefined;
+        nodes.push({ span, depth, orphan, logs: logsBySpan.get(span.spanId) ?? [] });
+        const kids = children.get(span.spanId);
+        if (kids) for (const k of sortByStart(kids).reverse()) stack.push({ span: k, depth: depth + 1 });
+      }
+    };
+    visit(roots);
+    // Spans in a parent cycle are reachable from no root: show them as orphans rather than lose them.
+    if (visited.size < e.spans.size) visit([...e.spans.values()].filter((s) => !visited.has(s.spanId)));
+    return { summary: summarize(e), spans: nodes, unattachedLogs };
+  }
+
+  /** Summaries of the matching traces, newest first. */
+  query(q: TraceQuery = {}): TraceSummary[] {
+    const limit = q.limit ?? DEFAULT_QUERY_LIMIT;
+    const text = q.text?.trim().toLowerCase() || undefined;
+    const out: TraceSummary[] = [];
+    for (const e of this.traces.values()) {
+      if (e.spans.size === 0) continue;
+      const sum = summarize(e);
+      if (q.error !== undefined && sum.hasError !== q.error) continue;
+      if (q.minDurationMs !== undefined && sum.durationMs < q.minDurationMs) continue;
+      if (q.maxDurationMs !== undefined && sum.durationMs > q.maxDurationMs) continue;
+      if (q.service !== undefined && !sum.services.includes(q.service)) continue;
+      if (q.operation !== undefined && !some(e, (s) => s.name === q.operation && (q.service === undefined || s.resource.serviceName === q.service))) continue;
+      if (q.attributes && !q.attributes.every(({ key, value }) => some(e, (s) => attrMatches(s, key, value)))) continue;
+      if (text !== undefined && !matchesText(e, text)) continue;
+      out.push(sum);
+    }
+    out.sort((a, b) => (a.startUnixNano < b.startUnixNano ? 1 : a.startUnixNano > b.startUnixNano ? -1 : 0));
+    return out.slice(0, Math.max(0, limit));
+  }
+
+  /** Every service seen in the stored traces, sorted. */
+  services(): string[] {
+    const set = new Set<string>();
+    for (const e of this.traces.values()) for (const s of summarize(e).services) set.add(s);
+    return [...set].sort();
+  }
+
+  private entry(traceId: string, added: Set<string>, updated: Set<string>): Entry {
+    let e = this.traces.get(traceId);
+    if (!e) {
+      e = { traceId, spans: new Map(), logs: [], summary: undefined };
+      this.traces.set(traceId, e);
+      added.add(traceId);
+    } else if (!added.has(traceId)) updated.add(traceId);
+    e.summary = undefined;
+    return e;
+  }
+
+  private finish(added: Set<string>, updated: Set<string>): StoreChange {
+    const evicted: string[] = [];
+    while (this.spanCount > this.maxSpans || this.logCount > this.maxLogs) {
+      const oldest = this.traces.values().next().value as Entry;
+      this.traces.delete(oldest.traceId);
+      this.spanCount -= oldest.spans.size;
+      this.logCount -= oldest.logs.length;
+      this.evictedTraces++;
+      this.evictedSpans += oldest.spans.size;
+      this.evictedLogs += oldest.logs.length;
+      evicted.push(oldest.traceId);
+      updated.delete(oldest.traceId);
+    }
+    const change: StoreChange = { added: [...added], updated: [...updated], evicted, stats: this.stats() };
+    if (added.size + updated.size + evicted.length > 0) {
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(change);
+        } catch {
+          // A broken viewer must not stop ingestion; the count makes it visible.
+          this.listenerErrors++;
+        }
+      }
+    }
+    return change;
+  }
+}
+
+function positive(n: number, name: string): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`TraceStore ${name} must be a positive integer, got ${n}`);
+  return n;
+}
+
+function sortByStart(list: Span[]): Span[] {
+  return list.sort((a, b) => (a.startUnixNano < b.startUnixNano ? -1 : a.startUnixNano > b.startUnixNano ? 1 : a.spanId < b.spanId ? -1 : 1));
+}
+
+function some(e: Entry, pred: (s: Span) => boolean): boolean {
+  for (const s of e.spans.values()) if (pred(s)) return true;
+  return false;
+}
+
+function attrMatches(s: Span, key: string, value: string): boolean {
+  const v: AttrValue | undefined = s.attributes.has(key) ? s.attributes.get(key) : s.resource.attributes.get(key);
+  return v !== undefined && attrText(v) === value;
+}
+
+function matchesText(e: Entry, text: string): boolean {
+  if (e.traceId.includes(text)) return true;
+  for (const s of e.spans.values()) {
+    if (s.spanId.includes(text) || s.name.toLowerCase().includes(text) || s.resource.serviceName.toLowerCase().includes(text)) return true;
+    if (s.status.message.toLowerCase().includes(text)) return true;
+    for (const v of s.attributes.values()) if (attrText(v)?.toLowerCase().includes(text)) return true;
+  }
+  return false;
+}
+
+function summarize(e: Entry): TraceSummary {
+  if (e.summary) return e.summary;
+  let root: Span | undefined;
+  let orphanRoot: Span | undefined;
+  let earliest: Span | undefined;
+  let start: bigint | undefined;
+  let end: bigint | undefined;
+  let errorCount = 0;
+  let orphanCount = 0;
+  const services = new Set<string>();
+  for (const s of e.spans.values()) {
+    services.add(s.resource.serviceName);
+    if (isError(s)) errorCount++;
+    if (start === undefined || s.startUnixNano < start) {
+      start = s.startUnixNano;
+      earliest = s;
+    }
+    if (end === undefined || s.endUnixNano > end) end = s.endUnixNano;
+    if (s.parentSpanId === undefined) {
+      if (!root || s.startUnixNano < root.startUnixNano) root = s;
+    } else if (!e.spans.has(s.parentSpanId)) {
+      orphanCount++;
+      if (!orphanRoot || s.startUnixNano < orphanRoot.startUnixNano) orphanRoot = s;
+    }
+  }
+  // Spans that only point at each other (a cycle) have neither: show the earliest.
+  const shown = root ?? orphanRoot ?? earliest;
+  const startNs = start ?? 0n;
+  const d = (end ?? 0n) - startNs;
+  const durationNs = d > 0n ? d : 0n;
+  e.summary = {
+    traceId: e.traceId,
+    rootServiceName: shown?.resource.serviceName ?? '',
+    rootName: shown?.name ?? '',
+    hasRealRoot: root !== undefined,
+    services: [...services].sort(),
+    spanCount: e.spans.size,
+    errorCount,
+    hasError: errorCount > 0,
+    orphanCount,
+    logCount: e.logs.length,
+    startUnixNano: startNs,
+    durationNs,
+    startUnixMs: nanoToMs(startNs),
+    durationMs: nanoToMs(durationNs),
+  };
+  return e.summary;
+}
