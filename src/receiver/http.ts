@@ -1,0 +1,336 @@
+// OTLP/HTTP receiver (the collector's otlphttp receiver is the reference for status codes and
+// bodies). Every input is bounded before it is trusted: the body by bytes and by time, a gzip body
+// by its decompressed size, connections by count. Bad input gets the protocol's own status and the
+// server keeps serving; nothing a client sends can throw out of a request handler.
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as zlib from 'node:zlib';
+import {
+  OtlpDecodeError,
+  decodeLogsJson,
+  decodeLogsProtobuf,
+  decodeTracesJson,
+  decodeTracesProtobuf,
+  ExportLogsServiceResponse,
+  ExportTraceServiceResponse,
+  type TraceStore,
+} from '../core/trace';
+import { encodeRpcStatus, RpcCode } from './status';
+import { isAllowedOrigin } from './cors';
+
+export const DEFAULT_HTTP_PORT = 4318;
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_CONNECTIONS = 256;
+
+export interface HttpReceiverOptions {
+  readonly host?: string;
+  /** 0 picks a free port (tests). */
+  readonly port?: number;
+  readonly store: TraceStore;
+  readonly maxBodyBytes?: number;
+  readonly maxDecompressedBytes?: number;
+  /** How long a request body may go without a byte arriving before the request is dropped. */
+  readonly bodyTimeoutMs?: number;
+  /** Exact origins (`http://localhost:3000`); by default any http(s) origin on a loopback host. */
+  readonly corsOrigins?: readonly string[];
+  readonly maxConnections?: number;
+}
+
+export interface HttpReceiverStats {
+  requests: number;
+  spans: number;
+  logs: number;
+  /** Requests answered with a 4xx/5xx status, by status. */
+  rejected: Record<number, number>;
+}
+
+export interface HttpReceiver {
+  readonly host: string;
+  readonly port: number;
+  readonly stats: Readonly<HttpReceiverStats>;
+  close(): Promise<void>;
+}
+
+/** Listening failed: the port is taken or not ours to take. `code` is the system's (EADDRINUSE, EACCES). */
+export class ReceiverListenError extends Error {
+  constructor(
+    readonly host: string,
+    readonly port: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ReceiverListenError';
+  }
+}
+
+type Signal = 'traces' | 'logs';
+type Encoding = 'protobuf' | 'json';
+
+const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
+const ALLOW = 'POST, OPTIONS';
+
+/** Thrown inside body reading to end the request with a status. */
+class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    /** The connection cannot be reused (unread body left on it). */
+    readonly close = false,
+  ) {
+    super(message);
+  }
+}
+
+export async function startHttpReceiver(options: HttpReceiverOptions): Promise<HttpReceiver> {
+  const host = options.host ?? '127.0.0.1';
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxOut = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
+  const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const origins = options.corsOrigins;
+  const store = options.store;
+  const stats: HttpReceiverStats = { requests: 0, spans: 0, logs: 0, rejected: {} };
+
+  const server = http.createServer((req, res) => {
+    stats.requests++;
+    handle(req, res).catch((e: unknown) => {
+      // A bug of ours, not the client's: answer 500 and keep serving.
+      if (!res.headersSent) send(res, 500, 'text/plain', `internal error: ${(e as Error)?.message ?? String(e)}`, true);
+      else res.destroy();
+    });
+  });
+  server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  // Headers must arrive in time too; the body timeout is ours (per chunk), below.
+  server.headersTimeout = Math.max(1000, Math.min(bodyTimeout, 60_000));
+  server.requestTimeout = 0;
+
+  function send(res: http.ServerResponse, status: number, type: string | undefined, body: string | Uint8Array, close = false): void {
+    if (status >= 400) stats.rejected[status] = (stats.rejected[status] ?? 0) + 1;
+    const headers: http.OutgoingHttpHeaders = {};
+    if (type) headers['Content-Type'] = type;
+    headers['Content-Length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    if (close) headers.Connection = 'close';
+    res.writeHead(status, headers);
+    res.end(body);
+    if (close) {
+      // The request body was not (fully) read: do not let the client keep streaming into us.
+      res.once('finish', () => res.req.socket.destroySoon());
+    }
+  }
+
+  function sendStatus(res: http.ServerResponse, status: number, encoding: Encoding, message: string, close = false): void {
+    const code = status === 400 ? RpcCode.INVALID_ARGUMENT : status === 413 ? RpcCode.RESOURCE_EXHAUSTED : status === 408 ? RpcCode.DEADLINE_EXCEEDED : RpcCode.UNKNOWN;
+    if (encoding === 'json') send(res, status, 'application/json', JSON.stringify({ code, message }), close);
+    else send(res, status, 'application/x-protobuf', encodeRpcStatus(code, message), close);
+  }
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const signal = PATHS[path];
+    if (!signal) {
+      drainOrClose(req);
+      send(res, 404, 'text/plain', `not found: ${path} (OTLP/HTTP takes POST /v1/traces and /v1/logs)`, !req.complete);
+      return;
+    }
+    const origin = req.headers.origin;
+    const corsOk = origin !== undefined && isAllowedOrigin(origin, origins);
+    if (corsOk) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    }
+    if (req.method === 'OPTIONS') {
+      if (corsOk) {
+        res.setHeader('Access-Control-Allow-Methods', 'POST');
+        res.setHeader('Access-Control-Allow-Headers', 'Content-Type, Content-Encoding');
+        res.setHeader('Access-Control-Max-Age', '600');
+      }
+      res.setHeader('Allow', ALLOW);
+      drainOrClose(req);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', ALLOW);
+      drainOrClose(req);
+      send(res, 405, 'text/plain', `method ${req.method} not allowed on ${path}; use POST`, !req.complete);
+      return;
+    }
+    const encoding = mediaEncoding(req.headers['content-type']);
+    if (!encoding) {
+      drainOrClose(req);
+      send(res, 415, 'text/plain', `unsupported content type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`, !req.complete);
+      return;
+    }
+    const ce = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    if (ce !== 'gzip' && ce !== 'identity') {
+      drainOrClose(req);
+      send(res, 415, 'text/plain', `unsupported content encoding ${JSON.stringify(ce)}; use gzip or none`, !req.complete);
+      return;
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBody, bodyTimeout);
+      if (ce === 'gzip') body = await gunzip(body, maxOut);
+    } catch (e) {
+      if (!(e instanceof HttpFailure)) throw e;
+      if (res.headersSent || res.destroyed) return;
+      sendStatus(res, e.status, encoding, e.message, e.close);
+      return;
+    }
+
+    try {
+      if (signal === 'traces') {
+        const { spans } = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
+        store.addSpans(spans);
+        stats.spans += spans.length;
+        if (encoding === 'json') send(res, 200, 'application/json', '{}');
+        else send(res, 200, 'application/x-protobuf', ExportTraceServiceResponse.encode({}).finish());
+      } else {
+        const { logs } = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProtobuf(body);
+        store.addLogs(logs);
+        stats.logs += logs.length;
+        if (encoding === 'json') send(res, 200, 'application/json', '{}');
+        else send(res, 200, 'application/x-protobuf', ExportLogsServiceResponse.encode({}).finish());
+      }
+    } catch (e) {
+      if (!(e instanceof OtlpDecodeError)) throw e;
+      sendStatus(res, 400, encoding, e.message);
+    }
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException): void => {
+      server.off('listening', onListening);
+      const port = options.port ?? DEFAULT_HTTP_PORT;
+      const code = e.code ?? 'UNKNOWN';
+      const why =
+        code === 'EADDRINUSE'
+          ? `port ${port} on ${host} is already in use (EADDRINUSE); stop the other OTLP receiver or choose another port`
+          : code === 'EACCES'
+            ? `not allowed to listen on port ${port} on ${host} (EACCES); choose a port above 1023`
+            : `cannot listen on ${host}:${port}: ${e.message}`;
+      reject(new ReceiverListenError(host, port, code, `OTLP/HTTP receiver: ${why}`));
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(options.port ?? DEFAULT_HTTP_PORT, host);
+  });
+  // After listening, a server error (rare: e.g. EMFILE on accept) must not crash the host.
+  server.on('error', () => undefined);
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    stats,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** `application/x-protobuf` or `application/json`, parameters (charset) ignored; anything else undefined. */
+export function mediaEncoding(contentType: string | undefined): Encoding | undefined {
+  if (!contentType) return undefined;
+  const semi = contentType.indexOf(';');
+  const media = (semi < 0 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
+  if (media === 'application/x-protobuf' || media === 'application/protobuf') return 'protobuf';
+  if (media === 'application/json') return 'json';
+  return undefined;
+}
+
+/**
+ * For an early answer: discard the body rather than buffer it. The answer itself says
+ * `Connection: close` when the body has not ended yet, so a large one is cut off, not read to the end.
+ */
+function drainOrClose(req: http.IncomingMessage): void {
+  req.resume();
+}
+
+function readBody(req: http.IncomingMessage, max: number, timeoutMs: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > max) {
+      // Refuse before reading a byte.
+      reject(new HttpFailure(413, `request body of ${declared} bytes is over the limit of ${max} bytes`, true));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const done = (): void => {
+      if (timer) clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('aborted', onAborted);
+    };
+    const arm = (): void => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        done();
+        req.pause();
+        reject(new HttpFailure(408, `request body stalled: no data for ${timeoutMs} ms`, true));
+      }, timeoutMs);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > max) {
+        done();
+        req.pause();
+        chunks.length = 0;
+        reject(new HttpFailure(413, `request body is over the limit of ${max} bytes`, true));
+        return;
+      }
+      chunks.push(chunk);
+      arm();
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (e: Error): void => {
+      done();
+      reject(new HttpFailure(400, `request body could not be read: ${e.message}`, true));
+    };
+    const onAborted = (): void => onError(new Error('client aborted'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('aborted', onAborted);
+    arm();
+  });
+}
+
+function gunzip(body: Buffer, maxOut: number): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    // maxOutputLength stops inflating at the limit, so a gzip bomb costs at most maxOut bytes.
+    zlib.gunzip(body, { maxOutputLength: maxOut }, (err, out) => {
+      if (!err) return resolve(out);
+      if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+        reject(new HttpFailure(413, `decompressed request body is over the limit of ${maxOut} bytes`));
+      } else {
+        reject(new HttpFailure(400, `invalid gzip body: ${err.message}`));
+      }
+    });
+  });
+}
