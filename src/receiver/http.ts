@@ -42,6 +42,8 @@ export interface HttpReceiverStats {
   requests: number;
   spans: number;
   logs: number;
+  /** Requests that came gzip-compressed. */
+  gzipped: number;
   /** Requests answered with a 4xx/5xx status, by status. */
   rejected: Record<number, number>;
 }
@@ -91,7 +93,7 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
   const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const origins = options.corsOrigins;
   const store = options.store;
-  const stats: HttpReceiverStats = { requests: 0, spans: 0, logs: 0, rejected: {} };
+  const stats: HttpReceiverStats = { requests: 0, spans: 0, logs: 0, gzipped: 0, rejected: {} };
 
   const server = http.createServer((req, res) => {
     stats.requests++;
@@ -176,7 +178,10 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
     let body: Buffer;
     try {
       body = await readBody(req, maxBody, bodyTimeout);
-      if (ce === 'gzip') body = await gunzip(body, maxOut);
+      if (ce === 'gzip') {
+        stats.gzipped++;
+        body = await gunzip(body, maxOut);
+      }
     } catch (e) {
       if (!(e instanceof HttpFailure)) throw e;
       if (res.headersSent || res.destroyed) return;
