@@ -10,17 +10,8 @@ interface Entry {
 
 const keyOf = (type: string, value: string) => `${type}|${value}`;
 
-/** `spec.addresses` of every Gateway by type and value. */
-function byAddress(of: (gk: string) => readonly K8sObject[]): Map<string, Entry[]> {
-  const out = new Map<string, Entry[]>();
-  for (const gateway of of(K8S_GATEWAY)) {
-    for (const a of addressesOf(gateway)) {
-      const key = keyOf(a.type, a.value);
-      out.set(key, [...(out.get(key) ?? []), { gateway, address: a.index }]);
-    }
-  }
-  return out;
-}
+/** One Gateway's `spec.addresses`, by type and value. */
+const addressEntries = (gateway: K8sObject): Array<[string, Entry]> => addressesOf(gateway).map((a) => [keyOf(a.type, a.value), { gateway, address: a.index }]);
 
 const gateway = (name: string, ip: string) => `apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
@@ -63,7 +54,7 @@ export const k8sGatewayAddressConflict: ObjectRule = {
     if (groupKindOf(object) !== K8S_GATEWAY) return;
     const sameUnit = sameUnitAs(workspace, object.uri);
     for (const a of addressesOf(object)) {
-      const others = (workspace.lookup<Entry[]>('gatewayapi.gateway.byAddress', [K8S_GATEWAY], byAddress, keyOf(a.type, a.value)) ?? []).filter(
+      const others = workspace.keyed('gatewayapi.gateway.byAddress', [K8S_GATEWAY], addressEntries, keyOf(a.type, a.value)).filter(
         // Two unnamed Gateways are two objects, not copies of one: only a shared name makes them copies.
         (e) => e.gateway.id !== object.id && !(object.key && e.gateway.key === object.key) && sameUnit(e.gateway.uri),
       );

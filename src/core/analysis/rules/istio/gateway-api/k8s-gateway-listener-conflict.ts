@@ -10,15 +10,12 @@ interface Entry {
 
 const keyOf = (hostname: string, port: number, protocol: string) => `${hostname}|${port}|${protocol}`;
 
-/** Listeners of every Gateway by hostname, port and protocol (listeners without a hostname take any host and are left out, as Kiali does). */
-function byListener(of: (gk: string) => readonly K8sObject[]): Map<string, Entry[]> {
-  const out = new Map<string, Entry[]>();
-  for (const gateway of of(K8S_GATEWAY)) {
-    for (const l of listenersOf(gateway)) {
-      if (l.hostname === undefined || l.port === undefined || l.protocol === undefined) continue;
-      const key = keyOf(l.hostname, l.port, l.protocol);
-      out.set(key, [...(out.get(key) ?? []), { gateway, listener: l.index }]);
-    }
+/** One Gateway's listeners by hostname, port and protocol (listeners without a hostname take any host and are left out, as Kiali does). */
+function listenerEntries(gateway: K8sObject): Array<[string, Entry]> {
+  const out: Array<[string, Entry]> = [];
+  for (const l of listenersOf(gateway)) {
+    if (l.hostname === undefined || l.port === undefined || l.protocol === undefined) continue;
+    out.push([keyOf(l.hostname, l.port, l.protocol), { gateway, listener: l.index }]);
   }
   return out;
 }
@@ -63,7 +60,7 @@ export const k8sGatewayListenerConflict: ObjectRule = {
     const sameUnit = sameUnitAs(workspace, object.uri);
     for (const l of listenersOf(object)) {
       if (l.hostname === undefined || l.port === undefined || l.protocol === undefined) continue;
-      const others = (workspace.lookup<Entry[]>('gatewayapi.gateway.byListener', [K8S_GATEWAY], byListener, keyOf(l.hostname, l.port, l.protocol)) ?? []).filter(
+      const others = workspace.keyed('gatewayapi.gateway.byListener', [K8S_GATEWAY], listenerEntries, keyOf(l.hostname, l.port, l.protocol)).filter(
         // Two unnamed Gateways are two objects, not copies of one: only a shared name makes them copies.
         (e) => e.gateway.id !== object.id && !(object.key && e.gateway.key === object.key) && sameUnit(e.gateway.uri),
       );
