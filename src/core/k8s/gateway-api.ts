@@ -5,6 +5,7 @@
  * The Gateway API rules share these so that "the Route reaches its Gateway" means the same everywhere.
  */
 import type { WorkspaceView } from '../analysis/types';
+import { requirementMatches } from './selector';
 import type { FieldPath } from '../yaml/path';
 import { isRecord, K8sObject } from './object';
 
@@ -133,19 +134,7 @@ export function allowedFrom(l: Listener): string {
 
 /** One label-selector requirement against labels; undefined when it cannot be decided. */
 function requirement(key: string, operator: string, values: readonly string[], labels: Readonly<Record<string, string>>, known: (key: string) => boolean): boolean | undefined {
-  if (!known(key)) return undefined;
-  switch (operator) {
-    case 'In':
-      return key in labels && values.includes(labels[key]);
-    case 'NotIn':
-      return !(key in labels) || !values.includes(labels[key]);
-    case 'Exists':
-      return key in labels;
-    case 'DoesNotExist':
-      return !(key in labels);
-    default:
-      return undefined;
-  }
+  return known(key) ? requirementMatches(key, operator, values, labels) : undefined;
 }
 
 /**

@@ -1,23 +1,11 @@
 import { at, has, int, list, rec, ROLLOUT, stringMap, str } from '../../../rollouts/model';
+import { requirementMatches } from '../../../k8s/selector';
 import { ObjectRule } from '../../types';
 
 /** Whether one matchExpressions requirement holds for these labels (Kubernetes label selector semantics). */
 function requirementHolds(req: Record<string, unknown>, labels: Record<string, string>): boolean | undefined {
   const key = str(req.key);
-  const values = list(req.values).map(String);
-  if (!key) return undefined;
-  switch (req.operator) {
-    case 'In':
-      return key in labels && values.includes(labels[key]);
-    case 'NotIn':
-      return !(key in labels) || !values.includes(labels[key]);
-    case 'Exists':
-      return key in labels;
-    case 'DoesNotExist':
-      return !(key in labels);
-    default:
-      return undefined;
-  }
+  return key ? requirementMatches(key, req.operator, list(req.values).map(String), labels) : undefined;
 }
 
 export const rolloutSpec: ObjectRule = {
