@@ -1,3 +1,4 @@
+import { replaceValueFix } from '../../../../istio/security';
 import {
   allowedFrom,
   K8S_GATEWAY,
@@ -13,7 +14,6 @@ import {
 import { K8sObject, objectKey } from '../../../../k8s/object';
 import { closestName } from '../../../../istio/routes';
 import { sameUnitAs } from '../../../../istio/policy';
-import { locatePath } from '../../../../yaml/locate';
 import type { FieldPath } from '../../../../yaml/path';
 import { groupKindOf, ObjectRule } from '../../../types';
 
@@ -116,13 +116,12 @@ export const k8sRouteGatewayNotFound: ObjectRule = {
           report({ messageId: 'notFound', data, path: namePath });
           continue;
         }
-        const loc = locatePath(object.doc.node, namePath, 'value');
         report({
           messageId: 'didYouMean',
           data: { ...data, suggestion: target.name! },
           path: namePath,
           related: [{ object: target, path: ['metadata', 'name'], message: `${target.ref} is defined here` }],
-          fixes: [{ title: `Change the Gateway to "${target.name!}"`, preferred: false, edits: [{ start: loc.start, end: loc.end, newText: target.name! }] }],
+          fixes: [replaceValueFix(object, namePath, target.name!, `Change the Gateway to "${target.name!}"`)],
         });
         continue;
       }

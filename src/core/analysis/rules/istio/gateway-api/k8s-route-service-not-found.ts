@@ -1,6 +1,6 @@
 import { backendRefsOf, grantPermits, parentRefsOf, REFERENCE_GRANT, referenceGrantsIn, RouteRef, ROUTE_KINDS, SERVICE, servicesIn } from '../../../../k8s/gateway-api';
+import { replaceValueFix } from '../../../../istio/security';
 import { closestName } from '../../../../istio/routes';
-import { locatePath } from '../../../../yaml/locate';
 import type { FieldPath } from '../../../../yaml/path';
 import { groupKindOf, ObjectRule } from '../../../types';
 
@@ -85,13 +85,12 @@ export const k8sRouteServiceNotFound: ObjectRule = {
           report({ messageId: 'notFound', data, path: namePath });
           continue;
         }
-        const loc = locatePath(object.doc.node, namePath, 'value');
         report({
           messageId: 'didYouMean',
           data: { ...data, suggestion: target.name! },
           path: namePath,
           related: [{ object: target, path: ['metadata', 'name'], message: `${target.ref} is defined here` }],
-          fixes: [{ title: `Change the Service to "${target.name!}"`, preferred: false, edits: [{ start: loc.start, end: loc.end, newText: target.name! }] }],
+          fixes: [replaceValueFix(object, namePath, target.name!, `Change the Service to "${target.name!}"`)],
         });
       } else if (grant === 'missing') {
         report({
