@@ -15,6 +15,7 @@ import {
   ExportTraceServiceResponse,
   type TraceStore,
 } from '../core/trace';
+import { Ingest, type Accepted, type Encoding, type Signal } from './ingest';
 import { encodeRpcStatus, RpcCode } from './status';
 import { isAllowedOrigin } from './cors';
 
@@ -28,7 +29,8 @@ export interface HttpReceiverOptions {
   readonly host?: string;
   /** 0 picks a free port (tests). */
   readonly port?: number;
-  readonly store: TraceStore;
+  /** Where decoded requests go; or just a store, wrapped in an Ingest of its own. */
+  readonly ingest: Ingest | TraceStore;
   readonly maxBodyBytes?: number;
   readonly maxDecompressedBytes?: number;
   /** How long a request body may go without a byte arriving before the request is dropped. */
@@ -68,9 +70,6 @@ export class ReceiverListenError extends Error {
   }
 }
 
-type Signal = 'traces' | 'logs';
-type Encoding = 'protobuf' | 'json';
-
 const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
 const ALLOW = 'POST, OPTIONS';
 
@@ -92,7 +91,7 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
   const maxOut = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
   const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const origins = options.corsOrigins;
-  const store = options.store;
+  const ingest = options.ingest instanceof Ingest ? options.ingest : new Ingest(options.ingest);
   const stats: HttpReceiverStats = { requests: 0, spans: 0, logs: 0, gzipped: 0, rejected: {} };
 
   const server = http.createServer((req, res) => {
@@ -126,6 +125,12 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
     const code = status === 400 ? RpcCode.INVALID_ARGUMENT : status === 413 ? RpcCode.RESOURCE_EXHAUSTED : status === 408 ? RpcCode.DEADLINE_EXCEEDED : RpcCode.UNKNOWN;
     if (encoding === 'json') send(res, status, 'application/json', JSON.stringify({ code, message }), close);
     else send(res, status, 'application/x-protobuf', encodeRpcStatus(code, message), close);
+  }
+
+  function sendAccepted(res: http.ServerResponse, encoding: Encoding, signal: Signal, accepted: Accepted): void {
+    const body = exportResponse(signal, accepted);
+    if (encoding === 'json') send(res, 200, 'application/json', JSON.stringify(body));
+    else send(res, 200, 'application/x-protobuf', (signal === 'traces' ? ExportTraceServiceResponse : ExportLogsServiceResponse).encode(body).finish());
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -190,18 +195,17 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
     }
 
     try {
+      const raw = { signal, encoding, bytes: body };
       if (signal === 'traces') {
-        const { spans } = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
-        store.addSpans(spans);
-        stats.spans += spans.length;
-        if (encoding === 'json') send(res, 200, 'application/json', '{}');
-        else send(res, 200, 'application/x-protobuf', ExportTraceServiceResponse.encode({}).finish());
+        const decoded = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
+        const accepted = ingest.traces(decoded, raw);
+        stats.spans += decoded.spans.length;
+        sendAccepted(res, encoding, signal, accepted);
       } else {
-        const { logs } = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProtobuf(body);
-        store.addLogs(logs);
-        stats.logs += logs.length;
-        if (encoding === 'json') send(res, 200, 'application/json', '{}');
-        else send(res, 200, 'application/x-protobuf', ExportLogsServiceResponse.encode({}).finish());
+        const decoded = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProtobuf(body);
+        const accepted = ingest.logs(decoded, raw);
+        stats.logs += decoded.logs.length;
+        sendAccepted(res, encoding, signal, accepted);
       }
     } catch (e) {
       if (!(e instanceof OtlpDecodeError)) throw e;
@@ -250,6 +254,21 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
       });
       return closing;
     },
+  };
+}
+
+/**
+ * The Export response: empty when everything was accepted; otherwise `partialSuccess` with the
+ * count and the reason, which the SDKs log (the spec's answer for "some items were rejected").
+ */
+export function exportResponse(signal: Signal, accepted: Accepted): Record<string, unknown> {
+  if (accepted.rejected === 0) return {};
+  const count = String(accepted.rejected);
+  return {
+    partialSuccess:
+      signal === 'traces'
+        ? { rejectedSpans: count, errorMessage: accepted.errorMessage }
+        : { rejectedLogRecords: count, errorMessage: accepted.errorMessage },
   };
 }
 

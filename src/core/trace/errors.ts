@@ -7,6 +7,11 @@ export class OtlpDecodeError extends Error {
   constructor(
     readonly path: string,
     readonly problem: string,
+    /**
+     * The item is well-formed but not acceptable (a required id absent or all zeros): the decoders
+     * drop just that span or log record and report it as OTLP `partial_success`, not the request.
+     */
+    readonly itemOnly = false,
   ) {
     super(path ? `${path}: ${problem}` : problem);
     this.name = 'OtlpDecodeError';

@@ -19,7 +19,7 @@ function allZero(hex: string): boolean {
 export function hexId(raw: unknown, hexLength: number, path: string, optional: boolean): string | undefined {
   if (raw === undefined || raw === null || raw === '') {
     if (optional) return undefined;
-    throw new OtlpDecodeError(path, 'is required');
+    throw new OtlpDecodeError(path, 'is required', true);
   }
   if (typeof raw !== 'string') throw new OtlpDecodeError(path, `must be a hex string, got ${typeName(raw)}`);
   if (raw.length !== hexLength || !HEX.test(raw)) {
@@ -27,7 +27,7 @@ export function hexId(raw: unknown, hexLength: number, path: string, optional: b
   }
   if (allZero(raw)) {
     if (optional) return undefined;
-    throw new OtlpDecodeError(path, 'is all zeros (an invalid id)');
+    throw new OtlpDecodeError(path, 'is all zeros (an invalid id)', true);
   }
   return raw.toLowerCase();
 }
@@ -36,7 +36,7 @@ export function hexId(raw: unknown, hexLength: number, path: string, optional: b
 export function bytesId(raw: Uint8Array | undefined | null, byteLength: number, path: string, optional: boolean): string | undefined {
   if (raw == null || raw.length === 0) {
     if (optional) return undefined;
-    throw new OtlpDecodeError(path, 'is required');
+    throw new OtlpDecodeError(path, 'is required', true);
   }
   if (raw.length !== byteLength) throw new OtlpDecodeError(path, `must be ${byteLength} bytes, got ${raw.length}`);
   let hex = '';
@@ -47,7 +47,7 @@ export function bytesId(raw: Uint8Array | undefined | null, byteLength: number, 
   }
   if (zero) {
     if (optional) return undefined;
-    throw new OtlpDecodeError(path, 'is all zeros (an invalid id)');
+    throw new OtlpDecodeError(path, 'is all zeros (an invalid id)', true);
   }
   return hex;
 }

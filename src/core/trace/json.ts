@@ -1,8 +1,10 @@
 // OTLP/JSON decoding (ExportTraceServiceRequest, ExportLogsServiceRequest) into the normalised
 // model. Follows the OTLP/JSON rules: ids are hex (not base64 as plain proto3 JSON would have them),
 // 64-bit integers are decimal strings or numbers, enums are numbers or their names, `bytesValue`
-// is base64. Any violation is an OtlpDecodeError naming the field; the whole request is rejected,
-// as the collector does for a payload it cannot unmarshal.
+// is base64. A malformed payload is an OtlpDecodeError naming the field and the whole request is
+// rejected, as the collector does for a payload it cannot unmarshal; a well-formed span or log
+// record that lacks a required id (absent or all zeros) is left out alone and counted, for OTLP's
+// `partial_success`.
 import type { AttrValue, Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from './model';
 import { OtlpDecodeError } from './errors';
 import { hexId, SPAN_ID_HEX, TRACE_ID_HEX, typeName } from './ids';
@@ -28,9 +30,31 @@ const STATUS_CODES: Record<string, StatusCode> = { STATUS_CODE_UNSET: 0, STATUS_
 
 export interface DecodedTraces {
   readonly spans: Span[];
+  /** Spans left out because an id they need is absent or all zeros (OTLP `partial_success`). */
+  readonly rejected: number;
+  /** Why the first of them was left out, with its path; '' when none was. */
+  readonly rejectMessage: string;
 }
 export interface DecodedLogs {
   readonly logs: LogRecord[];
+  readonly rejected: number;
+  readonly rejectMessage: string;
+}
+
+/**
+ * Collects the items of a request and the ones left out. Only an `itemOnly` decode error drops
+ * one item; anything else still fails the whole request.
+ */
+export class Collected<T> {
+  readonly items: T[] = [];
+  rejected = 0;
+  rejectMessage = '';
+
+  /** Called from a catch around one item: rethrows what is not about that item alone. */
+  reject(e: unknown): void {
+    if (!(e instanceof OtlpDecodeError) || !e.itemOnly) throw e;
+    if (this.rejected++ === 0) this.rejectMessage = e.message;
+  }
 }
 
 /** Text, UTF-8 bytes or an already parsed value. */
@@ -38,7 +62,7 @@ export type JsonInput = string | Uint8Array | unknown;
 
 export function decodeTracesJson(input: JsonInput): DecodedTraces {
   const root = parseRoot(input);
-  const spans: Span[] = [];
+  const spans = new Collected<Span>();
   const rss = arr(root.resourceSpans, 'resourceSpans');
   for (let i = 0; i < rss.length; i++) {
     const rp = `resourceSpans[${i}]`;
@@ -50,15 +74,21 @@ export function decodeTracesJson(input: JsonInput): DecodedTraces {
       const ss = obj(sss[j], sp);
       const scope = readScope(ss.scope, `${sp}.scope`, str(ss.schemaUrl, `${sp}.schemaUrl`));
       const list = arr(ss.spans, `${sp}.spans`);
-      for (let k = 0; k < list.length; k++) spans.push(readSpan(list[k], `${sp}.spans[${k}]`, resource, scope));
+      for (let k = 0; k < list.length; k++) {
+        try {
+          spans.items.push(readSpan(list[k], `${sp}.spans[${k}]`, resource, scope));
+        } catch (e) {
+          spans.reject(e);
+        }
+      }
     }
   }
-  return { spans };
+  return { spans: spans.items, rejected: spans.rejected, rejectMessage: spans.rejectMessage };
 }
 
 export function decodeLogsJson(input: JsonInput): DecodedLogs {
   const root = parseRoot(input);
-  const logs: LogRecord[] = [];
+  const logs = new Collected<LogRecord>();
   const rls = arr(root.resourceLogs, 'resourceLogs');
   for (let i = 0; i < rls.length; i++) {
     const rp = `resourceLogs[${i}]`;
@@ -70,10 +100,16 @@ export function decodeLogsJson(input: JsonInput): DecodedLogs {
       const sl = obj(sls[j], sp);
       const scope = readScope(sl.scope, `${sp}.scope`, str(sl.schemaUrl, `${sp}.schemaUrl`));
       const list = arr(sl.logRecords, `${sp}.logRecords`);
-      for (let k = 0; k < list.length; k++) logs.push(readLog(list[k], `${sp}.logRecords[${k}]`, resource, scope));
+      for (let k = 0; k < list.length; k++) {
+        try {
+          logs.items.push(readLog(list[k], `${sp}.logRecords[${k}]`, resource, scope));
+        } catch (e) {
+          logs.reject(e);
+        }
+      }
     }
   }
-  return { logs };
+  return { logs: logs.items, rejected: logs.rejected, rejectMessage: logs.rejectMessage };
 }
 
 function parseRoot(input: JsonInput): Obj {

@@ -7,7 +7,7 @@ import { OtlpDecodeError } from './errors';
 import { bytesId } from './ids';
 import { EMPTY_ATTRS, makeResource, makeScope, makeSpan } from './build';
 import { OTLP_DESCRIPTOR } from './otlp-schema';
-import type { DecodedLogs, DecodedTraces } from './json';
+import { Collected, type DecodedLogs, type DecodedTraces } from './json';
 
 const root = Root.fromJSON(OTLP_DESCRIPTOR);
 export const ExportTraceServiceRequest: Type = root.lookupType('otlp.ExportTraceServiceRequest');
@@ -40,7 +40,7 @@ function wire(type: Type, bytes: Uint8Array): M {
 
 export function decodeTracesProtobuf(bytes: Uint8Array): DecodedTraces {
   const req = wire(ExportTraceServiceRequest, bytes);
-  const spans: Span[] = [];
+  const spans = new Collected<Span>();
   const rss: M[] = req.resourceSpans;
   for (let i = 0; i < rss.length; i++) {
     const rp = `resourceSpans[${i}]`;
@@ -52,15 +52,21 @@ export function decodeTracesProtobuf(bytes: Uint8Array): DecodedTraces {
       const ss = sss[j];
       const scope = readScope(ss.scope, `${sp}.scope`, ss.schemaUrl);
       const list: M[] = ss.spans;
-      for (let k = 0; k < list.length; k++) spans.push(readSpan(list[k], `${sp}.spans[${k}]`, resource, scope));
+      for (let k = 0; k < list.length; k++) {
+        try {
+          spans.items.push(readSpan(list[k], `${sp}.spans[${k}]`, resource, scope));
+        } catch (e) {
+          spans.reject(e);
+        }
+      }
     }
   }
-  return { spans };
+  return { spans: spans.items, rejected: spans.rejected, rejectMessage: spans.rejectMessage };
 }
 
 export function decodeLogsProtobuf(bytes: Uint8Array): DecodedLogs {
   const req = wire(ExportLogsServiceRequest, bytes);
-  const logs: LogRecord[] = [];
+  const logs = new Collected<LogRecord>();
   const rls: M[] = req.resourceLogs;
   for (let i = 0; i < rls.length; i++) {
     const rp = `resourceLogs[${i}]`;
@@ -72,10 +78,16 @@ export function decodeLogsProtobuf(bytes: Uint8Array): DecodedLogs {
       const sl = sls[j];
       const scope = readScope(sl.scope, `${sp}.scope`, sl.schemaUrl);
       const list: M[] = sl.logRecords;
-      for (let k = 0; k < list.length; k++) logs.push(readLog(list[k], `${sp}.logRecords[${k}]`, resource, scope));
+      for (let k = 0; k < list.length; k++) {
+        try {
+          logs.items.push(readLog(list[k], `${sp}.logRecords[${k}]`, resource, scope));
+        } catch (e) {
+          logs.reject(e);
+        }
+      }
     }
   }
-  return { logs };
+  return { logs: logs.items, rejected: logs.rejected, rejectMessage: logs.rejectMessage };
 }
 
 function enumRange(v: number, max: number, p: string): number {

@@ -36,7 +36,7 @@ describe('OTLP/HTTP receiver', () => {
 
   beforeEach(async () => {
     store = new TraceStore();
-    rx = await startHttpReceiver({ port: 0, store, maxBodyBytes: 64 * 1024, maxDecompressedBytes: 256 * 1024, bodyTimeoutMs: 300 });
+    rx = await startHttpReceiver({ port: 0, ingest: store, maxBodyBytes: 64 * 1024, maxDecompressedBytes: 256 * 1024, bodyTimeoutMs: 300 });
   });
   afterEach(async () => {
     await rx.close();
@@ -75,6 +75,24 @@ describe('OTLP/HTTP receiver', () => {
       const r = await send(rx.port, { headers: { ...PB_H, 'Content-Encoding': 'gzip' }, body: zlib.gzipSync(encodeTraces(tracesJson())) });
       assert.equal(r.status, 200);
       assert.equal(store.stats().spans, 1);
+    });
+
+    it('a request with some invalid spans: 200 with partial_success naming the first, in JSON and protobuf', async () => {
+      const req = tracesJson('00000000000000a1') as { resourceSpans: { scopeSpans: { spans: Record<string, unknown>[] }[] }[] };
+      const spans = req.resourceSpans[0].scopeSpans[0].spans;
+      spans.push({ ...spans[0], spanId: '0000000000000000' }, { ...spans[0], spanId: '00000000000000a2', traceId: undefined });
+      const j = await send(rx.port, { headers: JSON_H, body: JSON.stringify(req) });
+      assert.equal(j.status, 200);
+      assert.deepEqual(JSON.parse(j.body.toString()), {
+        partialSuccess: { rejectedSpans: '2', errorMessage: 'resourceSpans[0].scopeSpans[0].spans[1].spanId: is all zeros (an invalid id)' },
+      });
+      const p = await send(rx.port, { headers: PB_H, body: encodeTraces(req) });
+      assert.equal(p.status, 200);
+      const got = ExportTraceServiceResponse.toObject(ExportTraceServiceResponse.decode(p.body), { longs: String });
+      assert.deepEqual(got, { partialSuccess: { rejectedSpans: '2', errorMessage: 'resourceSpans[0].scopeSpans[0].spans[1].spanId: is all zeros (an invalid id)' } });
+      // The valid span was kept (twice received, stored once).
+      assert.equal(store.stats().spans, 1);
+      assert.deepEqual(rx.stats.rejected, {});
     });
 
     it('logs in JSON and protobuf', async () => {
@@ -233,7 +251,7 @@ describe('OTLP/HTTP receiver', () => {
     });
 
     it('takes a configured list of origins', async () => {
-      const other = await startHttpReceiver({ port: 0, store, corsOrigins: ['https://app.example'] });
+      const other = await startHttpReceiver({ port: 0, ingest: store, corsOrigins: ['https://app.example'] });
       try {
         const ok = await send(other.port, { method: 'OPTIONS', headers: { Origin: 'https://app.example' } });
         assert.equal(ok.headers['access-control-allow-origin'], 'https://app.example');
@@ -246,7 +264,7 @@ describe('OTLP/HTTP receiver', () => {
   });
 
   it('a port in use is a clear error naming the port, not a crash', async () => {
-    const err = await startHttpReceiver({ port: rx.port, store }).then(
+    const err = await startHttpReceiver({ port: rx.port, ingest: store }).then(
       () => assert.fail('listened twice'),
       (e: unknown) => e,
     );

@@ -98,7 +98,7 @@ describe('OTLP/HTTP receiver with the OpenTelemetry JS SDK', () => {
   let store: TraceStore;
   beforeEach(async () => {
     store = new TraceStore();
-    rx = await startHttpReceiver({ port: 0, store });
+    rx = await startHttpReceiver({ port: 0, ingest: store });
   });
   afterEach(async () => {
     await rx.close();

@@ -4,6 +4,18 @@ import { OtlpDecodeError } from '../../../src/core/trace/errors';
 import { semNumber, semString } from '../../../src/core/trace/semconv';
 import { sid, TRACE_A, tracesRequest } from './helpers';
 
+/** The bad span is dropped and counted; a good span in the same request still arrives. */
+function leftOut(bad: Record<string, unknown>, message: string): void {
+  const req = oneSpan(bad) as { resourceSpans: { scopeSpans: { spans: unknown[] }[] }[] };
+  const good = (oneSpan({ spanId: sid(2) }) as typeof req).resourceSpans[0].scopeSpans[0].spans[0];
+  req.resourceSpans[0].scopeSpans[0].spans.push(good);
+  const out = decodeTracesJson(req);
+  assert.equal(out.rejected, 1);
+  assert.ok(out.rejectMessage.startsWith(message), out.rejectMessage);
+  assert.equal(out.spans.length, 1);
+  assert.equal(out.spans[0].spanId, (good as { spanId: string }).spanId);
+}
+
 function rejects(input: unknown, path: string, problem: RegExp): void {
   assert.throws(
     () => decodeTracesJson(input),
@@ -104,8 +116,10 @@ describe('OTLP/JSON traces', () => {
     it('a span id too long', () => rejects(oneSpan({ spanId: sid(1) + '00' }), `${SPAN0}.spanId`, /16 hex digits/));
     it('a parent id of the wrong length', () => rejects(oneSpan({ parentSpanId: 'abc' }), `${SPAN0}.parentSpanId`, /16 hex digits/));
     it('a base64 id (proto3 JSON, not OTLP/JSON)', () => rejects(oneSpan({ traceId: 'CvdlGRbNQ92ESOshHIAxnA==' }), `${SPAN0}.traceId`, /hex/));
-    it('a missing trace id', () => rejects(oneSpan({ traceId: undefined }), `${SPAN0}.traceId`, /required/));
-    it('an all-zero span id', () => rejects(oneSpan({ spanId: '0000000000000000' }), `${SPAN0}.spanId`, /all zeros/));
+    it('a missing trace id leaves out that span alone (partial success)', () => leftOut({ traceId: undefined }, `${SPAN0}.traceId: is required`));
+    it('an all-zero span id leaves out that span alone', () => leftOut({ spanId: '0000000000000000' }, `${SPAN0}.spanId: is all zeros`));
+    it('an all-zero link trace id leaves out the span that links', () =>
+      leftOut({ links: [{ traceId: '0'.repeat(32), spanId: sid(9) }] }, `${SPAN0}.links[0].traceId: is all zeros`));
     it('a numeric id', () => rejects(oneSpan({ spanId: 12 }), `${SPAN0}.spanId`, /hex string, got number/));
     it('a time that is not an integer', () => rejects(oneSpan({ startTimeUnixNano: '1.5' }), `${SPAN0}.startTimeUnixNano`, /decimal string/));
     it('an unsafe numeric time', () => rejects(oneSpan({ startTimeUnixNano: 2 ** 60 }), `${SPAN0}.startTimeUnixNano`, /safe integer/));

@@ -144,7 +144,14 @@ describe('OTLP/protobuf', () => {
 
     it('a trace id of 15 bytes', () => rejects(oneSpan((w) => w.bytes(1, id(15)).bytes(2, id(8))), `${SPAN0}.traceId`, /16 bytes, got 15/));
     it('a span id of 9 bytes', () => rejects(oneSpan((w) => w.bytes(1, id(16)).bytes(2, id(9))), `${SPAN0}.spanId`, /8 bytes, got 9/));
-    it('a missing span id', () => rejects(oneSpan((w) => w.bytes(1, id(16))), `${SPAN0}.spanId`, /required/));
+    it('a missing span id leaves out that span alone (partial success)', () => {
+      const out = decodeTracesProtobuf(oneSpan((w) => w.bytes(1, id(16))));
+      assert.deepEqual([out.spans.length, out.rejected, out.rejectMessage], [0, 1, `${SPAN0}.spanId: is required`]);
+    });
+    it('an all-zero trace id leaves out that span alone', () => {
+      const out = decodeTracesProtobuf(oneSpan((w) => w.bytes(1, new Array<number>(16).fill(0)).bytes(2, id(8))));
+      assert.deepEqual([out.spans.length, out.rejected, out.rejectMessage], [0, 1, `${SPAN0}.traceId: is all zeros (an invalid id)`]);
+    });
     it('a parent id of 4 bytes', () => rejects(oneSpan((w) => w.bytes(1, id(16)).bytes(2, id(8)).bytes(4, id(4))), `${SPAN0}.parentSpanId`, /8 bytes/));
     it('a span kind out of range', () => rejects(oneSpan((w) => w.bytes(1, id(16)).bytes(2, id(8)).uint(6, 7)), `${SPAN0}.kind`, /0\.\.5, got 7/));
 
