@@ -1,0 +1,156 @@
+// The core model as the protocol's JSON (src/shared/protocol.ts documents the encoding). Pure and
+// lossless: every bigint becomes a decimal string, bytes base64, Maps lists of {key, value}.
+import type {
+  AttrValueDto,
+  AttributeDto,
+  ChangedMessage,
+  IngestCountersDto,
+  LogDto,
+  ReceiverStatsDto,
+  ResourceDto,
+  ScopeDto,
+  SpanDto,
+  StatsDto,
+  StoreStatsDto,
+  TraceDto,
+  TraceQueryDto,
+  TraceSummaryDto,
+} from '../../shared/protocol';
+import type { AttrValue, Attributes, LogRecord, Resource, Scope } from './model';
+import { nanoToMs, SPAN_KIND_NAMES } from './model';
+import type { StoreChange, StoreStats, TraceQuery, TraceSummary, TraceView } from './store';
+
+export function toAttrValueDto(v: AttrValue): AttrValueDto {
+  if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return { double: 'NaN' };
+    if (v === Infinity) return { double: 'Infinity' };
+    if (v === -Infinity) return { double: '-Infinity' };
+    if (Object.is(v, -0)) return { double: '-0' };
+    return v;
+  }
+  if (typeof v === 'bigint') return { int: v.toString() };
+  if (v instanceof Uint8Array) return { bytes: toBase64(v) };
+  if (Array.isArray(v)) return v.map((x: AttrValue) => toAttrValueDto(x));
+  return { kvlist: toAttributesDto(v as Attributes) };
+}
+
+export function toAttributesDto(attrs: Attributes): AttributeDto[] {
+  const out: AttributeDto[] = [];
+  for (const [key, value] of attrs) out.push({ key, value: toAttrValueDto(value) });
+  return out;
+}
+
+/** Standard base64 with padding; btoa exists in browsers and in Node 16+. */
+export function toBase64(bytes: Uint8Array): string {
+  let bin = '';
+  // Chunked: String.fromCharCode with a huge argument list overflows the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
+
+export function toSummaryDto(s: TraceSummary): TraceSummaryDto {
+  return { ...s, services: [...s.services], startUnixNano: s.startUnixNano.toString(), durationNs: s.durationNs.toString() };
+}
+
+export function toStoreStatsDto(s: StoreStats): StoreStatsDto {
+  return { ...s };
+}
+
+export function toStatsDto(store: StoreStats, ingest?: IngestCountersDto, receivers?: Readonly<Record<string, ReceiverStatsDto>>): StatsDto {
+  return { store: toStoreStatsDto(store), ...(ingest && { ingest: { ...ingest } }), ...(receivers && { receivers }) };
+}
+
+export function toChangedMessage(c: Pick<StoreChange, 'added' | 'updated' | 'evicted' | 'stats'>): ChangedMessage {
+  return { type: 'changed', added: [...c.added], updated: [...c.updated], evicted: [...c.evicted], stats: toStoreStatsDto(c.stats) };
+}
+
+export function toTraceDto(view: TraceView): TraceDto {
+  // Resources and scopes are shared objects in the model (one per resourceSpans/scopeSpans), so
+  // identity is the right key for listing each once.
+  const resources: ResourceDto[] = [];
+  const scopes: ScopeDto[] = [];
+  const resourceIndex = new Map<Resource, number>();
+  const scopeIndex = new Map<Scope, number>();
+  const resourceOf = (r: Resource): number => {
+    let i = resourceIndex.get(r);
+    if (i === undefined) {
+      i = resources.push({ serviceName: r.serviceName, attributes: toAttributesDto(r.attributes), droppedAttributesCount: r.droppedAttributesCount, schemaUrl: r.schemaUrl }) - 1;
+      resourceIndex.set(r, i);
+    }
+    return i;
+  };
+  const scopeOf = (s: Scope): number => {
+    let i = scopeIndex.get(s);
+    if (i === undefined) {
+      i = scopes.push({ name: s.name, version: s.version, attributes: toAttributesDto(s.attributes), droppedAttributesCount: s.droppedAttributesCount, schemaUrl: s.schemaUrl }) - 1;
+      scopeIndex.set(s, i);
+    }
+    return i;
+  };
+  const log = (l: LogRecord): LogDto => ({
+    timeUnixNano: l.timeUnixNano.toString(),
+    timeUnixMs: nanoToMs(l.timeUnixNano),
+    observedTimeUnixNano: l.observedTimeUnixNano.toString(),
+    severityNumber: l.severityNumber,
+    severityText: l.severityText,
+    body: toAttrValueDto(l.body),
+    attributes: toAttributesDto(l.attributes),
+    droppedAttributesCount: l.droppedAttributesCount,
+    flags: l.flags,
+    ...(l.traceId !== undefined && { traceId: l.traceId }),
+    ...(l.spanId !== undefined && { spanId: l.spanId }),
+    eventName: l.eventName,
+    resource: resourceOf(l.resource),
+    scope: scopeOf(l.scope),
+  });
+  const spans = view.spans.map(({ span: s, depth, orphan, logs }): SpanDto => ({
+    traceId: s.traceId,
+    spanId: s.spanId,
+    ...(s.parentSpanId !== undefined && { parentSpanId: s.parentSpanId }),
+    traceState: s.traceState,
+    flags: s.flags,
+    name: s.name,
+    kind: s.kind,
+    kindName: SPAN_KIND_NAMES[s.kind] ?? String(s.kind),
+    startUnixNano: s.startUnixNano.toString(),
+    endUnixNano: s.endUnixNano.toString(),
+    durationNs: s.durationNs.toString(),
+    startUnixMs: s.startUnixMs,
+    durationMs: s.durationMs,
+    attributes: toAttributesDto(s.attributes),
+    droppedAttributesCount: s.droppedAttributesCount,
+    events: s.events.map((e) => ({
+      name: e.name,
+      timeUnixNano: e.timeUnixNano.toString(),
+      timeUnixMs: nanoToMs(e.timeUnixNano),
+      attributes: toAttributesDto(e.attributes),
+      droppedAttributesCount: e.droppedAttributesCount,
+    })),
+    droppedEventsCount: s.droppedEventsCount,
+    links: s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, traceState: l.traceState, attributes: toAttributesDto(l.attributes), droppedAttributesCount: l.droppedAttributesCount, flags: l.flags })),
+    droppedLinksCount: s.droppedLinksCount,
+    status: { code: s.status.code, message: s.status.message },
+    serviceName: s.resource.serviceName,
+    resource: resourceOf(s.resource),
+    scope: scopeOf(s.scope),
+    depth,
+    orphan,
+    logs: logs.map(log),
+  }));
+  return { summary: toSummaryDto(view.summary), spans, unattachedLogs: view.unattachedLogs.map(log), resources, scopes };
+}
+
+/** The protocol's query (ms names, as the viewer's controls have them) as the store's. */
+export function fromTraceQueryDto(q: TraceQueryDto): TraceQuery {
+  return {
+    service: q.service,
+    operation: q.operation,
+    minDurationMs: q.minMs,
+    maxDurationMs: q.maxMs,
+    error: q.error,
+    attributes: q.attributes,
+    text: q.text,
+    limit: q.limit,
+  };
+}

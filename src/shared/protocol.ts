@@ -1,0 +1,229 @@
+// The messages between a trace source (the extension host, or `meshlens serve`) and the viewer. One
+// definition for both transports: `postMessage` (webview) and HTTP + Server-Sent Events (browser).
+// Types only: the conversion from the core model lives in src/core/trace/dto.ts, so the viewer can
+// import this file without pulling in any runtime code.
+//
+// Everything here is plain JSON, and lossless (the core model has bigints, bytes and Maps):
+// - times: `...UnixNano` / `...Ns` are decimal strings of the exact bigint nanoseconds (BigInt(s)
+//   gives the value back); next to them `...UnixMs` / `...Ms` are numbers for drawing and sorting.
+// - ids: lowercase hex strings, as in the model; an absent parent or log trace/span id is left out.
+// - attribute values (AttrValueDto), by OTLP kind:
+//     string -> string          bool -> boolean          null (empty AnyValue) -> null
+//     double -> number; NaN, Infinity, -Infinity and -0 (which JSON cannot carry) -> {double: "NaN"} etc.
+//     int64  -> {int: "-42"}    (decimal string: int64 does not fit a double)
+//     bytes  -> {bytes: "3q2+7w=="}  (standard base64 with padding)
+//     array  -> AttrValueDto[]
+//     kvlist -> {kvlist: AttributeDto[]}
+//   So a plain JSON number is always a double, a plain array always an array value, and an object
+//   has exactly one of the keys int / double / bytes / kvlist.
+// - attribute sets (span, resource, event, log attributes, kvlist values) are lists of {key, value}
+//   in the order received, not objects: no key (`__proto__`, "1") is special and order is kept.
+// - a trace's Resources and Scopes are listed once in TraceDto.resources / .scopes; spans and logs
+//   point at them by index (a thousand-span trace does not repeat its resource a thousand times).
+
+export type AttrValueDto =
+  | string
+  | boolean
+  | number
+  | null
+  | { readonly int: string }
+  | { readonly double: 'NaN' | 'Infinity' | '-Infinity' | '-0' }
+  | { readonly bytes: string }
+  | { readonly kvlist: readonly AttributeDto[] }
+  | readonly AttrValueDto[];
+
+export interface AttributeDto {
+  readonly key: string;
+  readonly value: AttrValueDto;
+}
+
+export interface TraceSummaryDto {
+  readonly traceId: string;
+  readonly rootServiceName: string;
+  readonly rootName: string;
+  /** False when the root shown is an orphan (the real root has not arrived). */
+  readonly hasRealRoot: boolean;
+  readonly services: readonly string[];
+  readonly spanCount: number;
+  readonly errorCount: number;
+  readonly hasError: boolean;
+  readonly orphanCount: number;
+  readonly logCount: number;
+  readonly startUnixNano: string;
+  readonly durationNs: string;
+  readonly startUnixMs: number;
+  readonly durationMs: number;
+}
+
+export interface ResourceDto {
+  readonly serviceName: string;
+  readonly attributes: readonly AttributeDto[];
+  readonly droppedAttributesCount: number;
+  readonly schemaUrl: string;
+}
+
+export interface ScopeDto {
+  readonly name: string;
+  readonly version: string;
+  readonly attributes: readonly AttributeDto[];
+  readonly droppedAttributesCount: number;
+  readonly schemaUrl: string;
+}
+
+export interface SpanEventDto {
+  readonly name: string;
+  readonly timeUnixNano: string;
+  readonly timeUnixMs: number;
+  readonly attributes: readonly AttributeDto[];
+  readonly droppedAttributesCount: number;
+}
+
+export interface SpanLinkDto {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceState: string;
+  readonly attributes: readonly AttributeDto[];
+  readonly droppedAttributesCount: number;
+  readonly flags: number;
+}
+
+export interface LogDto {
+  readonly timeUnixNano: string;
+  readonly timeUnixMs: number;
+  readonly observedTimeUnixNano: string;
+  readonly severityNumber: number;
+  readonly severityText: string;
+  readonly body: AttrValueDto;
+  readonly attributes: readonly AttributeDto[];
+  readonly droppedAttributesCount: number;
+  readonly flags: number;
+  readonly traceId?: string;
+  readonly spanId?: string;
+  readonly eventName: string;
+  /** Index into TraceDto.resources. */
+  readonly resource: number;
+  /** Index into TraceDto.scopes. */
+  readonly scope: number;
+}
+
+/** A span as placed in its trace: depth-first order, with its depth and its logs. */
+export interface SpanDto {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  readonly traceState: string;
+  readonly flags: number;
+  readonly name: string;
+  /** OTLP SpanKind number, and its name (UNSPECIFIED, INTERNAL, SERVER, CLIENT, PRODUCER, CONSUMER). */
+  readonly kind: number;
+  readonly kindName: string;
+  readonly startUnixNano: string;
+  readonly endUnixNano: string;
+  readonly durationNs: string;
+  readonly startUnixMs: number;
+  readonly durationMs: number;
+  readonly attributes: readonly AttributeDto[];
+  readonly droppedAttributesCount: number;
+  readonly events: readonly SpanEventDto[];
+  readonly droppedEventsCount: number;
+  readonly links: readonly SpanLinkDto[];
+  readonly droppedLinksCount: number;
+  /** OTLP Status: code 0 unset, 1 ok, 2 error. */
+  readonly status: { readonly code: number; readonly message: string };
+  /** The resource's service.name, repeated here because every view shows it. */
+  readonly serviceName: string;
+  /** Index into TraceDto.resources. */
+  readonly resource: number;
+  /** Index into TraceDto.scopes. */
+  readonly scope: number;
+  /** 0 for a root; children are listed right after their parent, by start time. */
+  readonly depth: number;
+  /** The span names a parent that is not (yet) in the store; it is shown as a root. */
+  readonly orphan: boolean;
+  readonly logs: readonly LogDto[];
+}
+
+export interface TraceDto {
+  readonly summary: TraceSummaryDto;
+  /** Depth-first: each span is followed by its subtree. */
+  readonly spans: readonly SpanDto[];
+  /** Logs of the trace whose span has not arrived (or that name no span). */
+  readonly unattachedLogs: readonly LogDto[];
+  readonly resources: readonly ResourceDto[];
+  readonly scopes: readonly ScopeDto[];
+}
+
+/** What the viewer filters by; every field optional, all of them must match. */
+export interface TraceQueryDto {
+  readonly service?: string;
+  readonly operation?: string;
+  readonly minMs?: number;
+  readonly maxMs?: number;
+  readonly error?: boolean;
+  readonly attributes?: readonly { readonly key: string; readonly value: string }[];
+  readonly text?: string;
+  readonly limit?: number;
+}
+
+export interface TraceListDto {
+  /** Newest first. */
+  readonly traces: readonly TraceSummaryDto[];
+}
+
+export interface ServicesDto {
+  readonly services: readonly string[];
+}
+
+export interface StoreStatsDto {
+  readonly traces: number;
+  readonly spans: number;
+  readonly logs: number;
+  readonly evictedTraces: number;
+  readonly evictedSpans: number;
+  readonly evictedLogs: number;
+  readonly logsWithoutTrace: number;
+  readonly listenerErrors: number;
+}
+
+export interface IngestCountersDto {
+  readonly spans: number;
+  readonly logs: number;
+  readonly rejectedSpans: number;
+  readonly rejectedLogs: number;
+  readonly hookErrors: number;
+}
+
+/** A receiver's own counters (requests, spans, rejected by status...), as it keeps them. */
+export type ReceiverStatsDto = Readonly<Record<string, number | Readonly<Record<string, number>>>>;
+
+export interface StatsDto {
+  readonly store: StoreStatsDto;
+  readonly ingest?: IngestCountersDto;
+  /** By receiver name: `otlpHttp`, `otlpGrpc`, `zipkin`. */
+  readonly receivers?: Readonly<Record<string, ReceiverStatsDto>>;
+}
+
+/**
+ * Live: what changed since the previous message. Throttled and coalesced by the sender; a trace
+ * both added and evicted within one window appears only in `evicted` (ids in `evicted` that the
+ * viewer never saw are to be ignored). Ids appear in at most one of the three lists.
+ */
+export interface ChangedMessage {
+  readonly type: 'changed';
+  readonly added: readonly string[];
+  readonly updated: readonly string[];
+  readonly evicted: readonly string[];
+  readonly stats: StoreStatsDto;
+}
+
+/** Live: messages were dropped (a slow reader); forget the incremental state and ask for a snapshot. */
+export interface ResyncMessage {
+  readonly type: 'resync';
+}
+
+export type LiveMessage = ChangedMessage | ResyncMessage;
+
+/** The body of every HTTP error answer. */
+export interface ErrorDto {
+  readonly error: string;
+}

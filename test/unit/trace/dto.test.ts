@@ -1,0 +1,176 @@
+// The protocol's JSON must carry the model without loss: exact nanoseconds, int64 beyond 2^53,
+// bytes, nested kvlists, non-finite doubles; and survive JSON.stringify/parse unchanged.
+import { strict as assert } from 'node:assert';
+import { ChangeCoalescer, decodeLogsJson, decodeTracesJson, toAttrValueDto, toBase64, toStatsDto, toSummaryDto, toTraceDto, TraceStore, type StoreChange } from '../../../src/core/trace';
+import type { AttrValueDto } from '../../../src/shared/protocol';
+import { TRACE_A } from './helpers';
+
+const START = '1700000000123456789'; // not representable as a double
+const END = '1700000000223456790';
+const INT_MAX = '9223372036854775807';
+const INT_MIN = '-9223372036854775808';
+
+function request(): object {
+  const attrs = [
+    { key: 'int.max', value: { intValue: INT_MAX } },
+    { key: 'int.min', value: { intValue: INT_MIN } },
+    { key: 'dbl', value: { doubleValue: 1.5 } },
+    { key: 'nan', value: { doubleValue: 'NaN' } },
+    { key: 'bytes', value: { bytesValue: '3q2+7w==' } },
+    { key: '__proto__', value: { stringValue: 'p' } },
+    { key: 'arr', value: { arrayValue: { values: [{ intValue: '1' }, { boolValue: true }, {}] } } },
+    { key: 'map', value: { kvlistValue: { values: [{ key: 'inner', value: { intValue: INT_MAX } }] } } },
+  ];
+  const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] };
+  return {
+    resourceSpans: [
+      {
+        resource,
+        scopeSpans: [
+          {
+            scope: { name: 'lib', version: '1.0' },
+            spans: [
+              { traceId: TRACE_A, spanId: '00000000000000a1', name: 'root', kind: 2, startTimeUnixNano: START, endTimeUnixNano: END, attributes: attrs, events: [{ name: 'ev', timeUnixNano: START }] },
+              { traceId: TRACE_A, spanId: '00000000000000a2', parentSpanId: '00000000000000a1', name: 'child', kind: 3, startTimeUnixNano: START, endTimeUnixNano: START },
+              { traceId: TRACE_A, spanId: '00000000000000a3', parentSpanId: '00000000000000ff', name: 'orphan', startTimeUnixNano: END, endTimeUnixNano: END },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function storeWithTrace(): TraceStore {
+  const store = new TraceStore();
+  store.addSpans(decodeTracesJson(request()).spans);
+  store.addLogs(
+    decodeLogsJson({
+      resourceLogs: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'checkout' } }] },
+          scopeLogs: [
+            {
+              logRecords: [
+                { timeUnixNano: START, body: { intValue: INT_MIN }, traceId: TRACE_A, spanId: '00000000000000a2' },
+                { timeUnixNano: END, body: { stringValue: 'lost' }, traceId: TRACE_A, spanId: '0000000000000bad' },
+              ],
+            },
+          ],
+        },
+      ],
+    }).logs,
+  );
+  return store;
+}
+
+describe('trace DTOs (src/core/trace/dto.ts)', () => {
+  it('keeps nanosecond times exact as decimal strings, next to ms numbers', () => {
+    const dto = toTraceDto(storeWithTrace().getTrace(TRACE_A)!);
+    const root = dto.spans[0];
+    assert.equal(root.startUnixNano, START);
+    assert.equal(root.endUnixNano, END);
+    assert.equal(BigInt(root.durationNs), BigInt(END) - BigInt(START));
+    assert.equal(root.durationMs, 100.000001);
+    assert.equal(dto.summary.startUnixNano, START);
+    assert.equal(root.events[0].timeUnixNano, START);
+    assert.equal(typeof root.startUnixMs, 'number');
+  });
+
+  it('encodes every attribute kind losslessly, in order, as {key, value} lists', () => {
+    const root = toTraceDto(storeWithTrace().getTrace(TRACE_A)!).spans[0];
+    const expected: [string, AttrValueDto][] = [
+      ['int.max', { int: INT_MAX }],
+      ['int.min', { int: INT_MIN }],
+      ['dbl', 1.5],
+      ['nan', { double: 'NaN' }],
+      ['bytes', { bytes: '3q2+7w==' }],
+      ['__proto__', 'p'],
+      ['arr', [{ int: '1' }, true, null]],
+      ['map', { kvlist: [{ key: 'inner', value: { int: INT_MAX } }] }],
+    ];
+    assert.deepEqual(root.attributes, expected.map(([key, value]) => ({ key, value })));
+    assert.equal(BigInt((root.attributes[0].value as { int: string }).int), 2n ** 63n - 1n);
+  });
+
+  it('survives JSON.stringify/parse unchanged (nothing bigint, undefined or Map left)', () => {
+    const dto = toTraceDto(storeWithTrace().getTrace(TRACE_A)!);
+    assert.deepEqual(JSON.parse(JSON.stringify(dto)), dto);
+  });
+
+  it('places spans depth-first with depth, orphan and logs; shares one resource and scope', () => {
+    const dto = toTraceDto(storeWithTrace().getTrace(TRACE_A)!);
+    assert.deepEqual(
+      dto.spans.map((s) => [s.name, s.depth, s.orphan, s.parentSpanId, s.kindName, s.resource, s.scope]),
+      [
+        ['root', 0, false, undefined, 'SERVER', 0, 0],
+        ['child', 1, false, '00000000000000a1', 'CLIENT', 0, 0],
+        ['orphan', 0, true, '00000000000000ff', 'UNSPECIFIED', 0, 0],
+      ],
+    );
+    assert.ok(!('parentSpanId' in dto.spans[0]), 'an absent parent is left out, not null');
+    assert.equal(dto.resources[0].serviceName, 'checkout');
+    assert.deepEqual(dto.scopes.map((s) => [s.name, s.version]), [['lib', '1.0'], ['', '']]);
+    assert.deepEqual(dto.spans[1].logs.map((l) => l.body), [{ int: INT_MIN }]);
+    assert.deepEqual(dto.unattachedLogs.map((l) => [l.body, l.spanId]), [['lost', '0000000000000bad']]);
+    // Logs came in their own resourceLogs and scopeLogs: second entries.
+    assert.equal(dto.resources.length, 2);
+    assert.equal(dto.spans[1].logs[0].resource, 1);
+  });
+
+  it('summaries and stats are JSON-safe', () => {
+    const store = storeWithTrace();
+    const sum = toSummaryDto(store.query()[0]);
+    assert.equal(sum.startUnixNano, START);
+    assert.deepEqual(JSON.parse(JSON.stringify(sum)), sum);
+    const stats = toStatsDto(store.stats(), { spans: 3, logs: 2, rejectedSpans: 0, rejectedLogs: 0, hookErrors: 0 });
+    assert.equal(stats.store.spans, 3);
+    assert.equal(stats.ingest?.logs, 2);
+    assert.ok(!('receivers' in stats));
+  });
+
+  it('non-finite and negative-zero doubles, which JSON cannot carry, are tagged', () => {
+    assert.deepEqual(toAttrValueDto(Infinity), { double: 'Infinity' });
+    assert.deepEqual(toAttrValueDto(-Infinity), { double: '-Infinity' });
+    assert.deepEqual(toAttrValueDto(-0), { double: '-0' });
+    assert.equal(toAttrValueDto(0), 0);
+  });
+
+  it('base64 matches Node for large and odd-length inputs', () => {
+    const big = Uint8Array.from({ length: 100_003 }, (_, i) => (i * 7919) & 0xff);
+    assert.equal(toBase64(big), Buffer.from(big).toString('base64'));
+    assert.equal(toBase64(new Uint8Array([0xff])), '/w==');
+    assert.equal(toBase64(new Uint8Array()), '');
+  });
+});
+
+describe('ChangeCoalescer (one live message per window)', () => {
+  const stats = new TraceStore().stats();
+  const change = (added: string[], updated: string[], evicted: string[]): StoreChange => ({ added, updated, evicted, stats });
+
+  it('nothing pending: no message', () => {
+    assert.equal(new ChangeCoalescer().take(), undefined);
+  });
+
+  it('merges a window: added then updated stays added; each id in one list', () => {
+    const c = new ChangeCoalescer();
+    c.add(change(['a'], [], []));
+    c.add(change([], ['a', 'b'], []));
+    assert.deepEqual(c.take(), { type: 'changed', added: ['a'], updated: ['b'], evicted: [], stats });
+    assert.equal(c.take(), undefined, 'the window is reset');
+  });
+
+  it('added and evicted in one window is reported only as evicted', () => {
+    const c = new ChangeCoalescer();
+    c.add(change(['a', 'b'], [], ['a'])); // one batch over the budget
+    c.add(change([], ['b'], ['b']));
+    assert.deepEqual(c.take(), { type: 'changed', added: [], updated: [], evicted: ['a', 'b'], stats });
+  });
+
+  it('evicted then back: added if it was new in the window, updated if the viewer knew it', () => {
+    const c = new ChangeCoalescer();
+    c.add(change(['new'], [], ['new', 'known']));
+    c.add(change(['new', 'known'], [], []));
+    assert.deepEqual(c.take(), { type: 'changed', added: ['new'], updated: ['known'], evicted: [], stats });
+  });
+});
