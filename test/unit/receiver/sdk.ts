@@ -7,7 +7,7 @@ import { context, trace, SpanKind as ApiSpanKind, SpanStatusCode, type Span as A
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import type { AttrValue, Attributes, Span, TraceStore } from '../../../src/core/trace';
+import type { AttrValue, Attributes, Resource, Scope, Span, TraceStore } from '../../../src/core/trace';
 
 export type Cfg = NonNullable<ConstructorParameters<typeof JsonExporter>[0]>;
 export const GZIP = 'gzip' as Cfg['compression'];
@@ -17,7 +17,7 @@ export function hrNanos(t: readonly [number, number]): bigint {
 }
 
 /** The store keeps OTLP kinds (int64 as bigint, kvlist as Map); the SDK has plain JS values. */
-function plain(v: AttrValue | undefined): unknown {
+export function plain(v: AttrValue | undefined): unknown {
   if (typeof v === 'bigint') return Number(v);
   if (Array.isArray(v)) return v.map((x) => plain(x as AttrValue));
   if (v instanceof Map) return Object.fromEntries([...v].map(([k, x]) => [k, plain(x)]));
@@ -59,9 +59,14 @@ export function compareSpan(got: Span, want: ReadableSpan): void {
   assert.equal(got.droppedLinksCount, want.droppedLinksCount);
   assert.equal(got.status.code, want.status.code, `${where} status`);
   assert.equal(got.status.message, want.status.message ?? '');
+  compareOrigin(got, want, where);
+}
+
+/** Resource and instrumentation scope, the same for spans and log records. */
+export function compareOrigin(got: { resource: Resource; scope: Scope }, want: Pick<ReadableSpan, 'resource' | 'instrumentationScope'>, where: string): void {
   assert.deepEqual(attrs(got.resource.attributes), sdkAttrs(want.resource.attributes as Record<string, unknown>), `${where} resource`);
   assert.equal(got.resource.serviceName, want.resource.attributes['service.name']);
-  assert.equal(got.scope.name, want.instrumentationScope.name);
+  assert.equal(got.scope.name, want.instrumentationScope.name, `${where} scope`);
   assert.equal(got.scope.version, want.instrumentationScope.version ?? '');
 }
 
