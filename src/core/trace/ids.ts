@@ -32,6 +32,16 @@ export function hexId(raw: unknown, hexLength: number, path: string, optional: b
   return raw.toLowerCase();
 }
 
+/**
+ * A hex id from Zipkin or Jaeger JSON, which may drop leading zeros or send a 64-bit trace id
+ * (zipkin-go's TraceIDFromHex and Jaeger's TraceID.String() both do): 1..hexLength digits, padded
+ * on the left to the OTLP width, then checked like an OTLP id.
+ */
+export function paddedHexId(raw: unknown, hexLength: number, path: string, optional: boolean): string | undefined {
+  if (typeof raw === 'string' && raw.length > 0 && raw.length < hexLength && HEX.test(raw)) raw = raw.padStart(hexLength, '0');
+  return hexId(raw, hexLength, path, optional);
+}
+
 /** The same for protobuf's raw bytes. */
 export function bytesId(raw: Uint8Array | undefined | null, byteLength: number, path: string, optional: boolean): string | undefined {
   if (raw == null || raw.length === 0) {

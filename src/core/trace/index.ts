@@ -18,3 +18,4 @@ export { TraceStore, DEFAULT_MAX_SPANS, DEFAULT_MAX_LOGS, DEFAULT_QUERY_LIMIT } 
 export type { TraceSummary, TraceView, SpanNode, TraceQuery, StoreStats, StoreChange, TraceStoreOptions } from './store';
 export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, fromTraceQueryDto } from './dto';
 export { ChangeCoalescer } from './live';
+export { decodeZipkinJson, ZIPKIN_START_ABSENT } from './zipkin';

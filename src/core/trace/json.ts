@@ -10,7 +10,7 @@ import { OtlpDecodeError } from './errors';
 import { hexId, SPAN_ID_HEX, TRACE_ID_HEX, typeName } from './ids';
 import { EMPTY_ATTRS, makeResource, makeScope, makeSpan } from './build';
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 const MAX_DEPTH = 32;
 const U64_MAX = (1n << 64n) - 1n;
@@ -113,6 +113,15 @@ export function decodeLogsJson(input: JsonInput): DecodedLogs {
 }
 
 function parseRoot(input: JsonInput): Obj {
+  const value = parseJson(input);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new OtlpDecodeError('', `request must be a JSON object, got ${typeName(value)}`);
+  }
+  return value as Obj;
+}
+
+/** Text or UTF-8 bytes parsed; anything else passed through. Shared with the Zipkin and file decoders. */
+export function parseJson(input: JsonInput): unknown {
   let value: unknown = input;
   if (input instanceof Uint8Array) {
     try {
@@ -128,10 +137,7 @@ function parseRoot(input: JsonInput): Obj {
       throw new OtlpDecodeError('', `invalid JSON: ${(e as Error).message}`);
     }
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new OtlpDecodeError('', `request must be a JSON object, got ${typeName(value)}`);
-  }
-  return value as Obj;
+  return value;
 }
 
 function readSpan(raw: unknown, p: string, resource: Resource, scope: Scope): Span {
@@ -268,19 +274,19 @@ function anyValue(raw: unknown, p: string, depth: number): AttrValue {
   return null;
 }
 
-function obj(raw: unknown, p: string): Obj {
+export function obj(raw: unknown, p: string): Obj {
   if (raw === undefined || raw === null) return {};
   if (typeof raw !== 'object' || Array.isArray(raw)) throw new OtlpDecodeError(p, `must be an object, got ${typeName(raw)}`);
   return raw as Obj;
 }
 
-function arr(raw: unknown, p: string): unknown[] {
+export function arr(raw: unknown, p: string): unknown[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw new OtlpDecodeError(p, `must be an array, got ${typeName(raw)}`);
   return raw;
 }
 
-function str(raw: unknown, p: string): string {
+export function str(raw: unknown, p: string): string {
   if (raw === undefined || raw === null) return '';
   if (typeof raw !== 'string') throw new OtlpDecodeError(p, `must be a string, got ${typeName(raw)}`);
   return raw;
@@ -336,7 +342,7 @@ function enumValue(raw: unknown, names: Record<string, number>, max: number, p: 
 
 const B64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
-function base64(raw: unknown, p: string): Uint8Array {
+export function base64(raw: unknown, p: string): Uint8Array {
   if (typeof raw !== 'string' || !B64.test(raw)) throw new OtlpDecodeError(p, `must be base64, got ${typeName(raw)}`);
   let bin: string;
   try {
