@@ -19,3 +19,4 @@ export type { TraceSummary, TraceView, SpanNode, TraceQuery, StoreStats, StoreCh
 export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, fromTraceQueryDto } from './dto';
 export { ChangeCoalescer } from './live';
 export { decodeZipkinJson, ZIPKIN_START_ABSENT } from './zipkin';
+export { encodeTracesJson, encodeLogsJson } from './export';

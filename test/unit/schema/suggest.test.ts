@@ -2,6 +2,7 @@
 // so they are written for speed; these check them against the plain versions they replaced.
 import * as assert from 'node:assert/strict';
 import { closest, editDistance } from '../../../src/core/schema/suggest';
+import { rng } from '../rng';
 
 /** The straightforward optimal string alignment distance, capped early (the reference). */
 function referenceDistance(a: string, b: string, max = 3): number {
@@ -40,17 +41,6 @@ function referenceClosest(word: string, candidates: readonly string[]): string |
     }
   }
   return best;
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // Few letters, so that near misses and swaps are common; İ lowercases to two code units.

@@ -16,6 +16,7 @@ import { PARSE_OPTIONS } from '../../../src/core/yaml/options';
 import { parseManifestText, ParsedFile } from '../../../src/core/yaml/parse';
 import { formatPath, PathSegment } from '../../../src/core/yaml/path';
 import { locateInDocument } from '../helpers/locate-document';
+import { rng } from '../rng';
 
 // FAST_PATH_EDITS=<n> runs a longer random campaign (for changes to the parse paths).
 const EDIT_COUNT = Number(process.env.FAST_PATH_EDITS ?? 1000);
@@ -142,18 +143,6 @@ function compareFindings(files: readonly SourceFile[], prefix: string): number {
   }
   assert.deepEqual(engines[0].ruleErrors, engines[1].ruleErrors, 'rule errors');
   return count;
-}
-
-/** sfc32-free, tiny and seeded: mulberry32. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 // What typing does to YAML, and the constructs the fast path hands to the Document path.
