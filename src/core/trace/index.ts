@@ -20,3 +20,6 @@ export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDt
 export { ChangeCoalescer } from './live';
 export { decodeZipkinJson, ZIPKIN_START_ABSENT } from './zipkin';
 export { encodeTracesJson, encodeLogsJson } from './export';
+export { decodeJaegerJson } from './jaeger';
+export { importTraceFile, DEFAULT_MAX_IMPORT_BYTES, ACCEPTED_FORMATS } from './import';
+export type { ImportedTraces, ImportOptions, TraceFileFormat } from './import';
