@@ -1,7 +1,8 @@
 // OTLP/HTTP receiver (the collector's otlphttp receiver is the reference for status codes and
 // bodies). Every input is bounded before it is trusted: the body by bytes and by time, a gzip body
 // by its decompressed size, connections by count. Bad input gets the protocol's own status and the
-// server keeps serving; nothing a client sends can throw out of a request handler.
+// server keeps serving; nothing a client sends can throw out of a request handler. The same server
+// serves Zipkin (zipkin.ts) through a ReceiverProtocol, so both get the same bounds.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
@@ -70,8 +71,67 @@ export class ReceiverListenError extends Error {
   }
 }
 
-const PATHS: Record<string, Signal> = { '/v1/traces': 'traces', '/v1/logs': 'logs' };
 const ALLOW = 'POST, OPTIONS';
+
+/** An answer in a protocol's own form. */
+export interface Reply {
+  readonly status: number;
+  readonly type?: string;
+  readonly body: string | Uint8Array;
+}
+
+/**
+ * What differs between the HTTP protocols one server shape serves (OTLP/HTTP, Zipkin): routes,
+ * media types, how a body is decoded and how success and failure are answered. Limits, gzip,
+ * timeouts, CORS and the 404/405/413/415 handling are the server's and the same for all.
+ */
+export interface ReceiverProtocol {
+  /** For messages: "OTLP/HTTP", "Zipkin". */
+  readonly name: string;
+  readonly defaultPort: number;
+  readonly routes: Readonly<Record<string, Signal>>;
+  /** What the protocol takes, said in a 404. */
+  readonly routeHint: string;
+  /** The body's encoding from its Content-Type, or the message of a 415. */
+  encoding(contentType: string | undefined): Encoding | { readonly unsupported: string };
+  /** Decodes and ingests the body and says what to answer; throws OtlpDecodeError for a 400. */
+  receive(signal: Signal, encoding: Encoding, body: Buffer, ingest: Ingest, stats: HttpReceiverStats): Reply;
+  failure(status: number, encoding: Encoding, message: string): Reply;
+}
+
+const OTLP_HTTP: ReceiverProtocol = {
+  name: 'OTLP/HTTP',
+  defaultPort: DEFAULT_HTTP_PORT,
+  routes: { '/v1/traces': 'traces', '/v1/logs': 'logs' },
+  routeHint: 'OTLP/HTTP takes POST /v1/traces and /v1/logs',
+  encoding(contentType) {
+    return mediaEncoding(contentType) ?? { unsupported: `unsupported content type ${JSON.stringify(contentType ?? '')}; use application/x-protobuf or application/json` };
+  },
+  receive(signal, encoding, body, ingest, stats) {
+    const raw = { signal, encoding, bytes: body };
+    if (signal === 'traces') {
+      const decoded = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
+      const accepted = ingest.traces(decoded, raw);
+      stats.spans += decoded.spans.length;
+      return otlpAccepted(encoding, signal, accepted);
+    }
+    const decoded = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProtobuf(body);
+    const accepted = ingest.logs(decoded, raw);
+    stats.logs += decoded.logs.length;
+    return otlpAccepted(encoding, signal, accepted);
+  },
+  failure(status, encoding, message) {
+    const code = status === 400 ? RpcCode.INVALID_ARGUMENT : status === 413 ? RpcCode.RESOURCE_EXHAUSTED : status === 408 ? RpcCode.DEADLINE_EXCEEDED : RpcCode.UNKNOWN;
+    if (encoding === 'json') return { status, type: 'application/json', body: JSON.stringify({ code, message }) };
+    return { status, type: 'application/x-protobuf', body: encodeRpcStatus(code, message) };
+  },
+};
+
+function otlpAccepted(encoding: Encoding, signal: Signal, accepted: Accepted): Reply {
+  const body = exportResponse(signal, accepted);
+  if (encoding === 'json') return { status: 200, type: 'application/json', body: JSON.stringify(body) };
+  return { status: 200, type: 'application/x-protobuf', body: (signal === 'traces' ? ExportTraceServiceResponse : ExportLogsServiceResponse).encode(body).finish() };
+}
 
 /** Thrown inside body reading to end the request with a status. */
 class HttpFailure extends Error {
@@ -85,7 +145,12 @@ class HttpFailure extends Error {
   }
 }
 
-export async function startHttpReceiver(options: HttpReceiverOptions): Promise<HttpReceiver> {
+export function startHttpReceiver(options: HttpReceiverOptions): Promise<HttpReceiver> {
+  return startReceiver(options, OTLP_HTTP);
+}
+
+/** The server behind every HTTP receiver: `protocol` supplies what is the protocol's own. */
+export async function startReceiver(options: HttpReceiverOptions, protocol: ReceiverProtocol): Promise<HttpReceiver> {
   const host = options.host ?? '127.0.0.1';
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxOut = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
@@ -121,26 +186,18 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
     }
   }
 
-  function sendStatus(res: http.ServerResponse, status: number, encoding: Encoding, message: string, close = false): void {
-    const code = status === 400 ? RpcCode.INVALID_ARGUMENT : status === 413 ? RpcCode.RESOURCE_EXHAUSTED : status === 408 ? RpcCode.DEADLINE_EXCEEDED : RpcCode.UNKNOWN;
-    if (encoding === 'json') send(res, status, 'application/json', JSON.stringify({ code, message }), close);
-    else send(res, status, 'application/x-protobuf', encodeRpcStatus(code, message), close);
-  }
-
-  function sendAccepted(res: http.ServerResponse, encoding: Encoding, signal: Signal, accepted: Accepted): void {
-    const body = exportResponse(signal, accepted);
-    if (encoding === 'json') send(res, 200, 'application/json', JSON.stringify(body));
-    else send(res, 200, 'application/x-protobuf', (signal === 'traces' ? ExportTraceServiceResponse : ExportLogsServiceResponse).encode(body).finish());
+  function sendReply(res: http.ServerResponse, reply: Reply, close = false): void {
+    send(res, reply.status, reply.type, reply.body, close);
   }
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const signal = PATHS[path];
+    const signal = Object.prototype.hasOwnProperty.call(protocol.routes, path) ? protocol.routes[path] : undefined;
     if (!signal) {
       drainOrClose(req);
-      send(res, 404, 'text/plain', `not found: ${path} (OTLP/HTTP takes POST /v1/traces and /v1/logs)`, !req.complete);
+      send(res, 404, 'text/plain', `not found: ${path} (${protocol.routeHint})`, !req.complete);
       return;
     }
     const origin = req.headers.origin;
@@ -167,10 +224,10 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
       send(res, 405, 'text/plain', `method ${req.method} not allowed on ${path}; use POST`, !req.complete);
       return;
     }
-    const encoding = mediaEncoding(req.headers['content-type']);
-    if (!encoding) {
+    const encoding = protocol.encoding(req.headers['content-type']);
+    if (typeof encoding !== 'string') {
       drainOrClose(req);
-      send(res, 415, 'text/plain', `unsupported content type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`, !req.complete);
+      send(res, 415, 'text/plain', encoding.unsupported, !req.complete);
       return;
     }
     const ce = (req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
@@ -190,41 +247,32 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
     } catch (e) {
       if (!(e instanceof HttpFailure)) throw e;
       if (res.headersSent || res.destroyed) return;
-      sendStatus(res, e.status, encoding, e.message, e.close);
+      sendReply(res, protocol.failure(e.status, encoding, e.message), e.close);
       return;
     }
 
+    let reply: Reply;
     try {
-      const raw = { signal, encoding, bytes: body };
-      if (signal === 'traces') {
-        const decoded = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
-        const accepted = ingest.traces(decoded, raw);
-        stats.spans += decoded.spans.length;
-        sendAccepted(res, encoding, signal, accepted);
-      } else {
-        const decoded = encoding === 'json' ? decodeLogsJson(body) : decodeLogsProtobuf(body);
-        const accepted = ingest.logs(decoded, raw);
-        stats.logs += decoded.logs.length;
-        sendAccepted(res, encoding, signal, accepted);
-      }
+      reply = protocol.receive(signal, encoding, body, ingest, stats);
     } catch (e) {
       if (!(e instanceof OtlpDecodeError)) throw e;
-      sendStatus(res, 400, encoding, e.message);
+      reply = protocol.failure(400, encoding, e.message);
     }
+    sendReply(res, reply);
   }
 
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      const port = options.port ?? DEFAULT_HTTP_PORT;
+      const port = options.port ?? protocol.defaultPort;
       const code = e.code ?? 'UNKNOWN';
       const why =
         code === 'EADDRINUSE'
-          ? `port ${port} on ${host} is already in use (EADDRINUSE); stop the other OTLP receiver or choose another port`
+          ? `port ${port} on ${host} is already in use (EADDRINUSE); stop the other ${protocol.name} receiver or choose another port`
           : code === 'EACCES'
             ? `not allowed to listen on port ${port} on ${host} (EACCES); choose a port above 1023`
             : `cannot listen on ${host}:${port}: ${e.message}`;
-      reject(new ReceiverListenError(host, port, code, `OTLP/HTTP receiver: ${why}`));
+      reject(new ReceiverListenError(host, port, code, `${protocol.name} receiver: ${why}`));
     };
     const onListening = (): void => {
       server.off('error', onError);
@@ -232,7 +280,7 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
     };
     server.once('error', onError);
     server.once('listening', onListening);
-    server.listen(options.port ?? DEFAULT_HTTP_PORT, host);
+    server.listen(options.port ?? protocol.defaultPort, host);
   });
   // After listening, a server error (rare: e.g. EMFILE on accept) must not crash the host.
   server.on('error', () => undefined);
