@@ -35,6 +35,8 @@ describe('layers (DESIGN.md table, enforced by eslint.config.mjs)', function () 
     ['src/cli/x.ts', valueImport('vscode')],
     ['src/cli/x.ts', valueImport('../../webview/main')],
     ['src/receiver/x.ts', valueImport('../vscode/diagnostics')],
+    ['src/server/x.ts', valueImport('vscode')],
+    ['src/server/x.ts', valueImport('../../webview/main')],
     // browser: no vscode, no Node, no core at runtime, no host layers
     ['webview/x.ts', valueImport('vscode')],
     ['webview/x.ts', valueImport('node:path')],
@@ -68,6 +70,7 @@ describe('layers (DESIGN.md table, enforced by eslint.config.mjs)', function () 
     ['src/core/analysis/x.ts', "import { RULES } from './registry';\nexport const used = RULES;\n"],
     ['src/cli/x.ts', "import { promises } from 'node:fs';\nexport const used = promises;\n"],
     ['src/cli/x.ts', "import { RULES } from '../core';\nexport const used = RULES;\n"],
+    ['src/server/x.ts', "import * as http from 'node:http';\nimport { TraceStore } from '../core/trace';\nexport const used = [http, TraceStore];\n"],
     ['webview/x.ts', "import type { Finding } from '../src/core';\nexport type Used = Finding;\n"],
     ['webview/x.ts', "import { type Finding } from '../src/core';\nexport type Used = Finding;\n"],
     ['src/shared/protocol.ts', "import type { Finding } from '../core';\nexport type Used = Finding;\n"],

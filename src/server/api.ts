@@ -1,0 +1,199 @@
+// The standalone HTTP server of `meshlens serve`: the JSON API over the trace store, the live
+// channel (SSE, see stream.ts) and, when given a folder, the viewer's static files. Read-only: GET
+// only, answers in the protocol's DTOs (src/shared/protocol.ts), errors as {error} with a 4xx that
+// says what to change.
+import * as http from 'node:http';
+import { DEFAULT_QUERY_LIMIT, fromTraceQueryDto, toStatsDto, toSummaryDto, toTraceDto, type TraceStore } from '../core/trace';
+import type { Ingest } from '../receiver/ingest';
+import type { ErrorDto, ReceiverStatsDto, ServicesDto, TraceListDto, TraceQueryDto } from '../shared/protocol';
+import { listen } from './listen';
+import { serveStatic } from './static';
+import { LiveStream } from './stream';
+
+export const DEFAULT_API_PORT = 4320;
+export const MAX_QUERY_LIMIT = 10_000;
+
+export interface ApiServerOptions {
+  readonly host?: string;
+  /** 0 picks a free port (tests). */
+  readonly port?: number;
+  readonly store: TraceStore;
+  /** Its counters go into /api/stats. */
+  readonly ingest?: Ingest;
+  /** Receiver counters for /api/stats, by receiver name; read at each request. */
+  readonly receivers?: () => Readonly<Record<string, ReceiverStatsDto>>;
+  /** The viewer's files (dist/webview): served at `/` and below; without it only /api exists. */
+  readonly staticDir?: string;
+  /** Live stream: at most one `changed` event per this many ms (default 250). */
+  readonly throttleMs?: number;
+  readonly heartbeatMs?: number;
+  /** Live stream clients at most (default 32); more get 503. */
+  readonly maxStreamClients?: number;
+}
+
+export interface ApiServer {
+  readonly host: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+class BadRequest extends Error {}
+
+const TRACE_ID = /^[0-9a-f]{32}$/i;
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const host = options.host ?? '127.0.0.1';
+  const { store, ingest, receivers, staticDir } = options;
+  const stream = new LiveStream({ source: store, throttleMs: options.throttleMs, heartbeatMs: options.heartbeatMs, maxClients: options.maxStreamClients });
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      // A bug of ours: answer 500 and keep serving.
+      if (!res.headersSent) sendJson(res, 500, { error: `internal error: ${(e as Error)?.message ?? String(e)}` });
+      else res.destroy();
+    });
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // A page on another site that rebinds its DNS name to 127.0.0.1 would otherwise read the
+    // traces (same-origin to the browser); on a loopback address only loopback names may ask.
+    if (LOOPBACK.has(host) && !LOOPBACK.has(hostName(req.headers.host))) {
+      sendJson(res, 403, { error: `host ${JSON.stringify(req.headers.host ?? '')} is not allowed; use http://localhost or http://127.0.0.1` });
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.setHeader('Allow', 'GET');
+      sendJson(res, 405, { error: `method ${req.method} not allowed; the API is read-only (GET)` });
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const p = url.pathname;
+    try {
+      if (p === '/api/traces') {
+        const q = parseTraceQuery(url.searchParams);
+        const body: TraceListDto = { traces: store.query(fromTraceQueryDto(q)).map(toSummaryDto) };
+        sendJson(res, 200, body);
+      } else if (p.startsWith('/api/traces/')) {
+        const id = p.slice('/api/traces/'.length);
+        if (!TRACE_ID.test(id)) throw new BadRequest(`a trace id is 32 hex digits, got ${JSON.stringify(id)}`);
+        noParams(url.searchParams);
+        const view = store.getTrace(id);
+        if (view) sendJson(res, 200, toTraceDto(view));
+        else sendJson(res, 404, { error: `no trace ${id.toLowerCase()} in the store (not received yet, or evicted)` });
+      } else if (p === '/api/services') {
+        noParams(url.searchParams);
+        const body: ServicesDto = { services: store.services() };
+        sendJson(res, 200, body);
+      } else if (p === '/api/stats') {
+        noParams(url.searchParams);
+        sendJson(res, 200, toStatsDto(store.stats(), ingest?.counters, receivers?.()));
+      } else if (p === '/api/stream') {
+        noParams(url.searchParams);
+        if (!stream.accept(res)) sendJson(res, 503, { error: `too many live clients (${stream.clientCount}); close another viewer tab` });
+      } else if (p === '/api' || p.startsWith('/api/') || !staticDir || !(await serveStatic(staticDir, p, res))) {
+        sendJson(res, 404, { error: `not found: ${p}` });
+      }
+    } catch (e) {
+      if (!(e instanceof BadRequest)) throw e;
+      sendJson(res, 400, { error: e.message });
+    }
+  }
+
+  const port = await listen(server, host, options.port ?? DEFAULT_API_PORT, 'API server').catch((e: unknown) => {
+    stream.close();
+    throw e;
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    port,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        stream.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * The query string of GET /api/traces as the protocol's query. Strict, so a typo is an answer
+ * rather than an unfiltered list; an empty value is the same as an absent one (forms send those).
+ */
+export function parseTraceQuery(params: URLSearchParams): TraceQueryDto {
+  const q: { -readonly [K in keyof TraceQueryDto]: TraceQueryDto[K] } = {};
+  const attributes: { key: string; value: string }[] = [];
+  const seen = new Set<string>();
+  for (const [name, value] of params) {
+    if (name !== 'attr') {
+      if (seen.has(name)) throw new BadRequest(`${name} may be given once`);
+      seen.add(name);
+    }
+    if (value === '') continue;
+    switch (name) {
+      case 'service':
+      case 'operation':
+      case 'text':
+        q[name] = value;
+        break;
+      case 'minMs':
+      case 'maxMs':
+        q[name] = number(name, value);
+        break;
+      case 'limit': {
+        const n = Number(value);
+        if (!/^\d+$/.test(value) || n < 1 || n > MAX_QUERY_LIMIT) throw new BadRequest(`limit must be a whole number from 1 to ${MAX_QUERY_LIMIT}, got ${JSON.stringify(value)}`);
+        q.limit = n;
+        break;
+      }
+      case 'error':
+        if (value !== 'true' && value !== 'false') throw new BadRequest(`error must be true or false, got ${JSON.stringify(value)}`);
+        q.error = value === 'true';
+        break;
+      case 'attr': {
+        const eq = value.indexOf('=');
+        if (eq <= 0) throw new BadRequest(`attr must be key=value, got ${JSON.stringify(value)}`);
+        attributes.push({ key: value.slice(0, eq), value: value.slice(eq + 1) });
+        break;
+      }
+      default:
+        throw new BadRequest(`unknown query parameter ${JSON.stringify(name)}; known: service, operation, minMs, maxMs, error, attr, text, limit`);
+    }
+  }
+  if (attributes.length) q.attributes = attributes;
+  q.limit ??= DEFAULT_QUERY_LIMIT;
+  return q;
+}
+
+function number(name: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new BadRequest(`${name} must be a number, got ${JSON.stringify(value)}`);
+  if (n < 0) throw new BadRequest(`${name} must not be negative, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function noParams(params: URLSearchParams): void {
+  for (const name of params.keys()) throw new BadRequest(`unknown query parameter ${JSON.stringify(name)}; this path takes none`);
+}
+
+function hostName(header: string | undefined): string {
+  if (!header) return '';
+  const h = header.toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.indexOf(':');
+  return colon < 0 ? h : h.slice(0, colon);
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: object | ErrorDto): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  res.end(text);
+}
