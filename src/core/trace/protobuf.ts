@@ -1,13 +1,15 @@
 // OTLP/protobuf decoding with protobufjs (the current @opentelemetry/otlp-transformer only
 // serialises; see shared/recipes/otlp.md). protobufjs does the wire format; this file turns its
 // messages into the same normalised spans and logs as the JSON decoder, with the same checks.
+// Spans, the volume of ingest, skip the reflection messages: see protobuf-spans.ts.
 import { Root, type Type } from 'protobufjs/light';
-import type { AttrValue, Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from './model';
+import type { AttrValue, Attributes, LogRecord, Resource, Scope } from './model';
 import { OtlpDecodeError } from './errors';
 import { bytesId } from './ids';
-import { EMPTY_ATTRS, makeResource, makeScope, makeSpan } from './build';
+import { EMPTY_ATTRS, makeResource, makeScope } from './build';
 import { OTLP_DESCRIPTOR } from './otlp-schema';
 import { Collected, type DecodedLogs, type DecodedTraces } from './json';
+import { decodeTracesProtobufFast } from './protobuf-spans';
 
 const root = Root.fromJSON(OTLP_DESCRIPTOR);
 export const ExportTraceServiceRequest: Type = root.lookupType('otlp.ExportTraceServiceRequest');
@@ -38,31 +40,8 @@ function wire(type: Type, bytes: Uint8Array): M {
   }
 }
 
-export function decodeTracesProtobuf(bytes: Uint8Array): DecodedTraces {
-  const req = wire(ExportTraceServiceRequest, bytes);
-  const spans = new Collected<Span>();
-  const rss: M[] = req.resourceSpans;
-  for (let i = 0; i < rss.length; i++) {
-    const rp = `resourceSpans[${i}]`;
-    const rs = rss[i];
-    const resource = readResource(rs.resource, `${rp}.resource`, rs.schemaUrl);
-    const sss: M[] = rs.scopeSpans;
-    for (let j = 0; j < sss.length; j++) {
-      const sp = `${rp}.scopeSpans[${j}]`;
-      const ss = sss[j];
-      const scope = readScope(ss.scope, `${sp}.scope`, ss.schemaUrl);
-      const list: M[] = ss.spans;
-      for (let k = 0; k < list.length; k++) {
-        try {
-          spans.items.push(readSpan(list[k], `${sp}.spans[${k}]`, resource, scope));
-        } catch (e) {
-          spans.reject(e);
-        }
-      }
-    }
-  }
-  return { spans: spans.items, rejected: spans.rejected, rejectMessage: spans.rejectMessage };
-}
+/** Spans take the streaming decoder (protobuf-spans.ts): they are the hot path of ingest. */
+export const decodeTracesProtobuf: (bytes: Uint8Array) => DecodedTraces = decodeTracesProtobufFast;
 
 export function decodeLogsProtobuf(bytes: Uint8Array): DecodedLogs {
   const req = wire(ExportLogsServiceRequest, bytes);
@@ -93,51 +72,6 @@ export function decodeLogsProtobuf(bytes: Uint8Array): DecodedLogs {
 function enumRange(v: number, max: number, p: string): number {
   if (v < 0 || v > max) throw new OtlpDecodeError(p, `must be 0..${max}, got ${v}`);
   return v;
-}
-
-function readSpan(s: M, p: string, resource: Resource, scope: Scope): Span {
-  return makeSpan({
-    traceId: bytesId(s.traceId, 16, `${p}.traceId`, false)!,
-    spanId: bytesId(s.spanId, 8, `${p}.spanId`, false)!,
-    parentSpanId: bytesId(s.parentSpanId, 8, `${p}.parentSpanId`, true),
-    traceState: s.traceState,
-    flags: s.flags >>> 0,
-    name: s.name,
-    kind: enumRange(s.kind, 5, `${p}.kind`) as SpanKind,
-    startUnixNano: u64(s.startTimeUnixNano),
-    endUnixNano: u64(s.endTimeUnixNano),
-    attributes: attrs(s.attributes, `${p}.attributes`, 0),
-    droppedAttributesCount: s.droppedAttributesCount,
-    events: (s.events as M[]).map((e, i) => readEvent(e, `${p}.events[${i}]`)),
-    droppedEventsCount: s.droppedEventsCount,
-    links: (s.links as M[]).map((l, i) => readLink(l, `${p}.links[${i}]`)),
-    droppedLinksCount: s.droppedLinksCount,
-    status: s.status
-      ? { code: enumRange(s.status.code, 2, `${p}.status.code`) as StatusCode, message: s.status.message }
-      : { code: 0, message: '' },
-    resource,
-    scope,
-  });
-}
-
-function readEvent(e: M, p: string): SpanEvent {
-  return {
-    name: e.name,
-    timeUnixNano: u64(e.timeUnixNano),
-    attributes: attrs(e.attributes, `${p}.attributes`, 0),
-    droppedAttributesCount: e.droppedAttributesCount,
-  };
-}
-
-function readLink(l: M, p: string): SpanLink {
-  return {
-    traceId: bytesId(l.traceId, 16, `${p}.traceId`, false)!,
-    spanId: bytesId(l.spanId, 8, `${p}.spanId`, false)!,
-    traceState: l.traceState,
-    attributes: attrs(l.attributes, `${p}.attributes`, 0),
-    droppedAttributesCount: l.droppedAttributesCount,
-    flags: l.flags >>> 0,
-  };
 }
 
 function readLog(r: M, p: string, resource: Resource, scope: Scope): LogRecord {
