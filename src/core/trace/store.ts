@@ -188,6 +188,9 @@ export class TraceStore {
         else logsBySpan.set(log.spanId, [log]);
       } else unattachedLogs.push(log);
     }
+    // Records arrive in any order (exporters send concurrently); a span's logs read in time order.
+    for (const list of logsBySpan.values()) sortLogs(list);
+    sortLogs(unattachedLogs);
     const children = new Map<string, Span[]>();
     const roots: Span[] = [];
     for (const s of e.spans.values()) {
@@ -294,6 +297,10 @@ function positive(n: number, name: string): number {
 
 function sortByStart(list: Span[]): Span[] {
   return list.sort((a, b) => (a.startUnixNano < b.startUnixNano ? -1 : a.startUnixNano > b.startUnixNano ? 1 : a.spanId < b.spanId ? -1 : 1));
+}
+
+function sortLogs(list: LogRecord[]): void {
+  list.sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : a.observedTimeUnixNano < b.observedTimeUnixNano ? -1 : a.observedTimeUnixNano > b.observedTimeUnixNano ? 1 : 0));
 }
 
 function some(e: Entry, pred: (s: Span) => boolean): boolean {

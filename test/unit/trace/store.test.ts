@@ -117,6 +117,17 @@ describe('TraceStore', () => {
     assert.equal(store.stats().logsWithoutTrace, 1);
   });
 
+  it("lists a span's logs in time order, whatever order they arrived in", () => {
+    const store = new TraceStore();
+    store.addSpans(shop());
+    const at = (ms: number, body: string) => ({ traceId: TRACE_A, spanId: sid(4), timeUnixNano: String(BigInt(T0 + ms) * 1_000_000n), body: { stringValue: body } });
+    for (const record of [at(30, 'third'), at(10, 'first'), at(20, 'second')]) {
+      store.addLogs(decodeLogsJson({ resourceLogs: [{ scopeLogs: [{ logRecords: [record] }] }] }).logs);
+    }
+    const charge = store.getTrace(TRACE_A)!.spans.find((n) => n.span.name === 'Charge')!;
+    assert.deepEqual(charge.logs.map((l) => l.body), ['first', 'second', 'third']);
+  });
+
   it('evicts whole oldest traces at the span budget and counts them', () => {
     const store = new TraceStore({ maxSpans: 5 });
     const events: StoreChange[] = [];
