@@ -1,14 +1,22 @@
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { version } from '../../package.json';
 import { DEFAULT_LIMITS, Finding, isUnresolvedSetting, ManifestEngine, readRuleSettings, RULES, RuleSetting, SEVERITY_RANK, Severity, UnresolvedSetting } from '../core';
+import { DEFAULT_MAX_SPANS, TraceStore } from '../core/trace';
+import { hostPort, startReceivers, type Receivers } from '../receiver';
+import { DEFAULT_GRPC_PORT } from '../receiver/grpc';
+import { DEFAULT_HTTP_PORT, ReceiverListenError } from '../receiver/http';
+import { Ingest } from '../receiver/ingest';
+import { DEFAULT_ZIPKIN_PORT } from '../receiver/zipkin';
+import { DEFAULT_API_PORT, startApiServer, type ApiServer } from '../server/api';
 import { collectFiles, readManifest, UsageError } from './files';
 import { formatJson, formatSarif, formatText } from './format';
 
 const USAGE = `Usage:
   meshlens lint [paths...] [options]   check manifests (default path: .)
   meshlens rules [--format text|json]  list every rule
+  meshlens serve [options]             receive OTLP traces and serve the API and viewer until Ctrl+C
   meshlens --version | --help
 
 lint options:
@@ -21,7 +29,16 @@ lint options:
   --exit-zero                  exit 0 even when errors remain
   --output FILE                write the report to FILE instead of standard output
 
-Exit status: 0 no error remains, 1 an error remains, 2 usage error or a file that cannot be read.
+serve options:
+  --host HOST                  address to listen on (default 127.0.0.1)
+  --otlp-http-port N           OTLP/HTTP receiver port (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)
+  --otlp-grpc-port N|off       OTLP/gRPC receiver port (default ${DEFAULT_GRPC_PORT})
+  --zipkin-port N|off          Zipkin v2 JSON receiver port (default ${DEFAULT_ZIPKIN_PORT})
+  --port N                     API and viewer port (default ${DEFAULT_API_PORT}; 0 picks a free one)
+  --max-spans N                spans kept in memory; the oldest traces go first (default ${DEFAULT_MAX_SPANS})
+
+Exit status (lint): 0 no error remains, 1 an error remains, 2 usage error or a file that cannot be read.
+Exit status (serve): 0 stopped by SIGINT/SIGTERM, 2 usage error or a port that cannot be used.
 `;
 
 export interface Io {
@@ -40,17 +57,111 @@ interface LintOptions {
   unresolved: UnresolvedSetting;
 }
 
-function parseLintArgs(args: string[]): LintOptions {
-  const o: LintOptions = { paths: [], format: 'text', severity: 'info', rules: {}, maxFileBytes: DEFAULT_LIMITS.maxFileBytes, exitZero: false, unresolved: 'warning' };
-  const ruleArgs: Record<string, string> = {};
+/**
+ * Walks the arguments as flags, `--flag value` or `--flag=value`; `value()` takes the flag's value
+ * (the next argument unless inline), `arg` is the argument as given.
+ */
+function eachFlag(args: string[], each: (flag: string, value: () => string, arg: string) => void): void {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
+    each(flag, () => {
       const v = inline ?? args[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
       return v;
+    }, a);
+  }
+}
+
+interface ServeOptions {
+  host: string;
+  otlpHttpPort: number;
+  /** undefined: off. */
+  otlpGrpcPort: number | undefined;
+  zipkinPort: number | undefined;
+  port: number;
+  maxSpans: number;
+}
+
+function parseServeArgs(args: string[]): ServeOptions {
+  const o: ServeOptions = { host: '127.0.0.1', otlpHttpPort: DEFAULT_HTTP_PORT, otlpGrpcPort: DEFAULT_GRPC_PORT, zipkinPort: DEFAULT_ZIPKIN_PORT, port: DEFAULT_API_PORT, maxSpans: DEFAULT_MAX_SPANS };
+  const whole = (flag: string, v: string, min: number, max: number): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${v}"`);
+    return n;
+  };
+  eachFlag(args, (flag, value, a) => {
+    switch (flag) {
+      case '--host':
+        o.host = value();
+        break;
+      case '--otlp-http-port':
+        o.otlpHttpPort = whole(flag, value(), 0, 65535);
+        break;
+      case '--otlp-grpc-port': {
+        const v = value();
+        o.otlpGrpcPort = v === 'off' ? undefined : whole(flag, v, 0, 65535);
+        break;
+      }
+      case '--zipkin-port': {
+        const v = value();
+        o.zipkinPort = v === 'off' ? undefined : whole(flag, v, 0, 65535);
+        break;
+      }
+      case '--port':
+        o.port = whole(flag, value(), 0, 65535);
+        break;
+      case '--max-spans':
+        o.maxSpans = whole(flag, value(), 1, 100_000_000);
+        break;
+      default:
+        throw new UsageError(a.startsWith('-') ? `unknown option ${a}` : `meshlens serve takes no arguments, got "${a}"`);
+    }
+  });
+  return o;
+}
+
+async function serve(args: string[], io: Io): Promise<number> {
+  const o = parseServeArgs(args);
+  const store = new TraceStore({ maxSpans: o.maxSpans });
+  const ingest = new Ingest(store);
+  // The bundle ships the viewer next to it (dist/cli.js, dist/webview/); from sources there is none.
+  const viewerDir = path.join(__dirname, 'webview');
+  const staticDir = existsSync(path.join(viewerDir, 'index.html')) ? viewerDir : undefined;
+  let receivers: Receivers | undefined;
+  let api: ApiServer;
+  try {
+    receivers = await startReceivers({ host: o.host, httpPort: o.otlpHttpPort, grpcPort: o.otlpGrpcPort, zipkinPort: o.zipkinPort, ingest });
+    const rx = receivers;
+    api = await startApiServer({ host: o.host, port: o.port, store, ingest, receivers: () => rx.stats(), staticDir });
+  } catch (e) {
+    await receivers?.close();
+    if (!(e instanceof ReceiverListenError)) throw e;
+    io.err(`meshlens: ${e.message}\n`);
+    return 2;
+  }
+  const base = `http://${hostPort(o.host, api.port)}`;
+  for (const l of receivers.listeners) io.out(`${l.label.padEnd(10)} ${l.url}\n`);
+  io.out(`${'API'.padEnd(10)} ${base}/api/traces\n`);
+  if (staticDir) io.out(`${'Viewer'.padEnd(10)} ${base}/\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      // A second Ctrl+C while closing gets Node's default: exit at once.
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
     };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await Promise.all([api.close(), receivers.close()]);
+  return 0;
+}
+
+function parseLintArgs(args: string[]): LintOptions {
+  const o: LintOptions = { paths: [], format: 'text', severity: 'info', rules: {}, maxFileBytes: DEFAULT_LIMITS.maxFileBytes, exitZero: false, unresolved: 'warning' };
+  const ruleArgs: Record<string, string> = {};
+  eachFlag(args, (flag, value, a) => {
     switch (flag) {
       case '--format': {
         const v = value();
@@ -93,7 +204,7 @@ function parseLintArgs(args: string[]): LintOptions {
         if (a.startsWith('-') && a !== '-') throw new UsageError(`unknown option ${a}`);
         o.paths.push(a);
     }
-  }
+  });
   const { rules, problems } = readRuleSettings(ruleArgs);
   if (problems.length) throw new UsageError(problems[0].replace('meshlens.rules.', '--rule '));
   const known = new Set(RULES.flatMap((r) => [r.meta.code, r.meta.id]));
@@ -155,12 +266,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case 'lint':
       case 'rules':
+      case 'serve':
         // `meshlens lint --help` is how people ask; it is not an unknown option.
         if (rest.includes('--help') || rest.includes('-h')) {
           io.out(USAGE);
           return 0;
         }
-        return command === 'lint' ? await lint(rest, io) : rules(rest, io);
+        return command === 'lint' ? await lint(rest, io) : command === 'serve' ? await serve(rest, io) : rules(rest, io);
       case '--version':
       case '-v':
         io.out(`${version}\n`);

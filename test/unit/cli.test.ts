@@ -874,7 +874,8 @@ describe('meshlens rules, --version, --help', () => {
       assert.equal(r.code, 0, argv.join(' '));
       assert.equal(r.err, '');
       assert.match(r.out, /^Usage:\n {2}meshlens lint \[paths\.\.\.\] \[options\]/);
-      assert.match(r.out, /Exit status: 0 no error remains, 1 an error remains, 2 usage error or a file that cannot be read\./);
+      assert.match(r.out, /Exit status \(lint\): 0 no error remains, 1 an error remains, 2 usage error or a file that cannot be read\./);
+      assert.match(r.out, /meshlens serve \[options\]/);
     }
   });
 });
