@@ -24,6 +24,16 @@ const builds = [
     external: ['vscode'],
   },
   {
+    // The receivers and the trace store run in a worker thread of the extension host (see
+    // src/receiver/trace-service.ts), so they are a bundle of their own.
+    ...common,
+    entryPoints: { 'trace-worker': 'src/receiver/trace-worker.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: { cli: 'src/cli/index.ts' },
     outdir: 'dist',

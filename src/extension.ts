@@ -14,12 +14,15 @@ import { readSettings } from './vscode/config';
 import { FindingCodeActions } from './vscode/codeActions';
 import { DIAGNOSTIC_SOURCE } from './vscode/diagnostics';
 import { IndexSnapshot, ManifestService } from './vscode/manifests';
+import { readReceiverSettings, TraceReceiver } from './vscode/traces';
 
 /** What activate() returns: used by the end-to-end tests, and stable enough for other extensions. */
 export interface MeshLensApi {
   whenIdle(): Promise<void>;
   indexSnapshot(): IndexSnapshot;
   onDidUpdate: vscode.Event<string[]>;
+  /** The trace receiver: running or not, and what the status bar says. */
+  traces: TraceReceiver;
 }
 
 const YAML_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { pattern: '**/*.{yaml,yml}' }];
@@ -34,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
   const navigation = new ManifestNavigation(manifests);
   const symbols = new ManifestSymbols(manifests);
   const lenses = new ReferenceLenses(manifests);
+  const traces = new TraceReceiver(context.extensionPath, log);
 
   context.subscriptions.push(
     log,
@@ -65,7 +69,20 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     }),
     vscode.commands.registerCommand('meshlens.recheckWorkspace', () => manifests.rescan('command')),
     vscode.commands.registerCommand('meshlens.showLog', () => log.show()),
+    traces,
+    vscode.commands.registerCommand('meshlens.startReceiver', () => traces.start()),
+    vscode.commands.registerCommand('meshlens.stopReceiver', () => traces.stop()),
+    vscode.commands.registerCommand('meshlens.showReceiverStats', () => traces.showStats()),
+    vscode.commands.registerCommand('meshlens.importTraces', () => traces.importFile()),
+    vscode.commands.registerCommand('meshlens.exportTraces', () => traces.exportFile()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (traces.running && traces.affects(e)) {
+        log.info('Trace receiver settings changed; restarting it');
+        void traces.restart();
+      }
+    }),
   );
+  if (readReceiverSettings().autoStart) void traces.start();
   manifests.start();
   log.info(`MeshLens ${context.extension.packageJSON.version as string} activated`);
 
@@ -73,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     whenIdle: () => manifests.whenIdle(),
     indexSnapshot: () => manifests.snapshot(),
     onDidUpdate: manifests.onDidUpdate,
+    traces,
   };
 }
 

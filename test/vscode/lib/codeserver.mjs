@@ -136,5 +136,9 @@ export function writeUserSettings(userDataDir) {
     'problems.showCurrentInStatus': false,
     'files.autoSave': 'off',
     'security.workspace.trust.enabled': false,
+    // Any free ports: the machine may run a collector on 4317/4318, and the two phases share it.
+    'meshlens.receiver.httpPort': 0,
+    'meshlens.receiver.grpcPort': 0,
+    'meshlens.receiver.zipkinPort': 0,
   }, null, 2));
 }

@@ -1,0 +1,191 @@
+// The receivers and the trace store in a worker thread, and the host's handle on them.
+//
+// Why a worker: the extension host's main thread is shared by every extension and runs our
+// manifest diagnostics. Ingest at 10,000 spans/s costs a tenth of a core there, and the store's
+// garbage collection (hundreds of MB of spans) pauses the thread it runs on for tens of ms.
+// In a worker both happen on another thread with its own heap; the host only sees throttled
+// change messages and answers to what it asks (DTOs, a few KB), so its latency is untouched
+// (bench:ingest measures the ingest itself; docs/traces.md records the editor-side measurement).
+//
+// The messages between the two sides are defined here, once, for both.
+import { Worker } from 'node:worker_threads';
+import type { ChangedMessage, ServicesDto, StatsDto, TraceDto, TraceListDto, TraceQueryDto } from '../shared/protocol';
+
+export interface TraceServiceOptions {
+  readonly host?: string;
+  /** OTLP/HTTP port; 0 picks a free one. */
+  readonly httpPort?: number;
+  /** OTLP/gRPC port; undefined: not started. */
+  readonly grpcPort?: number;
+  /** Zipkin v2 port; undefined: not started. */
+  readonly zipkinPort?: number;
+  readonly maxSpans?: number;
+  readonly corsOrigins?: readonly string[];
+  /** How often, at most, a `changed` message reaches the host (ms). */
+  readonly throttleMs?: number;
+}
+
+export interface ListenerInfo {
+  readonly name: string;
+  readonly label: string;
+  readonly port: number;
+  readonly url: string;
+}
+
+export interface ImportResult {
+  readonly format: string;
+  readonly spans: number;
+  readonly logs: number;
+  readonly rejected: number;
+  readonly rejectMessage: string;
+}
+
+/** What the host may ask, and what each answer is. */
+export interface TraceRequests {
+  query: { params: TraceQueryDto; result: TraceListDto };
+  trace: { params: { traceId: string }; result: TraceDto | null };
+  services: { params: Record<string, never>; result: ServicesDto };
+  stats: { params: Record<string, never>; result: StatsDto };
+  /** A trace file's text into the store. */
+  import: { params: { text: string; fileName?: string }; result: ImportResult };
+  /** OTLP/JSON of the given traces (all stored traces when none is given). */
+  export: { params: { traceIds?: readonly string[] }; result: { json: string; spans: number } };
+}
+export type TraceMethod = keyof TraceRequests;
+
+/** An error that crossed the thread boundary, with what the host needs to explain it. */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly host?: string;
+  readonly port?: number;
+}
+
+export type ToWorker =
+  | { readonly type: 'start'; readonly options: TraceServiceOptions }
+  | { readonly type: 'request'; readonly id: number; readonly method: TraceMethod; readonly params: unknown }
+  | { readonly type: 'close' };
+
+export type FromWorker =
+  | { readonly type: 'started'; readonly listeners: readonly ListenerInfo[] }
+  | { readonly type: 'failed'; readonly error: WireError }
+  | { readonly type: 'response'; readonly id: number; readonly result?: unknown; readonly error?: WireError }
+  | { readonly type: 'changed'; readonly message: ChangedMessage }
+  | { readonly type: 'closed' };
+
+/** Starting failed; for a taken port, `code` is EADDRINUSE and `port` names it. */
+export class TraceServiceError extends Error {
+  constructor(readonly wire: WireError) {
+    super(wire.message);
+    this.name = wire.name;
+  }
+  get code(): string | undefined {
+    return this.wire.code;
+  }
+  get port(): number | undefined {
+    return this.wire.port;
+  }
+}
+
+export interface TraceService {
+  readonly listeners: readonly ListenerInfo[];
+  request<M extends TraceMethod>(method: M, params: TraceRequests[M]['params']): Promise<TraceRequests[M]['result']>;
+  /** Returns the function that unsubscribes. */
+  onChanged(listener: (message: ChangedMessage) => void): () => void;
+  /** Resolves when the receivers are closed and the worker has exited. Idempotent. */
+  close(): Promise<void>;
+  /** Fires once if the worker dies on its own (a bug of ours); requests in flight are rejected. */
+  onExit(listener: (error: Error) => void): void;
+}
+
+/** How long close() waits for the worker to close its sockets before terminating it. */
+const CLOSE_GRACE_MS = 3000;
+
+/**
+ * Starts the worker (made by `spawn`, so the extension, the CLI and tests can each say where its
+ * script is) and the receivers in it. Rejects with a TraceServiceError when a port is taken.
+ */
+export function startTraceService(spawn: () => Worker, options: TraceServiceOptions): Promise<TraceService> {
+  const worker = spawn();
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const changed = new Set<(m: ChangedMessage) => void>();
+  const exitListeners = new Set<(e: Error) => void>();
+  let closing: Promise<void> | undefined;
+  let exited = false;
+
+  return new Promise<TraceService>((resolve, reject) => {
+    let started = false;
+    worker.on('message', (msg: FromWorker) => {
+      switch (msg.type) {
+        case 'started':
+          started = true;
+          resolve(service(msg.listeners));
+          break;
+        case 'failed':
+          void worker.terminate();
+          reject(new TraceServiceError(msg.error));
+          break;
+        case 'response': {
+          const p = pending.get(msg.id);
+          if (!p) break;
+          pending.delete(msg.id);
+          if (msg.error) p.reject(new TraceServiceError(msg.error));
+          else p.resolve(msg.result);
+          break;
+        }
+        case 'changed':
+          for (const l of [...changed]) l(msg.message);
+          break;
+        case 'closed':
+          break;
+      }
+    });
+    const fail = (e: Error): void => {
+      exited = true;
+      for (const p of pending.values()) p.reject(e);
+      pending.clear();
+      if (!started) reject(e);
+      else if (!closing) for (const l of exitListeners) l(e);
+    };
+    worker.on('error', (e) => fail(e));
+    worker.on('exit', (code) => fail(new Error(`the trace worker exited (code ${code})`)));
+    worker.postMessage({ type: 'start', options } satisfies ToWorker);
+  });
+
+  function service(listeners: readonly ListenerInfo[]): TraceService {
+    return {
+      listeners,
+      request(method, params) {
+        if (exited || closing) return Promise.reject(new Error('the trace service is stopped'));
+        const id = nextId++;
+        return new Promise((resolve, reject) => {
+          pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+          worker.postMessage({ type: 'request', id, method, params } satisfies ToWorker);
+        });
+      },
+      onChanged(listener) {
+        changed.add(listener);
+        return () => {
+          changed.delete(listener);
+        };
+      },
+      onExit(listener) {
+        exitListeners.add(listener);
+      },
+      close() {
+        closing ??= new Promise<void>((resolve) => {
+          if (exited) return resolve();
+          const timer = setTimeout(() => void worker.terminate(), CLOSE_GRACE_MS);
+          worker.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          worker.postMessage({ type: 'close' } satisfies ToWorker);
+        });
+        return closing;
+      },
+    };
+  }
+}

@@ -1,0 +1,110 @@
+// The worker side of trace-service.ts: receivers, store and ingest live here; the host asks
+// through messages. Entry point of dist/trace-worker.js.
+import { parentPort } from 'node:worker_threads';
+import {
+  ChangeCoalescer,
+  encodeTracesJson,
+  fromTraceQueryDto,
+  importTraceFile,
+  toStatsDto,
+  toSummaryDto,
+  toTraceDto,
+  TraceStore,
+  type Span,
+} from '../core/trace';
+import { Ingest } from './ingest';
+import { startReceivers, type Receivers } from './index';
+import type { FromWorker, ToWorker, TraceMethod, TraceRequests, TraceServiceOptions, WireError } from './trace-service';
+
+const DEFAULT_THROTTLE_MS = 250;
+
+function wireError(e: unknown): WireError {
+  const err = e as { name?: string; message?: string; code?: string; host?: string; port?: number };
+  return { name: err?.name ?? 'Error', message: err?.message ?? String(e), code: err?.code, host: err?.host, port: err?.port };
+}
+
+export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
+  let store: TraceStore | undefined;
+  let ingest: Ingest | undefined;
+  let receivers: Receivers | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const coalescer = new ChangeCoalescer();
+  const post = (msg: FromWorker) => port.postMessage(msg);
+
+  async function start(options: TraceServiceOptions): Promise<void> {
+    store = new TraceStore({ maxSpans: options.maxSpans });
+    ingest = new Ingest(store);
+    const throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
+    // One message per window at most: a burst of 1,000 requests is one update for the host.
+    store.subscribe((change) => {
+      coalescer.add(change);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        const message = coalescer.take();
+        if (message) post({ type: 'changed', message });
+      }, throttleMs);
+    });
+    try {
+      receivers = await startReceivers({ host: options.host, httpPort: options.httpPort, grpcPort: options.grpcPort, zipkinPort: options.zipkinPort, ingest });
+      post({ type: 'started', listeners: receivers.listeners });
+    } catch (e) {
+      post({ type: 'failed', error: wireError(e) });
+    }
+  }
+
+  function answer<M extends TraceMethod>(method: M, params: TraceRequests[M]['params']): TraceRequests[M]['result'] {
+    const s = store!;
+    type R = TraceRequests[M]['result'];
+    switch (method) {
+      case 'query':
+        return { traces: s.query(fromTraceQueryDto(params as TraceRequests['query']['params'])).map(toSummaryDto) } as R;
+      case 'trace': {
+        const view = s.getTrace((params as TraceRequests['trace']['params']).traceId);
+        return (view ? toTraceDto(view) : null) as R;
+      }
+      case 'services':
+        return { services: s.services() } as R;
+      case 'stats':
+        return toStatsDto(s.stats(), ingest!.counters, receivers?.stats()) as R;
+      case 'import': {
+        const { text, fileName } = params as TraceRequests['import']['params'];
+        const got = importTraceFile(text, fileName);
+        if (got.spans.length) s.addSpans(got.spans);
+        if (got.logs.length) s.addLogs(got.logs);
+        return { format: got.format, spans: got.spans.length, logs: got.logs.length, rejected: got.rejected, rejectMessage: got.rejectMessage } as R;
+      }
+      case 'export': {
+        const { traceIds } = params as TraceRequests['export']['params'];
+        const ids = traceIds ?? s.query({ limit: Number.MAX_SAFE_INTEGER }).map((t) => t.traceId);
+        const spans: Span[] = [];
+        for (const id of ids) for (const node of s.getTrace(id)?.spans ?? []) spans.push(node.span);
+        return { json: encodeTracesJson(spans), spans: spans.length } as R;
+      }
+    }
+    throw new Error(`unknown request ${String(method)}`);
+  }
+
+  port.on('message', (msg: ToWorker) => {
+    switch (msg.type) {
+      case 'start':
+        void start(msg.options);
+        break;
+      case 'request':
+        try {
+          post({ type: 'response', id: msg.id, result: answer(msg.method, msg.params as never) });
+        } catch (e) {
+          post({ type: 'response', id: msg.id, error: wireError(e) });
+        }
+        break;
+      case 'close':
+        if (timer) clearTimeout(timer);
+        void (receivers?.close() ?? Promise.resolve()).finally(() => {
+          post({ type: 'closed' });
+          port.close();
+        });
+        break;
+    }
+  });
+}
+
+if (parentPort) runTraceWorker(parentPort);

@@ -1,0 +1,240 @@
+// The trace receiver in the editor: starts the worker-thread trace service (setting
+// `meshlens.receiver.autoStart`, commands Start/Stop), shows it in the status bar, logs its life
+// and counters to the output channel, explains a taken port with a way out, and imports and
+// exports trace files.
+import * as path from 'node:path';
+import * as net from 'node:net';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { startTraceService, TraceServiceError, type TraceService, type TraceServiceOptions } from '../receiver/trace-service';
+import type { ChangedMessage, StatsDto } from '../shared/protocol';
+
+export interface ReceiverSettings {
+  readonly autoStart: boolean;
+  readonly options: TraceServiceOptions;
+}
+
+/** `null` turns a protocol off; 0 asks for any free port. */
+function port(c: vscode.WorkspaceConfiguration, key: string, fallback: number): number | undefined {
+  const v = c.get<number | null>(key, fallback);
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : undefined;
+}
+
+export function readReceiverSettings(): ReceiverSettings {
+  const c = vscode.workspace.getConfiguration('meshlens.receiver');
+  const maxSpans = c.get<number>('maxSpans', 200_000);
+  return {
+    autoStart: c.get<boolean>('autoStart', true),
+    options: {
+      host: c.get<string>('host', '127.0.0.1') || '127.0.0.1',
+      httpPort: port(c, 'httpPort', 4318) ?? 4318,
+      grpcPort: port(c, 'grpcPort', 4317),
+      zipkinPort: port(c, 'zipkinPort', 9411),
+      maxSpans: Number.isInteger(maxSpans) && maxSpans > 0 ? maxSpans : 200_000,
+    },
+  };
+}
+
+/** The first of the next few ports that nobody listens on, to offer instead of a taken one. */
+function freePortAfter(host: string, taken: number): Promise<number | undefined> {
+  const tryPort = (p: number) =>
+    new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once('error', () => resolve(false));
+      s.listen(p, host, () => s.close(() => resolve(true)));
+    });
+  return (async () => {
+    for (let p = taken + 10_000; p < taken + 10_010 && p <= 65535; p++) if (await tryPort(p)) return p;
+    return undefined;
+  })();
+}
+
+export class TraceReceiver implements vscode.Disposable {
+  private service: TraceService | undefined;
+  private starting: Promise<void> | undefined;
+  private readonly status: vscode.StatusBarItem;
+  private spans = 0;
+  private lastEvicted = 0;
+
+  constructor(
+    private readonly extensionPath: string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.status = vscode.window.createStatusBarItem('meshlens.receiver', vscode.StatusBarAlignment.Right, 100);
+    this.status.name = 'MeshLens Trace Receiver';
+    this.status.command = 'meshlens.showReceiverStats';
+    this.render();
+    this.status.show();
+  }
+
+  get running(): TraceService | undefined {
+    return this.service;
+  }
+
+  /** Status-bar text, for people and for the end-to-end tests. */
+  get statusText(): string {
+    return this.status.text;
+  }
+
+  start(): Promise<void> {
+    if (this.service) return Promise.resolve();
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<void> {
+    const { options } = readReceiverSettings();
+    const file = path.join(this.extensionPath, 'dist', 'trace-worker.js');
+    try {
+      const svc = await startTraceService(() => new Worker(file), options);
+      this.service = svc;
+      this.spans = 0;
+      this.lastEvicted = 0;
+      svc.onChanged((m) => this.onChanged(m));
+      svc.onExit((e) => {
+        this.log.error(`Trace receiver stopped unexpectedly: ${e.message}`);
+        this.service = undefined;
+        this.render();
+      });
+      for (const l of svc.listeners) this.log.info(`Trace receiver: ${l.label} listening on ${l.url}`);
+      this.render();
+    } catch (e) {
+      this.render();
+      if (e instanceof TraceServiceError && e.code === 'EADDRINUSE' && e.port !== undefined) {
+        this.log.error(`Trace receiver not started: ${e.message}`);
+        await this.offerAnotherPort(e, options.host ?? '127.0.0.1');
+      } else {
+        const msg = (e as Error).message;
+        this.log.error(`Trace receiver not started: ${msg}`);
+        void vscode.window.showErrorMessage(`MeshLens trace receiver: ${msg}`);
+      }
+    }
+  }
+
+  private async offerAnotherPort(e: TraceServiceError, host: string): Promise<void> {
+    const taken = e.port!;
+    const setting = Object.entries(readReceiverSettings().options).find(([k, v]) => k.endsWith('Port') && v === taken)?.[0];
+    const free = await freePortAfter(host, taken);
+    const use = free !== undefined ? `Use Port ${free}` : undefined;
+    const off = "Don't Start Automatically";
+    const pick = await vscode.window.showWarningMessage(`MeshLens: ${e.message}.`, ...[use, off, 'Open Settings'].filter((x): x is string => !!x));
+    if (pick === use && setting) {
+      await vscode.workspace.getConfiguration('meshlens.receiver').update(setting, free, vscode.ConfigurationTarget.Workspace);
+      await this.start();
+    } else if (pick === off) {
+      await vscode.workspace.getConfiguration('meshlens.receiver').update('autoStart', false, vscode.ConfigurationTarget.Global);
+    } else if (pick === 'Open Settings') {
+      void vscode.commands.executeCommand('workbench.action.openSettings', 'meshlens.receiver');
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.starting;
+    const svc = this.service;
+    if (!svc) return;
+    const stats = await svc.request('stats', {}).catch(() => undefined);
+    this.service = undefined;
+    await svc.close();
+    if (stats) this.log.info(`Trace receiver stopped. ${counters(stats)}`);
+    else this.log.info('Trace receiver stopped.');
+    this.render();
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  async showStats(): Promise<void> {
+    if (!this.service) {
+      this.log.info('Trace receiver: not running (MeshLens: Start Trace Receiver).');
+    } else {
+      const stats = await this.service.request('stats', {});
+      this.log.info(`Trace receiver: ${this.service.listeners.map((l) => l.url).join(', ')}. ${counters(stats)}`);
+    }
+    this.log.show(true);
+  }
+
+  async importFile(): Promise<void> {
+    if (!this.service) await this.start();
+    const svc = this.service;
+    if (!svc) return;
+    const picked = await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'Trace files': ['json', 'jsonl', 'ndjson'], 'All files': ['*'] }, title: 'Import traces (OTLP/JSON, JSON Lines, Jaeger or Zipkin JSON)' });
+    for (const uri of picked ?? []) {
+      try {
+        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        const r = await svc.request('import', { text, fileName: path.basename(uri.path) });
+        const left = r.rejected ? `; ${r.rejected} left out (${r.rejectMessage})` : '';
+        this.log.info(`Imported ${uri.fsPath} (${r.format}): ${r.spans} spans, ${r.logs} logs${left}`);
+        void vscode.window.showInformationMessage(`MeshLens: imported ${r.spans} spans and ${r.logs} logs from ${path.basename(uri.path)}${left}.`);
+      } catch (e) {
+        this.log.error(`Import of ${uri.fsPath} failed: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`MeshLens: cannot import ${path.basename(uri.path)}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  async exportFile(): Promise<void> {
+    const svc = this.service;
+    if (!svc) {
+      void vscode.window.showInformationMessage('MeshLens: the trace receiver is not running; there is nothing to export.');
+      return;
+    }
+    const target = await vscode.window.showSaveDialog({ filters: { 'OTLP/JSON': ['json'] }, title: 'Export all stored traces as OTLP/JSON' });
+    if (!target) return;
+    const { json, spans } = await svc.request('export', {});
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(json));
+    this.log.info(`Exported ${spans} spans to ${target.fsPath}`);
+  }
+
+  private onChanged(m: ChangedMessage): void {
+    this.spans = m.stats.spans;
+    if (m.stats.evictedSpans > 0 && this.lastEvicted === 0) {
+      this.log.info(`Trace store full (${m.stats.spans.toLocaleString('en-US')} spans): the oldest traces are now evicted as new ones arrive (meshlens.receiver.maxSpans).`);
+    }
+    this.lastEvicted = m.stats.evictedSpans;
+    this.render();
+  }
+
+  private render(): void {
+    const svc = this.service;
+    if (!svc) {
+      this.status.text = '$(circle-slash) MeshLens traces off';
+      this.status.tooltip = 'The MeshLens trace receiver is not running. Click for details; start it with "MeshLens: Start Trace Receiver".';
+      return;
+    }
+    const http = svc.listeners.find((l) => l.name === 'otlpHttp') ?? svc.listeners[0];
+    this.status.text = `$(pulse) ${http?.port ?? ''} · ${this.spans.toLocaleString('en-US')} ${this.spans === 1 ? 'span' : 'spans'}`;
+    this.status.tooltip = new vscode.MarkdownString(
+      ['MeshLens trace receiver', ...svc.listeners.map((l) => `- ${l.label}: \`${l.url}\``), '', 'Click for counters.'].join('\n'),
+    );
+  }
+
+  /** Settings that need a restart of a running receiver. */
+  affects(e: vscode.ConfigurationChangeEvent): boolean {
+    return ['host', 'httpPort', 'grpcPort', 'zipkinPort', 'maxSpans'].some((k) => e.affectsConfiguration(`meshlens.receiver.${k}`));
+  }
+
+  dispose(): void {
+    this.status.dispose();
+    void this.service?.close();
+    this.service = undefined;
+  }
+}
+
+/** The counters line of the output channel. */
+export function counters(s: StatsDto): string {
+  const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
+  const rx = s.receivers ?? {};
+  const requests = Object.entries(rx)
+    .map(([name, st]) => `${name} ${n(st.requests as number)} requests`)
+    .join(', ');
+  return (
+    `Received ${n(s.ingest?.spans)} spans and ${n(s.ingest?.logs)} logs (${requests}); ` +
+    `rejected ${n(s.ingest?.rejectedSpans)} spans and ${n(s.ingest?.rejectedLogs)} logs; ` +
+    `stored ${n(s.store.spans)} spans in ${n(s.store.traces)} traces; evicted ${n(s.store.evictedSpans)} spans; ` +
+    `${n(s.store.logsWithoutTrace)} logs without a trace not kept.`
+  );
+}

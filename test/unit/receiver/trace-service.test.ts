@@ -1,0 +1,103 @@
+// The trace service in its worker thread: spans posted to its receiver become answers to the
+// host's requests and throttled change messages; a taken port is a clear error; close ends it.
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { decodeTracesJson } from '../../../src/core/trace';
+import { startHttpReceiver } from '../../../src/receiver/http';
+import { TraceStore } from '../../../src/core/trace';
+import { startTraceService, TraceServiceError, type TraceService } from '../../../src/receiver/trace-service';
+import type { ChangedMessage } from '../../../src/shared/protocol';
+import { send } from './client';
+
+const WORKER = path.resolve(__dirname, '../../../src/receiver/trace-worker.ts');
+/** The worker runs the TypeScript source, through tsx as the tests do. */
+const spawn = () => new Worker(`require('tsx/cjs'); require(${JSON.stringify(WORKER)});`, { eval: true });
+
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+function request(spanId: string, service = 'checkout'): string {
+  return JSON.stringify({
+    resourceSpans: [
+      {
+        resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+        scopeSpans: [{ scope: { name: 't' }, spans: [{ traceId: TRACE, spanId, name: 'GET /cart', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000012000000', attributes: [{ key: 'http.route', value: { stringValue: '/cart' } }] }] }],
+      },
+    ],
+  });
+}
+
+function nextChange(svc: TraceService): Promise<ChangedMessage> {
+  return new Promise((resolve) => {
+    const off = svc.onChanged((m) => {
+      off();
+      resolve(m);
+    });
+  });
+}
+
+describe('trace service (worker thread)', function () {
+  this.timeout(30_000);
+  let svc: TraceService | undefined;
+  afterEach(async () => {
+    await svc?.close();
+    svc = undefined;
+  });
+
+  it('answers queries about what its receiver got, and tells the host what changed', async () => {
+    svc = await startTraceService(spawn, { httpPort: 0, throttleMs: 20 });
+    const http = svc.listeners.find((l) => l.name === 'otlpHttp')!;
+    assert.match(http.url, /^http:\/\/127\.0\.0\.1:\d+\/v1\/traces$/);
+    const changed = nextChange(svc);
+    const r = await send(http.port, { headers: { 'Content-Type': 'application/json' }, body: request('00f067aa0ba902b7') });
+    assert.equal(r.status, 200);
+    const msg = await changed;
+    assert.deepEqual(msg.added, [TRACE]);
+    assert.equal(msg.stats.spans, 1);
+
+    const list = await svc.request('query', { service: 'checkout' });
+    assert.deepEqual(list.traces.map((t) => t.traceId), [TRACE]);
+    assert.equal((await svc.request('query', { service: 'payment' })).traces.length, 0);
+    const trace = await svc.request('trace', { traceId: TRACE });
+    assert.equal(trace?.spans[0].name, 'GET /cart');
+    assert.equal(await svc.request('trace', { traceId: 'ab'.repeat(16) }), null);
+    assert.deepEqual((await svc.request('services', {})).services, ['checkout']);
+    const stats = await svc.request('stats', {});
+    assert.equal(stats.ingest?.spans, 1);
+    assert.equal((stats.receivers?.otlpHttp as { requests: number }).requests, 1);
+  });
+
+  it('exports OTLP/JSON that decodes to the stored spans, and imports a file', async () => {
+    svc = await startTraceService(spawn, { httpPort: 0, throttleMs: 20 });
+    const imported = await svc.request('import', { text: request('00f067aa0ba902b8', 'cart'), fileName: 'trace.json' });
+    assert.deepEqual(imported, { format: 'otlp-json', spans: 1, logs: 0, rejected: 0, rejectMessage: '' });
+    const out = await svc.request('export', {});
+    assert.equal(out.spans, 1);
+    const spans = decodeTracesJson(out.json).spans;
+    assert.deepEqual(
+      spans.map((s) => [s.spanId, s.resource.serviceName, s.attributes.get('http.route')]),
+      [['00f067aa0ba902b8', 'cart', '/cart']],
+    );
+    await assert.rejects(svc.request('import', { text: 'not json' }), (e: Error) => e instanceof TraceServiceError && /JSON|format/i.test(e.message));
+  });
+
+  it('a taken port rejects the start with the port and the remedy; nothing keeps running', async () => {
+    const other = await startHttpReceiver({ port: 0, ingest: new TraceStore() });
+    try {
+      await assert.rejects(startTraceService(spawn, { httpPort: other.port }), (e: unknown) => {
+        assert.ok(e instanceof TraceServiceError);
+        assert.equal(e.code, 'EADDRINUSE');
+        assert.equal(e.port, other.port);
+        assert.match(e.message, new RegExp(`port ${other.port} .*already in use.*choose another port`));
+        return true;
+      });
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('requests after close are refused, not left hanging', async () => {
+    const s = await startTraceService(spawn, { httpPort: 0 });
+    await s.close();
+    await assert.rejects(s.request('stats', {}), /stopped/);
+  });
+});
