@@ -23,3 +23,5 @@ export { encodeTracesJson, encodeLogsJson } from './export';
 export { decodeJaegerJson } from './jaeger';
 export { importTraceFile, DEFAULT_MAX_IMPORT_BYTES, ACCEPTED_FORMATS } from './import';
 export type { ImportedTraces, ImportOptions, TraceFileFormat } from './import';
+export { computeClockSkew, skewDelta, sameClock, hostKey } from './skew';
+export type { ClockSkewResult, SkewAdjustment } from './skew';

@@ -32,6 +32,10 @@ export const SEMCONV = {
   serviceVersion: ['service.version'],
   k8sNamespace: ['k8s.namespace.name'],
   k8sPod: ['k8s.pod.name'],
+  // Host identity, read from the resource only: which clock stamped a span (clock-skew adjustment).
+  hostId: ['host.id'],
+  hostIp: ['host.ip'],
+  hostName: ['host.name'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SemconvKey = keyof typeof SEMCONV;

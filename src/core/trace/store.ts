@@ -9,8 +9,11 @@
 // - after every ingest call, spanCount <= maxSpans and logCount <= maxLogs.
 // - views list spans depth-first, children by start time, each with its depth; a span whose
 //   parent is absent (not arrived yet, or never sent) is a root marked `orphan`.
+// - views correct clock skew for display only (skew.ts): a SpanNode carries its delta and adjusted
+//   start, children are ordered by adjusted start, and the Span itself is left as received.
 import type { AttrValue, LogRecord, Span } from './model';
 import { attrText, isError, nanoToMs } from './model';
+import { computeClockSkew } from './skew';
 
 export interface TraceSummary {
   readonly traceId: string;
@@ -36,6 +39,15 @@ export interface SpanNode {
   /** The span names a parent that is not in the store. */
   readonly orphan: boolean;
   readonly logs: readonly LogRecord[];
+  /**
+   * Display shift for clock skew against a parent on another machine (skew.ts); 0n when none.
+   * It applies to the whole span: start, end, events and logs were all stamped by the same clock.
+   */
+  readonly skewNs: bigint;
+  readonly skewMs: number;
+  /** `span.startUnixNano + skewNs`, and the same as a double. */
+  readonly adjustedStartUnixNano: bigint;
+  readonly adjustedStartUnixMs: number;
 }
 
 export interface TraceView {
@@ -43,6 +55,8 @@ export interface TraceView {
   readonly spans: readonly SpanNode[];
   /** Logs of the trace whose span has not arrived (or that name no span). */
   readonly unattachedLogs: readonly LogRecord[];
+  /** One line per span shifted for clock skew, in the order of `spans`. */
+  readonly warnings: readonly string[];
 }
 
 export interface TraceQuery {
@@ -200,6 +214,9 @@ export class TraceStore {
         else children.set(s.parentSpanId, [s]);
       } else roots.push(s);
     }
+    const skew = computeClockSkew(e.spans.values());
+    const adjustedStart = (s: Span): bigint => s.startUnixNano + (skew.deltas.get(s.spanId) ?? 0n);
+    const sortByStart = (list: Span[]): Span[] => sortByKey(list, adjustedStart);
     const nodes: SpanNode[] = [];
     const visited = new Set<string>();
     const visit = (rootList: Span[]) => {
@@ -212,7 +229,18 @@ export class TraceStore {
         if (visited.has(span.spanId)) continue;
         visited.add(span.spanId);
         const orphan = depth === 0 && span.parentSpanId !== undefined;
-        nodes.push({ span, depth, orphan, logs: logsBySpan.get(span.spanId) ?? [] });
+        const skewNs = skew.deltas.get(span.spanId) ?? 0n;
+        const adjustedStartUnixNano = span.startUnixNano + skewNs;
+        nodes.push({
+          span,
+          depth,
+          orphan,
+          logs: logsBySpan.get(span.spanId) ?? [],
+          skewNs,
+          skewMs: skewNs === 0n ? 0 : nanoToMs(skewNs),
+          adjustedStartUnixNano,
+          adjustedStartUnixMs: skewNs === 0n ? span.startUnixMs : nanoToMs(adjustedStartUnixNano),
+        });
         const kids = children.get(span.spanId);
         if (kids) for (const k of sortByStart(kids).reverse()) stack.push({ span: k, depth: depth + 1 });
       }
@@ -220,7 +248,14 @@ export class TraceStore {
     visit(roots);
     // Spans in a parent cycle are reachable from no root: show them as orphans rather than lose them.
     if (visited.size < e.spans.size) visit([...e.spans.values()].filter((s) => !visited.has(s.spanId)));
-    return { summary: summarize(e), spans: nodes, unattachedLogs };
+    // Warnings in the order the spans are listed.
+    const messages = new Map(skew.warnings.map((w) => [w.spanId, w.message]));
+    const warnings: string[] = [];
+    for (const n of nodes) {
+      const m = n.skewNs === 0n ? undefined : messages.get(n.span.spanId);
+      if (m !== undefined) warnings.push(m);
+    }
+    return { summary: summarize(e), spans: nodes, unattachedLogs, warnings };
   }
 
   /** Summaries of the matching traces, newest first. */
@@ -295,8 +330,12 @@ function positive(n: number, name: string): number {
   return n;
 }
 
-function sortByStart(list: Span[]): Span[] {
-  return list.sort((a, b) => (a.startUnixNano < b.startUnixNano ? -1 : a.startUnixNano > b.startUnixNano ? 1 : a.spanId < b.spanId ? -1 : 1));
+function sortByKey(list: Span[], start: (s: Span) => bigint): Span[] {
+  return list.sort((a, b) => {
+    const x = start(a);
+    const y = start(b);
+    return x < y ? -1 : x > y ? 1 : a.spanId < b.spanId ? -1 : 1;
+  });
 }
 
 function sortLogs(list: LogRecord[]): void {
@@ -348,6 +387,9 @@ function summarize(e: Entry): TraceSummary {
       if (!orphanRoot || s.startUnixNano < orphanRoot.startUnixNano) orphanRoot = s;
     }
   }
+  // Start and duration are the received times, not the skew-adjusted ones: a summary is cached per
+  // trace and used to filter and sort (query), and a root is never shifted, so only a child that
+  // overruns the root could differ. The view (getTrace) carries the adjusted times.
   // Spans that only point at each other (a cycle) have neither: show the earliest.
   const shown = root ?? orphanRoot ?? earliest;
   const startNs = start ?? 0n;
