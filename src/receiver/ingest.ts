@@ -62,7 +62,7 @@ export class Ingest {
     this.counters.spans += spans.length;
     this.counters.rejectedSpans += decoded.rejected;
     if (spans.length > 0) {
-      this.store.addSpans(spans);
+      this.store.addSpans(spans, decoded.packed);
       for (const hook of this.hooks) {
         try {
           hook(spans);

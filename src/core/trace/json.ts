@@ -28,8 +28,20 @@ const SPAN_KINDS: Record<string, SpanKind> = {
 };
 const STATUS_CODES: Record<string, StatusCode> = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 };
 
+/**
+ * Where each decoded span lies in the protobuf request: `ranges[2i]`..`ranges[2i + 1]` are the
+ * byte offsets of `spans[i]` in `bytes`. The store keeps these instead of the span objects and
+ * decodes a span again when it is shown (see store.ts: PackedSpan).
+ */
+export interface PackedSource {
+  readonly bytes: Uint8Array;
+  readonly ranges: readonly number[];
+}
+
 export interface DecodedTraces {
   readonly spans: Span[];
+  /** Only from the protobuf decoder. */
+  readonly packed?: PackedSource;
   /** Spans left out because an id they need is absent or all zeros (OTLP `partial_success`). */
   readonly rejected: number;
   /** Why the first of them was left out, with its path; '' when none was. */

@@ -126,7 +126,7 @@ export function nanoToMs(ns: bigint): number {
   return Number(ns / NS_PER_MS) + Number(ns % NS_PER_MS) / 1e6;
 }
 
-export function isError(span: Span): boolean {
+export function isError(span: Pick<Span, 'status'>): boolean {
   return span.status.code === StatusCode.ERROR;
 }
 

@@ -45,6 +45,7 @@ function spanPath(at: At): string {
 export function decodeTracesProtobufFast(bytes: Uint8Array): DecodedTraces {
   const r = Reader.create(bytes);
   const out = new Collected<Span>();
+  const ranges: number[] = [];
   const at: At = { ri: -1, si: -1, ki: -1 };
   try {
     while (r.pos < r.len) {
@@ -54,7 +55,7 @@ export function decodeTracesProtobufFast(bytes: Uint8Array): DecodedTraces {
         at.ri++;
         at.si = -1;
         at.ki = -1;
-        resourceSpans(r, end(r), at, out);
+        resourceSpans(r, end(r), at, out, ranges);
       } else skip(r, tag);
     }
   } catch (e) {
@@ -62,10 +63,19 @@ export function decodeTracesProtobufFast(bytes: Uint8Array): DecodedTraces {
     const msg = e instanceof RangeError && /call stack/.test(e.message) ? 'nested too deeply' : (e as Error).message;
     throw new OtlpDecodeError('', `invalid protobuf ExportTraceServiceRequest: ${msg}`);
   }
-  return { spans: out.items, rejected: out.rejected, rejectMessage: out.rejectMessage };
+  return { spans: out.items, rejected: out.rejected, rejectMessage: out.rejectMessage, packed: { bytes: r.buf, ranges } };
 }
 
-function resourceSpans(r: Reader, stop: number, at: At, out: Collected<Span>): void {
+/** One span again, from where the decoder found it (PackedSource); the bytes decoded before. */
+export function decodeSpanAt(bytes: Uint8Array, from: number, to: number, resource: Resource, scope: Scope): Span {
+  const r = Reader.create(bytes);
+  r.pos = from;
+  const span = readSpan(r, to, { ri: 0, si: 0, ki: 0 }, resource, scope);
+  if (typeof span === 'string') throw new Error(`a stored span no longer decodes: ${span}`);
+  return span;
+}
+
+function resourceSpans(r: Reader, stop: number, at: At, out: Collected<Span>, ranges: number[]): void {
   // Resource and schema URL may come after the spans on the wire: remember where the spans are.
   let resource: Resource | undefined;
   let schemaUrl = '';
@@ -98,12 +108,12 @@ function resourceSpans(r: Reader, stop: number, at: At, out: Collected<Span>): v
     r.pos = from;
     at.si++;
     at.ki = -1;
-    scopeSpans(r, to, at, res, out);
+    scopeSpans(r, to, at, res, out, ranges);
   }
   r.pos = stop;
 }
 
-function scopeSpans(r: Reader, stop: number, at: At, resource: Resource, out: Collected<Span>): void {
+function scopeSpans(r: Reader, stop: number, at: At, resource: Resource, out: Collected<Span>, ranges: number[]): void {
   let scope: Scope | undefined;
   let schemaUrl = '';
   const spans: [number, number][] = [];
@@ -136,7 +146,10 @@ function scopeSpans(r: Reader, stop: number, at: At, resource: Resource, out: Co
     at.ki++;
     const span = readSpan(r, to, at, resource, sc);
     if (typeof span === 'string') out.reject(new OtlpDecodeError(`${spanPath(at)}.${span.slice(0, span.indexOf(':'))}`, span.slice(span.indexOf(':') + 2), true));
-    else out.items.push(span);
+    else {
+      out.items.push(span);
+      ranges.push(from, to);
+    }
   }
 }
 
@@ -427,7 +440,7 @@ function keyValue(r: Reader, stop: number, into: Map<string, AttrValue>, depth: 
     switch (tag >>> 3) {
       case 1:
         expect(tag, LEN, 'KeyValue', 1);
-        key = intern(str(r));
+        key = str(r);
         break;
       case 2:
         expect(tag, LEN, 'KeyValue', 2);
@@ -449,7 +462,7 @@ function anyValue(r: Reader, stop: number, depth: number, at: At, field: string)
     switch (tag >>> 3) {
       case 1:
         expect(tag, LEN, 'AnyValue', 1);
-        value = intern(str(r));
+        value = str(r);
         break;
       case 2:
         expect(tag, VARINT, 'AnyValue', 2);
@@ -542,10 +555,11 @@ function long(v: unknown): bigint {
   return (BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0);
 }
 
-// Attribute keys, span names and short values repeat across spans ("http.route", "GET /cart",
-// "postgresql"); each read makes a fresh copy that the store would keep for every span. One
-// shared copy per distinct string keeps the store's memory (and the collector's work) smaller.
-// Bounded: when full it is cleared, which costs only sharing, never correctness.
+// Span names repeat across spans ("GET /cart"); each read makes a fresh copy that the store would
+// keep for every span (a PackedSpan keeps its name). One shared copy per distinct name keeps the
+// store smaller. Attribute keys and values are not interned: the store does not keep them (it
+// decodes a packed span again to show it), so sharing them would cost a hash lookup per attribute
+// for nothing. Bounded: when full it is cleared, which costs only sharing, never correctness.
 const INTERN_MAX = 8192;
 const INTERN_MAX_LENGTH = 64;
 let interned = new Map<string, string>();

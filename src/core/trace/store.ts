@@ -11,8 +11,17 @@
 //   parent is absent (not arrived yet, or never sent) is a root marked `orphan`.
 // - views correct clock skew for display only (skew.ts): a SpanNode carries its delta and adjusted
 //   start, children are ordered by adjusted start, and the Span itself is left as received.
-import type { AttrValue, LogRecord, Span } from './model';
+//
+// Memory: a span that came as protobuf is kept as a PackedSpan -- the few fields that summaries,
+// trees and most filters read, plus where its bytes are in the request -- and decoded again when
+// a view or an attribute/text filter needs all of it. A whole Span (attributes Map, strings,
+// events) is about 700 bytes of small objects that the garbage collector copies and marks again
+// and again while the span is kept; a PackedSpan is a fifth of that, and the request bytes it points
+// into are one off-heap buffer per request. bench:ingest measures the difference.
+import type { AttrValue, LogRecord, Resource, Scope, Span, SpanKind, SpanStatus } from './model';
 import { attrText, isError, nanoToMs } from './model';
+import type { PackedSource } from './json';
+import { decodeSpanAt } from './protobuf-spans';
 import { computeClockSkew } from './skew';
 
 export interface TraceSummary {
@@ -109,9 +118,46 @@ export const DEFAULT_MAX_SPANS = 200_000;
 export const DEFAULT_MAX_LOGS = 200_000;
 export const DEFAULT_QUERY_LIMIT = 100;
 
+/** A span kept as its place in a protobuf request; `full()` decodes it again. */
+class PackedSpan {
+  readonly spanId: string;
+  readonly parentSpanId: string | undefined;
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly startUnixNano: bigint;
+  readonly endUnixNano: bigint;
+  readonly status: SpanStatus;
+  readonly resource: Resource;
+  readonly scope: Scope;
+
+  constructor(
+    s: Span,
+    readonly bytes: Uint8Array,
+    readonly from: number,
+    readonly to: number,
+  ) {
+    this.spanId = s.spanId;
+    this.parentSpanId = s.parentSpanId;
+    this.name = s.name;
+    this.kind = s.kind;
+    this.startUnixNano = s.startUnixNano;
+    this.endUnixNano = s.endUnixNano;
+    this.status = s.status;
+    this.resource = s.resource;
+    this.scope = s.scope;
+  }
+}
+
+/** What summaries and trees read; both kinds of stored span have it. */
+type Stored = Span | PackedSpan;
+
+function full(s: Stored): Span {
+  return s instanceof PackedSpan ? decodeSpanAt(s.bytes, s.from, s.to, s.resource, s.scope) : s;
+}
+
 interface Entry {
   readonly traceId: string;
-  readonly spans: Map<string, Span>;
+  readonly spans: Map<string, Stored>;
   readonly logs: LogRecord[];
   summary: TraceSummary | undefined;
 }
@@ -120,6 +166,13 @@ export class TraceStore {
   readonly maxSpans: number;
   readonly maxLogs: number;
   private readonly traces = new Map<string, Entry>();
+  /**
+   * Traces in order of first arrival, oldest at `head`: eviction takes from here. (Taking the
+   * Map's first entry instead scans over every entry deleted before it, until V8 rehashes: with
+   * thousands of evictions a second that was a measurable share of ingest.)
+   */
+  private arrival: Entry[] = [];
+  private head = 0;
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private spanCount = 0;
   private logCount = 0;
@@ -134,13 +187,19 @@ export class TraceStore {
     this.maxLogs = positive(options.maxLogs ?? DEFAULT_MAX_LOGS, 'maxLogs');
   }
 
-  addSpans(spans: readonly Span[]): StoreChange {
+  /**
+   * `packed`, from the protobuf decoder, says where each span is in its request: the store then
+   * keeps that instead of the Span (see the header).
+   */
+  addSpans(spans: readonly Span[], packed?: PackedSource): StoreChange {
     const added = new Set<string>();
     const updated = new Set<string>();
-    for (const span of spans) {
+    const ranges = packed && packed.ranges.length === spans.length * 2 ? packed.ranges : undefined;
+    for (let i = 0; i < spans.length; i++) {
+      const span = spans[i];
       const entry = this.entry(span.traceId, added, updated);
       const before = entry.spans.size;
-      entry.spans.set(span.spanId, span);
+      entry.spans.set(span.spanId, ranges ? new PackedSpan(span, packed!.bytes, ranges[2 * i], ranges[2 * i + 1]) : span);
       this.spanCount += entry.spans.size - before;
     }
     return this.finish(added, updated);
@@ -205,16 +264,17 @@ export class TraceStore {
     // Records arrive in any order (exporters send concurrently); a span's logs read in time order.
     for (const list of logsBySpan.values()) sortLogs(list);
     sortLogs(unattachedLogs);
+    const all = Array.from(e.spans.values(), full);
     const children = new Map<string, Span[]>();
     const roots: Span[] = [];
-    for (const s of e.spans.values()) {
+    for (const s of all) {
       if (s.parentSpanId !== undefined && s.parentSpanId !== s.spanId && e.spans.has(s.parentSpanId)) {
         const list = children.get(s.parentSpanId);
         if (list) list.push(s);
         else children.set(s.parentSpanId, [s]);
       } else roots.push(s);
     }
-    const skew = computeClockSkew(e.spans.values());
+    const skew = computeClockSkew(all);
     const adjustedStart = (s: Span): bigint => s.startUnixNano + (skew.deltas.get(s.spanId) ?? 0n);
     const sortByStart = (list: Span[]): Span[] => sortByKey(list, adjustedStart);
     const nodes: SpanNode[] = [];
@@ -247,7 +307,7 @@ export class TraceStore {
     };
     visit(roots);
     // Spans in a parent cycle are reachable from no root: show them as orphans rather than lose them.
-    if (visited.size < e.spans.size) visit([...e.spans.values()].filter((s) => !visited.has(s.spanId)));
+    if (visited.size < e.spans.size) visit(all.filter((s) => !visited.has(s.spanId)));
     // Warnings in the order the spans are listed.
     const messages = new Map(skew.warnings.map((w) => [w.spanId, w.message]));
     const warnings: string[] = [];
@@ -271,7 +331,7 @@ export class TraceStore {
       if (q.maxDurationMs !== undefined && sum.durationMs > q.maxDurationMs) continue;
       if (q.service !== undefined && !sum.services.includes(q.service)) continue;
       if (q.operation !== undefined && !some(e, (s) => s.name === q.operation && (q.service === undefined || s.resource.serviceName === q.service))) continue;
-      if (q.attributes && !q.attributes.every(({ key, value }) => some(e, (s) => attrMatches(s, key, value)))) continue;
+      if (q.attributes && !q.attributes.every(({ key, value }) => some(e, (s) => attrMatches(full(s), key, value)))) continue;
       if (text !== undefined && !matchesText(e, text)) continue;
       out.push(sum);
     }
@@ -291,6 +351,7 @@ export class TraceStore {
     if (!e) {
       e = { traceId, spans: new Map(), logs: [], summary: undefined };
       this.traces.set(traceId, e);
+      this.arrival.push(e);
       added.add(traceId);
     } else if (!added.has(traceId)) updated.add(traceId);
     e.summary = undefined;
@@ -300,7 +361,7 @@ export class TraceStore {
   private finish(added: Set<string>, updated: Set<string>): StoreChange {
     const evicted: string[] = [];
     while (this.spanCount > this.maxSpans || this.logCount > this.maxLogs) {
-      const oldest = this.traces.values().next().value as Entry;
+      const oldest = this.arrival[this.head++];
       this.traces.delete(oldest.traceId);
       this.spanCount -= oldest.spans.size;
       this.logCount -= oldest.logs.length;
@@ -309,6 +370,10 @@ export class TraceStore {
       this.evictedLogs += oldest.logs.length;
       evicted.push(oldest.traceId);
       updated.delete(oldest.traceId);
+    }
+    if (this.head > 1024 && this.head * 2 > this.arrival.length) {
+      this.arrival = this.arrival.slice(this.head);
+      this.head = 0;
     }
     const change: StoreChange = { added: [...added], updated: [...updated], evicted, stats: this.stats() };
     if (added.size + updated.size + evicted.length > 0) {
@@ -342,7 +407,7 @@ function sortLogs(list: LogRecord[]): void {
   list.sort((a, b) => (a.timeUnixNano < b.timeUnixNano ? -1 : a.timeUnixNano > b.timeUnixNano ? 1 : a.observedTimeUnixNano < b.observedTimeUnixNano ? -1 : a.observedTimeUnixNano > b.observedTimeUnixNano ? 1 : 0));
 }
 
-function some(e: Entry, pred: (s: Span) => boolean): boolean {
+function some(e: Entry, pred: (s: Stored) => boolean): boolean {
   for (const s of e.spans.values()) if (pred(s)) return true;
   return false;
 }
@@ -357,16 +422,19 @@ function matchesText(e: Entry, text: string): boolean {
   for (const s of e.spans.values()) {
     if (s.spanId.includes(text) || s.name.toLowerCase().includes(text) || s.resource.serviceName.toLowerCase().includes(text)) return true;
     if (s.status.message.toLowerCase().includes(text)) return true;
-    for (const v of s.attributes.values()) if (attrText(v)?.toLowerCase().includes(text)) return true;
+  }
+  // Attribute values last: for packed spans they cost a decode.
+  for (const s of e.spans.values()) {
+    for (const v of full(s).attributes.values()) if (attrText(v)?.toLowerCase().includes(text)) return true;
   }
   return false;
 }
 
 function summarize(e: Entry): TraceSummary {
   if (e.summary) return e.summary;
-  let root: Span | undefined;
-  let orphanRoot: Span | undefined;
-  let earliest: Span | undefined;
+  let root: Stored | undefined;
+  let orphanRoot: Stored | undefined;
+  let earliest: Stored | undefined;
   let start: bigint | undefined;
   let end: bigint | undefined;
   let errorCount = 0;

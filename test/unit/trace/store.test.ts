@@ -2,7 +2,9 @@ import * as assert from 'node:assert/strict';
 import { decodeLogsJson, decodeTracesJson } from '../../../src/core/trace/json';
 import { TraceStore, type StoreChange } from '../../../src/core/trace';
 import type { Span } from '../../../src/core/trace/model';
+import { decodeTracesProtobuf } from '../../../src/core/trace/protobuf';
 import { sid, tid, TRACE_A, TRACE_B, tracesRequest, type SpanSpec } from './helpers';
+import { encodeTraces } from './pb';
 
 const spans = (specs: SpanSpec[]): Span[] => decodeTracesJson(tracesRequest(specs)).spans;
 const T0 = 1_700_000_000_000;
@@ -126,6 +128,27 @@ describe('TraceStore', () => {
     }
     const charge = store.getTrace(TRACE_A)!.spans.find((n) => n.span.name === 'Charge')!;
     assert.deepEqual(charge.logs.map((l) => l.body), ['first', 'second', 'third']);
+  });
+
+  it('keeps protobuf spans packed, and shows and filters them exactly as whole spans', () => {
+    const req = tracesRequest([
+      { spanId: sid(1), service: 'frontend', name: 'GET /checkout', startMs: T0, durationMs: 100, attrs: { 'http.route': '/checkout', n: 3 } },
+      { spanId: sid(2), parentSpanId: sid(1), service: 'cart', name: 'GetCart', startMs: T0 + 10, durationMs: 30, kind: 2, attrs: { 'rpc.system': 'grpc', f: 1.5 } },
+      { spanId: sid(4), parentSpanId: sid(1), service: 'payment', name: 'Charge', startMs: T0 + 50, durationMs: 40, error: true, attrs: { 'http.status_code': 503 } },
+      { spanId: sid(5), parentSpanId: sid(9), service: 'payment', name: 'orphan', startMs: T0 + 60, durationMs: 1 },
+    ]);
+    const decoded = decodeTracesProtobuf(encodeTraces(req));
+    assert.equal(decoded.packed?.ranges.length, 8);
+    const packed = new TraceStore();
+    packed.addSpans(decoded.spans, decoded.packed);
+    const whole = new TraceStore();
+    whole.addSpans(decodeTracesProtobuf(encodeTraces(req)).spans);
+    assert.deepEqual(packed.getTrace(TRACE_A), whole.getTrace(TRACE_A));
+    assert.deepEqual(packed.summary(TRACE_A), whole.summary(TRACE_A));
+    for (const q of [{ attributes: [{ key: 'http.status_code', value: '503' }] }, { attributes: [{ key: 'f', value: '2' }] }, { text: 'grpc' }, { text: 'nothing' }, { operation: 'Charge', service: 'payment' }, { error: true }]) {
+      assert.deepEqual(packed.query(q), whole.query(q), JSON.stringify(q));
+    }
+    assert.equal(packed.query({ attributes: [{ key: 'http.status_code', value: '503' }] }).length, 1);
   });
 
   it('evicts whole oldest traces at the span budget and counts them', () => {
