@@ -28,7 +28,7 @@ const PAYLOADS = path.join(WORK, 'ingest-payloads.json');
 const SPANS_PER_REQUEST = 1000;
 const DISTINCT_REQUESTS = 20;
 const TOTAL_SPANS = Number(process.env.INGEST_SPANS ?? 2_000_000);
-const IN_FLIGHT = 4;
+const IN_FLIGHT = 8;
 const DECODE_ROUNDS = 5;
 /** The first 4 bytes of every generated trace id; the client overwrites the next 4 with a counter. */
 const MARKER = [0x6d, 0x65, 0x73, 0x68];
@@ -159,6 +159,20 @@ function measureDecode(m: Core, payloads: Buffer[]): DecodeFigures {
   return { wireSpansPerSec: median(wire), fullSpansPerSec: median(full) };
 }
 
+async function noopServer(): Promise<{ port: number; stats: object; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      Buffer.concat(chunks);
+      res.writeHead(200, { 'Content-Type': 'application/x-protobuf', 'Content-Length': 0 });
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as import('node:net').AddressInfo).port, stats: {}, close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }) };
+}
+
 async function receiverRole(): Promise<void> {
   const m = createRequire(__filename)(BUNDLE) as Core;
   const payloads = (JSON.parse(fs.readFileSync(PAYLOADS, 'utf8')) as string[]).map((b) => Buffer.from(b, 'base64'));
@@ -166,17 +180,21 @@ async function receiverRole(): Promise<void> {
   const before = measureDecode(m, payloads);
   const store = new m.TraceStore();
   const ingest = new m.Ingest(store);
-  const rx = await m.startHttpReceiver({ port: 0, ingest });
+  const rx = process.env.INGEST_NOOP ? await noopServer() : await m.startHttpReceiver({ port: 0, ingest });
   const send = (msg: unknown) => process.send!(msg);
   send({ type: 'ready', port: rx.port });
   process.on('message', (msg: { type: string }) => {
     if (msg.type !== 'done') return;
-    const rssMb = process.memoryUsage().rss / 2 ** 20;
-    const heapMb = process.memoryUsage().heapUsed / 2 ** 20;
+    const mem = process.memoryUsage();
+    const rssMb = mem.rss / 2 ** 20;
+    const heapMb = mem.heapUsed / 2 ** 20;
+    const buffersMb = mem.arrayBuffers / 2 ** 20;
     const stats = store.stats();
     void rx.close().then(() => {
       const after = measureDecode(m, payloads);
-      send({ type: 'figures', rssMb, heapMb, stats, counters: ingest.counters, rx: rx.stats, decode: [before, after] });
+      send({ type: 'figures', rssMb, heapMb, buffersMb, stats, counters: ingest.counters, rx: rx.stats, decode: [before, after] });
+      // Exit on our own (not killed), so that a --cpu-prof profile gets written.
+      process.disconnect();
     });
   });
 }
@@ -215,9 +233,13 @@ async function clientRole(port: number): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 function child(role: string, cpu: number, ...args: string[]): ChildProcess {
-  const tsx = require.resolve('tsx/cli');
+  // tsx's require hook in this process (its CLI would add a wrapper process of its own).
+  const tsx = require.resolve('tsx/cjs');
   // taskset pins the process (and its threads: libuv's pool too) to one core.
-  return spawn('taskset', ['-c', String(cpu), process.execPath, tsx, __filename, role, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // INGEST_PROF=1 writes a CPU profile of the receiver to bench/.work/prof (for finding where time goes).
+  const prof = role === 'receiver' && process.env.INGEST_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(WORK, 'prof')}`] : [];
+  if (role === 'receiver' && process.env.INGEST_NODE_FLAGS) prof.push(...process.env.INGEST_NODE_FLAGS.split(' '));
+  return spawn('taskset', ['-c', String(cpu), process.execPath, ...prof, '-r', tsx, __filename, role, ...args], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function next<T>(proc: ChildProcess, type: string): Promise<T> {
@@ -245,7 +267,8 @@ async function main(): Promise<void> {
     stdin: { contents: "export * from './src/core/trace';\nexport * from './src/receiver/http';\nexport * from './src/receiver/ingest';\n", resolveDir: ROOT, loader: 'ts' },
     outfile: BUNDLE,
     bundle: true,
-    minify: true,
+    // Not minified under INGEST_PROF, so that the profile names our functions.
+    minify: !process.env.INGEST_PROF,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -262,10 +285,10 @@ async function main(): Promise<void> {
   const { port } = await next<{ port: number }>(rx, 'ready');
   const cl = child('client', 1, String(port));
   const sent = await next<{ spans: number; seconds: number; failed: number; requests: number }>(cl, 'sent');
-  const figures = next<{ rssMb: number; heapMb: number; stats: { spans: number; traces: number; evictedSpans: number }; counters: { spans: number }; decode: DecodeFigures[] }>(rx, 'figures');
+  const figures = next<{ rssMb: number; heapMb: number; buffersMb: number; stats: { spans: number; traces: number; evictedSpans: number }; counters: { spans: number }; decode: DecodeFigures[] }>(rx, 'figures');
   rx.send({ type: 'done' });
   const f = await figures;
-  rx.kill();
+  if (rx.exitCode === null) await new Promise((resolve) => rx.once('exit', resolve));
   cl.kill();
   const load1 = os.loadavg()[0];
 
@@ -283,7 +306,7 @@ async function main(): Promise<void> {
   console.log(`| baseline: bare protobuf decode (protobufjs) | ${n(wire)} spans/s | | |`);
   console.log(`| our full decode (hex ids, model) | ${n(full)} spans/s | | |`);
   console.log(`| ratio end to end / bare decode | ${ratio.toFixed(2)} | >= ${TARGET_RATIO} | ${ok(ratio >= TARGET_RATIO)} |`);
-  console.log(`| receiver RSS after ${n(sent.spans)} spans | ${f.rssMb.toFixed(0)} MB (heap ${f.heapMb.toFixed(0)} MB) | < ${TARGET_RSS_MB} MB | ${ok(f.rssMb < TARGET_RSS_MB)} |`);
+  console.log(`| receiver RSS after ${n(sent.spans)} spans | ${f.rssMb.toFixed(0)} MB (JS heap ${f.heapMb.toFixed(0)} MB, request buffers ${f.buffersMb.toFixed(0)} MB) | < ${TARGET_RSS_MB} MB | ${ok(f.rssMb < TARGET_RSS_MB)} |`);
   console.log(`| spans kept / evicted | ${n(f.stats.spans)} in ${n(f.stats.traces)} traces / ${n(f.stats.evictedSpans)} | | |`);
   console.log(`| requests failed | ${sent.failed} | 0 | ${ok(sent.failed === 0)} |`);
   console.log('');
