@@ -7,11 +7,9 @@
 //
 //   npm run bench:ingest            (INGEST_SPANS=<n> to send another total; default 2,000,000)
 //
-// The payloads are what the OpenTelemetry JS SDK sends: spans recorded by real tracer providers
-// (five services of a sample mesh, each with its own resource) and serialised by
-// @opentelemetry/otlp-transformer, as exporter-trace-otlp-proto does. Trace ids carry a marker so
-// that the client can give every request fresh trace ids (the store must grow and evict, not
-// overwrite the same 20,000 spans).
+// The payloads are what the OpenTelemetry JS SDK sends (bench/otel-payloads.ts: spans recorded by
+// real tracer providers, serialised by @opentelemetry/otlp-transformer). The client gives every
+// request fresh trace ids (the store must grow and evict, not overwrite the same 20,000 spans).
 //
 // The last line of output is one JSON object for machines.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -20,6 +18,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { makePayloads, markerOffsets, withFreshIds } from './otel-payloads';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORK = path.join(ROOT, 'bench', '.work');
@@ -30,110 +29,11 @@ const DISTINCT_REQUESTS = 20;
 const TOTAL_SPANS = Number(process.env.INGEST_SPANS ?? 2_000_000);
 const IN_FLIGHT = 8;
 const DECODE_ROUNDS = 5;
-/** The first 4 bytes of every generated trace id; the client overwrites the next 4 with a counter. */
-const MARKER = [0x6d, 0x65, 0x73, 0x68];
 const TARGET_SPANS_PER_SEC = 150_000;
 const TARGET_RATIO = 0.5;
 const TARGET_RSS_MB = 400;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-// ---------------------------------------------------------------------------------------------
-// Payloads: a sample mesh recorded by the real SDK.
-
-async function makePayloads(): Promise<Buffer[]> {
-  const api = await import('@opentelemetry/api');
-  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
-  const { resourceFromAttributes } = await import('@opentelemetry/resources');
-  const { ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
-  // mulberry32: seeded, so every run sends the same shapes; Math.imul keeps it exact in 32 bits.
-  let seed = 7;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(rand() * 256).toString(16).padStart(2, '0')).join('');
-  const idGenerator = {
-    generateTraceId: () => MARKER.map((b) => b.toString(16)).join('') + hex(12),
-    generateSpanId: () => hex(8),
-  };
-  const exporter = new InMemorySpanExporter();
-  const services = ['frontend', 'cart', 'checkout', 'payment', 'inventory'];
-  const tracers = new Map(
-    services.map((name) => {
-      const provider = new BasicTracerProvider({
-        idGenerator,
-        resource: resourceFromAttributes({
-          'service.name': name,
-          'service.version': '1.4.2',
-          'service.namespace': 'shop',
-          'k8s.namespace.name': 'shop',
-          'k8s.pod.name': `${name}-7d9f8b6c5-x2x7q`,
-          'telemetry.sdk.language': 'nodejs',
-          'telemetry.sdk.name': 'opentelemetry',
-        }),
-        spanProcessors: [new SimpleSpanProcessor(exporter)],
-      });
-      return [name, provider.getTracer(`@shop/${name}`, '1.4.2')] as const;
-    }),
-  );
-  const t0 = Date.now() - 60_000;
-  const call = (from: string, to: string, route: string, parent: import('@opentelemetry/api').Context, at: number, depth: number): number => {
-    const clientSpan = tracers.get(from)!.startSpan(
-      `GET ${route}`,
-      { kind: api.SpanKind.CLIENT, startTime: at, attributes: { 'http.request.method': 'GET', 'url.full': `http://${to}:8080${route}`, 'server.address': to, 'server.port': 8080, 'network.protocol.version': '1.1' } },
-      parent,
-    );
-    const serverCtx = api.trace.setSpan(parent, clientSpan);
-    const server = tracers.get(to)!.startSpan(
-      `GET ${route}`,
-      { kind: api.SpanKind.SERVER, startTime: at + 1, attributes: { 'http.request.method': 'GET', 'http.route': route, 'url.path': route, 'url.scheme': 'http', 'user_agent.original': 'node-fetch/3', 'client.address': '10.0.3.17' } },
-      serverCtx,
-    );
-    let end = at + 2;
-    const inner = api.trace.setSpan(serverCtx, server);
-    if (depth < 2) {
-      for (const next of services.filter((s) => s !== to && s !== from).slice(0, 2)) {
-        if (rand() < 0.6) end = call(to, next, `/api/${next}/${Math.floor(rand() * 100)}`, inner, end + 1, depth + 1);
-      }
-    }
-    const db = tracers.get(to)!.startSpan('SELECT items', { kind: api.SpanKind.CLIENT, startTime: end, attributes: { 'db.system': 'postgresql', 'db.namespace': 'shop', 'db.query.text': 'SELECT * FROM items WHERE id = $1' } }, inner);
-    db.end(end + 3);
-    end += 4;
-    const failed = rand() < 0.05;
-    server.setAttribute('http.response.status_code', failed ? 503 : 200);
-    if (failed) {
-      server.addEvent('exception', { 'exception.type': 'UpstreamError', 'exception.message': 'connection reset by peer' }, end);
-      server.setStatus({ code: api.SpanStatusCode.ERROR, message: 'upstream failed' });
-    }
-    server.end(end);
-    clientSpan.setAttribute('http.response.status_code', failed ? 503 : 200);
-    clientSpan.end(end + 1);
-    return end + 1;
-  };
-  while (exporter.getFinishedSpans().length < SPANS_PER_REQUEST * DISTINCT_REQUESTS) {
-    const start = t0 + Math.floor(rand() * 50_000);
-    const root = tracers.get('frontend')!.startSpan('GET /checkout', { kind: api.SpanKind.SERVER, startTime: start, attributes: { 'http.request.method': 'GET', 'http.route': '/checkout' } }, api.ROOT_CONTEXT);
-    const end = call('frontend', 'checkout', '/api/checkout', api.trace.setSpan(api.ROOT_CONTEXT, root), start + 1, 0);
-    root.setAttribute('http.response.status_code', 200);
-    root.end(end + 1);
-  }
-  const all = exporter.getFinishedSpans().slice(0, SPANS_PER_REQUEST * DISTINCT_REQUESTS);
-  const out: Buffer[] = [];
-  for (let i = 0; i < DISTINCT_REQUESTS; i++) {
-    out.push(Buffer.from(ProtobufTraceSerializer.serializeRequest(all.slice(i * SPANS_PER_REQUEST, (i + 1) * SPANS_PER_REQUEST))!));
-  }
-  return out;
-}
-
-function markerOffsets(buf: Buffer): number[] {
-  const at: number[] = [];
-  const marker = Buffer.from(MARKER);
-  for (let i = buf.indexOf(marker); i >= 0; i = buf.indexOf(marker, i + 1)) at.push(i + MARKER.length);
-  return at;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Roles. The receiver and the client run as separate processes, each pinned to its own core.
@@ -210,8 +110,7 @@ async function clientRole(port: number): Promise<void> {
     new Promise((resolve, reject) => {
       const i = n % payloads.length;
       // A copy with fresh trace ids: this request's number written after the marker.
-      const body = Buffer.from(payloads[i]);
-      for (const at of offsets[i]) body.writeUInt32BE(n, at);
+      const body = withFreshIds(payloads[i], offsets[i], n);
       const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', agent, headers: { 'Content-Type': 'application/x-protobuf', 'Content-Length': body.length } }, (res) => {
         if (res.statusCode !== 200) failed++;
         res.resume();
@@ -275,7 +174,7 @@ async function main(): Promise<void> {
     logLevel: 'warning',
     legalComments: 'none',
   });
-  const payloads = await makePayloads();
+  const payloads = await makePayloads(SPANS_PER_REQUEST, DISTINCT_REQUESTS);
   fs.writeFileSync(PAYLOADS, JSON.stringify(payloads.map((p) => p.toString('base64'))));
   const kb = median(payloads.map((p) => p.length)) / 1024;
   const cpus = os.cpus().length;
