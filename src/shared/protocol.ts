@@ -141,6 +141,16 @@ export interface SpanDto {
   /** The span names a parent that is not (yet) in the store; it is shown as a root. */
   readonly orphan: boolean;
   readonly logs: readonly LogDto[];
+  /**
+   * Display shift for clock skew against a parent on another machine; "0" and 0 when none. Signed
+   * decimal nanoseconds, like every `...Ns`. The received times above are left as they came: a viewer
+   * adds this delta to the span's start and end, and to its events' and logs' times, when it draws.
+   */
+  readonly skewNs: string;
+  readonly skewMs: number;
+  /** `startUnixNano + skewNs` (exact), and as a number; spans are ordered among siblings by it. */
+  readonly adjustedStartUnixNano: string;
+  readonly adjustedStartUnixMs: number;
 }
 
 export interface TraceDto {
@@ -151,6 +161,8 @@ export interface TraceDto {
   readonly unattachedLogs: readonly LogDto[];
   readonly resources: readonly ResourceDto[];
   readonly scopes: readonly ScopeDto[];
+  /** One line per span shifted for clock skew, in the order of `spans`; empty when none moved. */
+  readonly warnings: readonly string[];
 }
 
 /** What the viewer filters by; every field optional, all of them must match. */

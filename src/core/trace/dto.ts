@@ -104,7 +104,7 @@ export function toTraceDto(view: TraceView): TraceDto {
     resource: resourceOf(l.resource),
     scope: scopeOf(l.scope),
   });
-  const spans = view.spans.map(({ span: s, depth, orphan, logs }): SpanDto => ({
+  const spans = view.spans.map(({ span: s, depth, orphan, logs, skewNs, skewMs, adjustedStartUnixNano, adjustedStartUnixMs }): SpanDto => ({
     traceId: s.traceId,
     spanId: s.spanId,
     ...(s.parentSpanId !== undefined && { parentSpanId: s.parentSpanId }),
@@ -137,8 +137,12 @@ export function toTraceDto(view: TraceView): TraceDto {
     depth,
     orphan,
     logs: logs.map(log),
+    skewNs: skewNs.toString(),
+    skewMs,
+    adjustedStartUnixNano: adjustedStartUnixNano.toString(),
+    adjustedStartUnixMs,
   }));
-  return { summary: toSummaryDto(view.summary), spans, unattachedLogs: view.unattachedLogs.map(log), resources, scopes };
+  return { summary: toSummaryDto(view.summary), spans, unattachedLogs: view.unattachedLogs.map(log), resources, scopes, warnings: [...view.warnings] };
 }
 
 /** The protocol's query (ms names, as the viewer's controls have them) as the store's. */

@@ -115,6 +115,12 @@ describe('API server (src/server/api.ts)', () => {
         ['POST /cart', 'cart', 1, false],
       ]);
       assert.deepEqual(t.spans[0].attributes, [{ key: 'http.method', value: 'GET' }]);
+      // No host attributes, two services: the cart span fits inside its parent, so nothing moves.
+      assert.deepEqual(t.spans.map((s) => [s.skewNs, s.adjustedStartUnixNano]), [
+        ['0', '1700000001000000000'],
+        ['0', '1700000001001000000'],
+      ]);
+      assert.deepEqual(t.warnings, []);
     });
 
     it('404 for an unknown trace, 400 for an id that is not 32 hex digits', async () => {

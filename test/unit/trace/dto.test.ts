@@ -118,6 +118,43 @@ describe('trace DTOs (src/core/trace/dto.ts)', () => {
     assert.equal(dto.spans[1].logs[0].resource, 1);
   });
 
+  it('carries the clock-skew correction: exact signed delta, adjusted start, the warnings', () => {
+    // frontend's GET /cart lasts 100 ms from START; checkout, on another machine, stamped its server
+    // span 150 ms + 7 ns later (40 ms long). It is centred in its parent: moved back 120 ms + 7 ns, a
+    // delta a double cannot hold next to START but the decimal string keeps exactly.
+    const at = (plusNs: bigint) => String(BigInt(START) + plusNs);
+    const resource = (service: string) => ({ attributes: [{ key: 'service.name', value: { stringValue: service } }] });
+    const store = new TraceStore();
+    store.addSpans(
+      decodeTracesJson({
+        resourceSpans: [
+          { resource: resource('frontend'), scopeSpans: [{ spans: [{ traceId: TRACE_A, spanId: '00000000000000b1', name: 'GET /cart', kind: 3, startTimeUnixNano: START, endTimeUnixNano: at(100_000_000n) }] }] },
+          {
+            resource: resource('checkout'),
+            scopeSpans: [{ spans: [{ traceId: TRACE_A, spanId: '00000000000000b2', parentSpanId: '00000000000000b1', name: 'GET /cart', kind: 2, startTimeUnixNano: at(150_000_007n), endTimeUnixNano: at(190_000_007n) }] }],
+          },
+        ],
+      }).spans,
+    );
+    const dto = toTraceDto(store.getTrace(TRACE_A)!);
+    const [client, server] = dto.spans;
+    assert.deepEqual([client.skewNs, client.skewMs, client.adjustedStartUnixNano, client.adjustedStartUnixMs], ['0', 0, START, client.startUnixMs]);
+    assert.equal(server.skewNs, '-120000007');
+    assert.equal(server.skewMs, -120.000007);
+    assert.equal(server.startUnixNano, at(150_000_007n), 'the received start is left as it came');
+    assert.equal(server.adjustedStartUnixNano, at(30_000_000n));
+    assert.equal(BigInt(server.adjustedStartUnixNano), BigInt(server.startUnixNano) + BigInt(server.skewNs));
+    assert.ok(Math.abs(server.adjustedStartUnixMs - (server.startUnixMs + server.skewMs)) < 1e-3, 'ms: a double near 1.7e12 is exact to ~0.2 µs');
+    assert.deepEqual(dto.warnings, ['checkout GET /cart: shifted -120.0 ms for clock skew against its parent in frontend']);
+    assert.deepEqual(JSON.parse(JSON.stringify(dto)), dto);
+  });
+
+  it('a trace without skew has "0" on every span and no warnings', () => {
+    const dto = toTraceDto(storeWithTrace().getTrace(TRACE_A)!);
+    assert.deepEqual(dto.warnings, []);
+    for (const s of dto.spans) assert.deepEqual([s.skewNs, s.skewMs, s.adjustedStartUnixNano, s.adjustedStartUnixMs], ['0', 0, s.startUnixNano, s.startUnixMs], s.name);
+  });
+
   it('summaries and stats are JSON-safe', () => {
     const store = storeWithTrace();
     const sum = toSummaryDto(store.query()[0]);
