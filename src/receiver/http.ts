@@ -24,6 +24,7 @@ export const DEFAULT_HTTP_PORT = 4318;
 export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 export const DEFAULT_MAX_CONNECTIONS = 256;
 
 export interface HttpReceiverOptions {
@@ -36,6 +37,11 @@ export interface HttpReceiverOptions {
   readonly maxDecompressedBytes?: number;
   /** How long a request body may go without a byte arriving before the request is dropped. */
   readonly bodyTimeoutMs?: number;
+  /**
+   * How long a whole body may take, however steadily it trickles in: without it, a client sending
+   * a byte just inside `bodyTimeoutMs` would hold a connection (and its buffer) forever.
+   */
+  readonly requestTimeoutMs?: number;
   /** Exact origins (`http://localhost:3000`); by default any http(s) origin on a loopback host. */
   readonly corsOrigins?: readonly string[];
   readonly maxConnections?: number;
@@ -155,6 +161,7 @@ export async function startReceiver(options: HttpReceiverOptions, protocol: Rece
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const maxOut = options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES;
   const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const origins = options.corsOrigins;
   const ingest = options.ingest instanceof Ingest ? options.ingest : new Ingest(options.ingest);
   const stats: HttpReceiverStats = { requests: 0, spans: 0, logs: 0, gzipped: 0, rejected: {} };
@@ -239,7 +246,7 @@ export async function startReceiver(options: HttpReceiverOptions, protocol: Rece
 
     let body: Buffer;
     try {
-      body = await readBody(req, maxBody, bodyTimeout);
+      body = await readBody(req, maxBody, bodyTimeout, requestTimeout);
       if (ce === 'gzip') {
         stats.gzipped++;
         body = await gunzip(body, maxOut);
@@ -338,7 +345,7 @@ function drainOrClose(req: http.IncomingMessage): void {
   req.resume();
 }
 
-function readBody(req: http.IncomingMessage, max: number, timeoutMs: number): Promise<Buffer> {
+function readBody(req: http.IncomingMessage, max: number, timeoutMs: number, totalMs: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > max) {
@@ -349,8 +356,14 @@ function readBody(req: http.IncomingMessage, max: number, timeoutMs: number): Pr
     const chunks: Buffer[] = [];
     let size = 0;
     let timer: NodeJS.Timeout | undefined;
+    const deadline = setTimeout(() => {
+      done();
+      req.pause();
+      reject(new HttpFailure(408, `request body took longer than ${totalMs} ms`, true));
+    }, totalMs);
     const done = (): void => {
       if (timer) clearTimeout(timer);
+      clearTimeout(deadline);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);

@@ -227,6 +227,24 @@ describe('OTLP/HTTP receiver', () => {
     });
   });
 
+  describe('a body that trickles in', () => {
+    it('is cut off at the total request time limit with 408, though no single gap is a stall', async () => {
+      const slow = await startHttpReceiver({ port: 0, ingest: store, bodyTimeoutMs: 400, requestTimeoutMs: 600 });
+      try {
+        const { req, reply } = open(slow.port, { headers: { ...JSON_H, 'Content-Length': '1000' } });
+        // A byte every 50 ms: never a 400 ms gap, so only the total limit can end it.
+        const drip = setInterval(() => req.write(' '), 50);
+        const r = await reply.finally(() => clearInterval(drip));
+        assert.equal(r.status, 408);
+        assert.match(r.body.toString(), /took longer than 600 ms/);
+        assert.equal(slow.stats.rejected[408], 1);
+      } finally {
+        await slow.close();
+      }
+      await stillServing();
+    });
+  });
+
   describe('CORS', () => {
     it('answers a preflight from a localhost origin', async () => {
       const r = await send(rx.port, {
