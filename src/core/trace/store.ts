@@ -155,9 +155,53 @@ function full(s: Stored): Span {
   return s instanceof PackedSpan ? decodeSpanAt(s.bytes, s.from, s.to, s.resource, s.scope) : s;
 }
 
+/**
+ * The spans of one trace by id. Most traces are a dozen spans that arrive together, and a Map per
+ * trace (its tables grown and rehashed as spans come in) was a large part of what ingest left for
+ * the garbage collector; so a list, searched linearly while short, with a Map beside it from
+ * `INDEX_FROM` spans on.
+ */
+const INDEX_FROM = 16;
+
+class SpanSet {
+  private readonly list: Stored[] = [];
+  private index: Map<string, number> | undefined;
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  /** Adds or replaces (a repeat of an id replaces the earlier copy). */
+  set(id: string, span: Stored): void {
+    const at = this.find(id);
+    if (at >= 0) {
+      this.list[at] = span;
+      return;
+    }
+    this.list.push(span);
+    if (this.index) this.index.set(id, this.list.length - 1);
+    else if (this.list.length >= INDEX_FROM) this.index = new Map(this.list.map((x, i) => [x.spanId, i]));
+  }
+
+  has(id: string): boolean {
+    return this.find(id) >= 0;
+  }
+
+  values(): readonly Stored[] {
+    return this.list;
+  }
+
+  private find(id: string): number {
+    if (this.index) return this.index.get(id) ?? -1;
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) if (list[i].spanId === id) return i;
+    return -1;
+  }
+}
+
 interface Entry {
   readonly traceId: string;
-  readonly spans: Map<string, Stored>;
+  readonly spans: SpanSet;
   readonly logs: LogRecord[];
   summary: TraceSummary | undefined;
 }
@@ -264,7 +308,7 @@ export class TraceStore {
     // Records arrive in any order (exporters send concurrently); a span's logs read in time order.
     for (const list of logsBySpan.values()) sortLogs(list);
     sortLogs(unattachedLogs);
-    const all = Array.from(e.spans.values(), full);
+    const all = e.spans.values().map(full);
     const children = new Map<string, Span[]>();
     const roots: Span[] = [];
     for (const s of all) {
@@ -349,7 +393,7 @@ export class TraceStore {
   private entry(traceId: string, added: Set<string>, updated: Set<string>): Entry {
     let e = this.traces.get(traceId);
     if (!e) {
-      e = { traceId, spans: new Map(), logs: [], summary: undefined };
+      e = { traceId, spans: new SpanSet(), logs: [], summary: undefined };
       this.traces.set(traceId, e);
       this.arrival.push(e);
       added.add(traceId);

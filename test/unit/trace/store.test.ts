@@ -74,6 +74,18 @@ describe('TraceStore', () => {
     assert.deepEqual([change.added, change.updated], [[], [TRACE_A]]);
   });
 
+  it('repeats replace, not add, in a large trace too (past the point where ids get an index)', () => {
+    const store = new TraceStore();
+    const chain = (name: string): SpanSpec[] => Array.from({ length: 40 }, (_, i) => ({ spanId: sid(i + 1), parentSpanId: i ? sid(i) : undefined, name, startMs: T0 + i }));
+    store.addSpans(spans(chain('first')));
+    // Again, in reverse, renamed: every span replaced once, in both the short and the indexed range.
+    store.addSpans(spans(chain('second')).reverse());
+    assert.equal(store.stats().spans, 40);
+    const view = store.getTrace(TRACE_A)!;
+    assert.deepEqual(new Set(view.spans.map((n) => n.span.name)), new Set(['second']));
+    assert.equal(view.spans[39].depth, 39);
+  });
+
   it('a parent cycle loses no span and still has a root to show', () => {
     const store = new TraceStore();
     store.addSpans(spans([{ spanId: sid(1), parentSpanId: sid(2) }, { spanId: sid(2), parentSpanId: sid(1) }]));
