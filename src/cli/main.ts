@@ -5,6 +5,7 @@ import { version } from '../../package.json';
 import { DEFAULT_LIMITS, Finding, isUnresolvedSetting, ManifestEngine, readRuleSettings, RULES, RuleSetting, SEVERITY_RANK, Severity, UnresolvedSetting } from '../core';
 import { DEFAULT_MAX_SPANS, TraceStore } from '../core/trace';
 import { hostPort, startReceivers, type Receivers } from '../receiver';
+import { createForwarder, describeForwarding, ForwardConfigError, toForwarderStatsDto, type Forwarder } from '../receiver/forward';
 import { DEFAULT_GRPC_PORT } from '../receiver/grpc';
 import { DEFAULT_HTTP_PORT, ReceiverListenError } from '../receiver/http';
 import { Ingest } from '../receiver/ingest';
@@ -36,6 +37,9 @@ serve options:
   --zipkin-port N|off          Zipkin v2 JSON receiver port (default ${DEFAULT_ZIPKIN_PORT})
   --port N                     API and viewer port (default ${DEFAULT_API_PORT}; 0 picks a free one)
   --max-spans N                spans kept in memory; the oldest traces go first (default ${DEFAULT_MAX_SPANS})
+  --forward URL                also send everything received to this OTLP/HTTP upstream (a collector,
+                               Jaeger, Tempo), e.g. http://localhost:4318; counters on stderr at exit
+  --forward-header 'NAME: VALUE'  header for every forwarded request (e.g. Authorization); repeatable
 
 Exit status (lint): 0 no error remains, 1 an error remains, 2 usage error or a file that cannot be read.
 Exit status (serve): 0 stopped by SIGINT/SIGTERM, 2 usage error or a port that cannot be used.
@@ -81,10 +85,13 @@ interface ServeOptions {
   zipkinPort: number | undefined;
   port: number;
   maxSpans: number;
+  /** Upstream OTLP/HTTP base URL; undefined: no forwarding. */
+  forward: string | undefined;
+  forwardHeaders: Record<string, string>;
 }
 
 function parseServeArgs(args: string[]): ServeOptions {
-  const o: ServeOptions = { host: '127.0.0.1', otlpHttpPort: DEFAULT_HTTP_PORT, otlpGrpcPort: DEFAULT_GRPC_PORT, zipkinPort: DEFAULT_ZIPKIN_PORT, port: DEFAULT_API_PORT, maxSpans: DEFAULT_MAX_SPANS };
+  const o: ServeOptions = { host: '127.0.0.1', otlpHttpPort: DEFAULT_HTTP_PORT, otlpGrpcPort: DEFAULT_GRPC_PORT, zipkinPort: DEFAULT_ZIPKIN_PORT, port: DEFAULT_API_PORT, maxSpans: DEFAULT_MAX_SPANS, forward: undefined, forwardHeaders: {} };
   const whole = (flag: string, v: string, min: number, max: number): number => {
     const n = Number(v);
     if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${v}"`);
@@ -114,17 +121,36 @@ function parseServeArgs(args: string[]): ServeOptions {
       case '--max-spans':
         o.maxSpans = whole(flag, value(), 1, 100_000_000);
         break;
+      case '--forward':
+        o.forward = value();
+        break;
+      case '--forward-header': {
+        const v = value();
+        const colon = v.indexOf(':');
+        if (colon <= 0) throw new UsageError(`--forward-header takes 'NAME: VALUE' (e.g. 'Authorization: Bearer abc'), not "${v}"`);
+        o.forwardHeaders[v.slice(0, colon).trim()] = v.slice(colon + 1).trim();
+        break;
+      }
       default:
         throw new UsageError(a.startsWith('-') ? `unknown option ${a}` : `meshlens serve takes no arguments, got "${a}"`);
     }
   });
+  if (o.forward === undefined && Object.keys(o.forwardHeaders).length > 0) throw new UsageError('--forward-header needs --forward URL');
   return o;
 }
 
 async function serve(args: string[], io: Io): Promise<number> {
   const o = parseServeArgs(args);
+  let forwarder: Forwarder | undefined;
+  try {
+    // Before anything listens: a bad URL or header is a usage error.
+    forwarder = o.forward !== undefined ? createForwarder({ endpoint: o.forward, headers: o.forwardHeaders }) : undefined;
+  } catch (e) {
+    if (e instanceof ForwardConfigError) throw new UsageError(e.message);
+    throw e;
+  }
   const store = new TraceStore({ maxSpans: o.maxSpans });
-  const ingest = new Ingest(store);
+  const ingest = new Ingest(store, forwarder);
   // The bundle ships the viewer next to it (dist/cli.js, dist/webview/); from sources there is none.
   const viewerDir = path.join(__dirname, 'webview');
   const staticDir = existsSync(path.join(viewerDir, 'index.html')) ? viewerDir : undefined;
@@ -133,15 +159,18 @@ async function serve(args: string[], io: Io): Promise<number> {
   try {
     receivers = await startReceivers({ host: o.host, httpPort: o.otlpHttpPort, grpcPort: o.otlpGrpcPort, zipkinPort: o.zipkinPort, ingest });
     const rx = receivers;
-    api = await startApiServer({ host: o.host, port: o.port, store, ingest, receivers: () => rx.stats(), staticDir });
+    const fwd = forwarder;
+    api = await startApiServer({ host: o.host, port: o.port, store, ingest, receivers: () => rx.stats(), forward: fwd && (() => toForwarderStatsDto(fwd)), staticDir });
   } catch (e) {
     await receivers?.close();
+    await forwarder?.close(0);
     if (!(e instanceof ReceiverListenError)) throw e;
     io.err(`meshlens: ${e.message}\n`);
     return 2;
   }
   const base = `http://${hostPort(o.host, api.port)}`;
   for (const l of receivers.listeners) io.out(`${l.label.padEnd(10)} ${l.url}\n`);
+  if (forwarder) io.out(`${'Forward'.padEnd(10)} ${forwarder.endpoint}\n`);
   io.out(`${'API'.padEnd(10)} ${base}/api/traces\n`);
   if (staticDir) io.out(`${'Viewer'.padEnd(10)} ${base}/\n`);
   await new Promise<void>((resolve) => {
@@ -155,6 +184,11 @@ async function serve(args: string[], io: Io): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await Promise.all([api.close(), receivers.close()]);
+  if (forwarder) {
+    // Receivers closed first: nothing new arrives; what is in flight gets the close timeout.
+    await forwarder.close();
+    io.err(`meshlens: ${describeForwarding(toForwarderStatsDto(forwarder))}\n`);
+  }
   return 0;
 }
 

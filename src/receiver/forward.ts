@@ -18,6 +18,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as zlib from 'node:zlib';
 import { encodeLogsJson, encodeTracesJson, type LogRecord, type Span } from '../core/trace';
+import type { ForwarderStatsDto } from '../shared/protocol';
 import type { ForwardSink, RawPayload, Signal } from './ingest';
 import { decodeRpcStatus } from './status';
 
@@ -369,6 +370,25 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
       return closing;
     },
   };
+}
+
+/** A copy of the counters for a stats answer (`lastError` left out when there is none). */
+export function toForwarderStatsDto(f: Forwarder): ForwarderStatsDto {
+  const { lastError, ...counts } = f.stats;
+  return { endpoint: f.endpoint, ...counts, ...(lastError !== undefined && { lastError }) };
+}
+
+/** The counters in one line, for people: what went upstream, what did not and why. */
+export function describeForwarding(s: ForwarderStatsDto): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const plural = (x: number, one: string) => `${n(x)} ${one}${x === 1 ? '' : 's'}`;
+  const failed = s.failedRequests ? `, refused ${plural(s.failedRequests, 'request')} (${plural(s.droppedSpans, 'span')} and ${plural(s.droppedLogs, 'log')} lost in all)` : '';
+  return (
+    `forwarded ${plural(s.forwardedRequests, 'request')} (${plural(s.forwardedSpans, 'span')}, ${plural(s.forwardedLogs, 'log')}) to ${s.endpoint}, ` +
+    `dropped ${n(s.droppedRequests)} (queue full or upstream failing)${failed}` +
+    (s.queuedRequests + s.inFlight > 0 ? `, ${n(s.queuedRequests + s.inFlight)} pending` : '') +
+    (s.lastError ? `, last error: ${s.lastError}` : '')
+  );
 }
 
 class TimeoutError extends Error {

@@ -23,6 +23,11 @@ export interface TraceServiceOptions {
   readonly corsOrigins?: readonly string[];
   /** How often, at most, a `changed` message reaches the host (ms). */
   readonly throttleMs?: number;
+  /**
+   * Everything received also goes on to this OTLP/HTTP upstream (src/receiver/forward.ts). A
+   * bad endpoint or header rejects the start with a TraceServiceError named ForwardConfigError.
+   */
+  readonly forward?: { readonly endpoint: string; readonly headers?: Readonly<Record<string, string>> };
 }
 
 export interface ListenerInfo {
@@ -68,13 +73,16 @@ export type ToWorker =
   | { readonly type: 'close' };
 
 export type FromWorker =
-  | { readonly type: 'started'; readonly listeners: readonly ListenerInfo[] }
+  | { readonly type: 'started'; readonly listeners: readonly ListenerInfo[]; readonly forwardTo?: string }
   | { readonly type: 'failed'; readonly error: WireError }
   | { readonly type: 'response'; readonly id: number; readonly result?: unknown; readonly error?: WireError }
   | { readonly type: 'changed'; readonly message: ChangedMessage }
   | { readonly type: 'closed' };
 
-/** Starting failed; for a taken port, `code` is EADDRINUSE and `port` names it. */
+/**
+ * Starting failed; for a taken port, `code` is EADDRINUSE and `port` names it; for a forward
+ * endpoint or header that cannot work, `name` is ForwardConfigError and the message quotes it.
+ */
 export class TraceServiceError extends Error {
   constructor(readonly wire: WireError) {
     super(wire.message);
@@ -90,6 +98,8 @@ export class TraceServiceError extends Error {
 
 export interface TraceService {
   readonly listeners: readonly ListenerInfo[];
+  /** The upstream everything is forwarded to, without credentials; undefined: not forwarding. */
+  readonly forwardTo: string | undefined;
   request<M extends TraceMethod>(method: M, params: TraceRequests[M]['params']): Promise<TraceRequests[M]['result']>;
   /** Returns the function that unsubscribes. */
   onChanged(listener: (message: ChangedMessage) => void): () => void;
@@ -104,7 +114,8 @@ const CLOSE_GRACE_MS = 3000;
 
 /**
  * Starts the worker (made by `spawn`, so the extension, the CLI and tests can each say where its
- * script is) and the receivers in it. Rejects with a TraceServiceError when a port is taken.
+ * script is) and the receivers in it. Rejects with a TraceServiceError when a port is taken or the
+ * forward options cannot work.
  */
 export function startTraceService(spawn: () => Worker, options: TraceServiceOptions): Promise<TraceService> {
   const worker = spawn();
@@ -121,7 +132,7 @@ export function startTraceService(spawn: () => Worker, options: TraceServiceOpti
       switch (msg.type) {
         case 'started':
           started = true;
-          resolve(service(msg.listeners));
+          resolve(service(msg.listeners, msg.forwardTo));
           break;
         case 'failed':
           void worker.terminate();
@@ -154,9 +165,10 @@ export function startTraceService(spawn: () => Worker, options: TraceServiceOpti
     worker.postMessage({ type: 'start', options } satisfies ToWorker);
   });
 
-  function service(listeners: readonly ListenerInfo[]): TraceService {
+  function service(listeners: readonly ListenerInfo[], forwardTo: string | undefined): TraceService {
     return {
       listeners,
+      forwardTo,
       request(method, params) {
         if (exited || closing) return Promise.reject(new Error('the trace service is stopped'));
         const id = nextId++;

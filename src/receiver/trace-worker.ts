@@ -12,11 +12,14 @@ import {
   TraceStore,
   type Span,
 } from '../core/trace';
+import { createForwarder, toForwarderStatsDto, type Forwarder } from './forward';
 import { Ingest } from './ingest';
 import { startReceivers, type Receivers } from './index';
 import type { FromWorker, ToWorker, TraceMethod, TraceRequests, TraceServiceOptions, WireError } from './trace-service';
 
 const DEFAULT_THROTTLE_MS = 250;
+/** What close() gives requests still on their way upstream; below the host's grace before terminate. */
+const FORWARD_CLOSE_MS = 1500;
 
 function wireError(e: unknown): WireError {
   const err = e as { name?: string; message?: string; code?: string; host?: string; port?: number };
@@ -27,13 +30,22 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
   let store: TraceStore | undefined;
   let ingest: Ingest | undefined;
   let receivers: Receivers | undefined;
+  let forwarder: Forwarder | undefined;
   let timer: NodeJS.Timeout | undefined;
   const coalescer = new ChangeCoalescer();
   const post = (msg: FromWorker) => port.postMessage(msg);
 
   async function start(options: TraceServiceOptions): Promise<void> {
+    try {
+      // Before anything listens: a bad endpoint or header (ForwardConfigError) fails the start.
+      forwarder = options.forward ? createForwarder({ endpoint: options.forward.endpoint, headers: options.forward.headers }) : undefined;
+    } catch (e) {
+      post({ type: 'failed', error: wireError(e) });
+      return;
+    }
     store = new TraceStore({ maxSpans: options.maxSpans });
     ingest = new Ingest(store);
+    ingest.setForward(forwarder);
     const throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
     // One message per window at most: a burst of 1,000 requests is one update for the host.
     store.subscribe((change) => {
@@ -46,8 +58,9 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
     });
     try {
       receivers = await startReceivers({ host: options.host, httpPort: options.httpPort, grpcPort: options.grpcPort, zipkinPort: options.zipkinPort, ingest });
-      post({ type: 'started', listeners: receivers.listeners });
+      post({ type: 'started', listeners: receivers.listeners, forwardTo: forwarder?.endpoint });
     } catch (e) {
+      await forwarder?.close(0);
       post({ type: 'failed', error: wireError(e) });
     }
   }
@@ -65,7 +78,7 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
       case 'services':
         return { services: s.services() } as R;
       case 'stats':
-        return toStatsDto(s.stats(), ingest!.counters, receivers?.stats()) as R;
+        return { ...toStatsDto(s.stats(), ingest!.counters, receivers?.stats()), ...(forwarder && { forward: toForwarderStatsDto(forwarder) }) } as R;
       case 'import': {
         const { text, fileName } = params as TraceRequests['import']['params'];
         const got = importTraceFile(text, fileName);
@@ -98,7 +111,11 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
         break;
       case 'close':
         if (timer) clearTimeout(timer);
-        void (receivers?.close() ?? Promise.resolve()).finally(() => {
+        void (async () => {
+          // Receivers first, so nothing new is offered to the forwarder while it closes.
+          await receivers?.close().catch(() => undefined);
+          await forwarder?.close(FORWARD_CLOSE_MS);
+        })().finally(() => {
           post({ type: 'closed' });
           port.close();
         });

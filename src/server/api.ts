@@ -5,7 +5,7 @@
 import * as http from 'node:http';
 import { DEFAULT_QUERY_LIMIT, fromTraceQueryDto, toStatsDto, toSummaryDto, toTraceDto, type TraceStore } from '../core/trace';
 import type { Ingest } from '../receiver/ingest';
-import type { ErrorDto, ReceiverStatsDto, ServicesDto, TraceListDto, TraceQueryDto } from '../shared/protocol';
+import type { ErrorDto, ForwarderStatsDto, ReceiverStatsDto, ServicesDto, TraceListDto, TraceQueryDto } from '../shared/protocol';
 import { listen } from './listen';
 import { serveStatic } from './static';
 import { LiveStream } from './stream';
@@ -22,6 +22,8 @@ export interface ApiServerOptions {
   readonly ingest?: Ingest;
   /** Receiver counters for /api/stats, by receiver name; read at each request. */
   readonly receivers?: () => Readonly<Record<string, ReceiverStatsDto>>;
+  /** The upstream forwarder's counters for /api/stats, when forwarding; read at each request. */
+  readonly forward?: () => ForwarderStatsDto;
   /** The viewer's files (dist/webview): served at `/` and below; without it only /api exists. */
   readonly staticDir?: string;
   /** Live stream: at most one `changed` event per this many ms (default 250). */
@@ -44,7 +46,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 export async function startApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';
-  const { store, ingest, receivers, staticDir } = options;
+  const { store, ingest, receivers, forward, staticDir } = options;
   const stream = new LiveStream({ source: store, throttleMs: options.throttleMs, heartbeatMs: options.heartbeatMs, maxClients: options.maxStreamClients });
 
   const server = http.createServer((req, res) => {
@@ -87,7 +89,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         sendJson(res, 200, body);
       } else if (p === '/api/stats') {
         noParams(url.searchParams);
-        sendJson(res, 200, toStatsDto(store.stats(), ingest?.counters, receivers?.()));
+        sendJson(res, 200, { ...toStatsDto(store.stats(), ingest?.counters, receivers?.()), ...(forward && { forward: forward() }) });
       } else if (p === '/api/stream') {
         noParams(url.searchParams);
         if (!stream.accept(res)) sendJson(res, 503, { error: `too many live clients (${stream.clientCount}); close another viewer tab` });

@@ -213,6 +213,30 @@ export interface StatsDto {
   readonly ingest?: IngestCountersDto;
   /** By receiver name: `otlpHttp`, `otlpGrpc`, `zipkin`. */
   readonly receivers?: Readonly<Record<string, ReceiverStatsDto>>;
+  /** Present when everything received is forwarded upstream. */
+  readonly forward?: ForwarderStatsDto;
+}
+
+/** The upstream forwarder's counters (src/receiver/forward.ts keeps them; see its invariants). */
+export interface ForwarderStatsDto {
+  /** The upstream's base URL, without credentials: `http://localhost:4318`. */
+  readonly endpoint: string;
+  readonly forwardedRequests: number;
+  readonly forwardedSpans: number;
+  readonly forwardedLogs: number;
+  /** Not delivered without a permanent refusal: queue full, attempts used up, closed. */
+  readonly droppedRequests: number;
+  /** Spans that did not reach the upstream, for any reason (refused requests included). */
+  readonly droppedSpans: number;
+  readonly droppedLogs: number;
+  /** Refused by the upstream for good (400, 401, 404, 413, 500, ...). */
+  readonly failedRequests: number;
+  readonly retries: number;
+  readonly queuedRequests: number;
+  readonly queuedBytes: number;
+  readonly inFlight: number;
+  /** The latest failure, for people. */
+  readonly lastError?: string;
 }
 
 /**

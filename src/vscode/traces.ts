@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { describeForwarding } from '../receiver/forward';
 import { startTraceService, TraceServiceError, type TraceService, type TraceServiceOptions } from '../receiver/trace-service';
 import type { ChangedMessage, StatsDto } from '../shared/protocol';
 
@@ -20,9 +21,19 @@ function port(c: vscode.WorkspaceConfiguration, key: string, fallback: number): 
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : undefined;
 }
 
+/** `meshlens.receiver.forward` (empty: off) with `forwardHeaders` (entries that are not strings are left out). */
+function forward(c: vscode.WorkspaceConfiguration): TraceServiceOptions['forward'] {
+  const endpoint = c.get<string>('forward', '');
+  if (typeof endpoint !== 'string' || endpoint.trim() === '') return undefined;
+  const raw = c.get<Record<string, unknown>>('forwardHeaders', {});
+  const headers = Object.fromEntries(Object.entries(raw && typeof raw === 'object' ? raw : {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  return { endpoint: endpoint.trim(), headers };
+}
+
 export function readReceiverSettings(): ReceiverSettings {
   const c = vscode.workspace.getConfiguration('meshlens.receiver');
   const maxSpans = c.get<number>('maxSpans', 200_000);
+  const fwd = forward(c);
   return {
     autoStart: c.get<boolean>('autoStart', true),
     options: {
@@ -31,6 +42,7 @@ export function readReceiverSettings(): ReceiverSettings {
       grpcPort: port(c, 'grpcPort', 4317),
       zipkinPort: port(c, 'zipkinPort', 9411),
       maxSpans: Number.isInteger(maxSpans) && maxSpans > 0 ? maxSpans : 200_000,
+      ...(fwd && { forward: fwd }),
     },
   };
 }
@@ -99,12 +111,19 @@ export class TraceReceiver implements vscode.Disposable {
         this.render();
       });
       for (const l of svc.listeners) this.log.info(`Trace receiver: ${l.label} listening on ${l.url}`);
+      if (svc.forwardTo) this.log.info(`Trace receiver: forwarding everything received to ${svc.forwardTo} (meshlens.receiver.forward)`);
       this.render();
     } catch (e) {
       this.render();
       if (e instanceof TraceServiceError && e.code === 'EADDRINUSE' && e.port !== undefined) {
         this.log.error(`Trace receiver not started: ${e.message}`);
         await this.offerAnotherPort(e, options.host ?? '127.0.0.1');
+      } else if (e instanceof TraceServiceError && e.name === 'ForwardConfigError') {
+        // The message quotes the value; the setting's name says where to change it.
+        const msg = `${e.message} (${e.message.startsWith('forward header') ? 'meshlens.receiver.forwardHeaders' : 'meshlens.receiver.forward'})`;
+        this.log.error(`Trace receiver not started: ${msg}`);
+        const pick = await vscode.window.showErrorMessage(`MeshLens trace receiver: ${msg}`, 'Open Settings');
+        if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'meshlens.receiver.forward');
       } else {
         const msg = (e as Error).message;
         this.log.error(`Trace receiver not started: ${msg}`);
@@ -208,13 +227,19 @@ export class TraceReceiver implements vscode.Disposable {
     const http = svc.listeners.find((l) => l.name === 'otlpHttp') ?? svc.listeners[0];
     this.status.text = `$(pulse) ${http?.port ?? ''} · ${this.spans.toLocaleString('en-US')} ${this.spans === 1 ? 'span' : 'spans'}`;
     this.status.tooltip = new vscode.MarkdownString(
-      ['MeshLens trace receiver', ...svc.listeners.map((l) => `- ${l.label}: \`${l.url}\``), '', 'Click for counters.'].join('\n'),
+      [
+        'MeshLens trace receiver',
+        ...svc.listeners.map((l) => `- ${l.label}: \`${l.url}\``),
+        ...(svc.forwardTo ? ['', `Forwards everything it receives to \`${svc.forwardTo}\` (OTLP/HTTP).`] : []),
+        '',
+        'Click for counters.',
+      ].join('\n'),
     );
   }
 
   /** Settings that need a restart of a running receiver. */
   affects(e: vscode.ConfigurationChangeEvent): boolean {
-    return ['host', 'httpPort', 'grpcPort', 'zipkinPort', 'maxSpans'].some((k) => e.affectsConfiguration(`meshlens.receiver.${k}`));
+    return ['host', 'httpPort', 'grpcPort', 'zipkinPort', 'maxSpans', 'forward', 'forwardHeaders'].some((k) => e.affectsConfiguration(`meshlens.receiver.${k}`));
   }
 
   dispose(): void {
@@ -235,6 +260,7 @@ export function counters(s: StatsDto): string {
     `Received ${n(s.ingest?.spans)} spans and ${n(s.ingest?.logs)} logs (${requests}); ` +
     `rejected ${n(s.ingest?.rejectedSpans)} spans and ${n(s.ingest?.rejectedLogs)} logs; ` +
     `stored ${n(s.store.spans)} spans in ${n(s.store.traces)} traces; evicted ${n(s.store.evictedSpans)} spans; ` +
-    `${n(s.store.logsWithoutTrace)} logs without a trace not kept.`
+    `${n(s.store.logsWithoutTrace)} logs without a trace not kept.` +
+    (s.forward ? ` Upstream: ${describeForwarding(s.forward)}.` : '')
   );
 }

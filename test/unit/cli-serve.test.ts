@@ -5,6 +5,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { main } from '../../src/cli/main';
+import { TraceStore } from '../../src/core/trace';
+import { startHttpReceiver } from '../../src/receiver/http';
 import type { TraceListDto } from '../../src/shared/protocol';
 import { send } from './receiver/client';
 import { TRACE_A, tracesRequest } from './trace/helpers';
@@ -92,13 +94,57 @@ describe('meshlens serve', function () {
     }
   });
 
+  it('--forward: what it receives arrives at the upstream; the counters on stderr at exit', async () => {
+    const up = new TraceStore();
+    const upRx = await startHttpReceiver({ port: 0, ingest: up });
+    const run = start(...FREE_PORTS, '--forward', `http://127.0.0.1:${upRx.port}`, '--forward-header', 'X-Team: checkout');
+    try {
+      const l = await listeners(run);
+      assert.equal(l.Forward.href, `http://127.0.0.1:${upRx.port}/`);
+      const arrived = new Promise<void>((resolve) => {
+        const off = up.subscribe(() => {
+          if (up.stats().spans === 1) {
+            off();
+            resolve();
+          }
+        });
+      });
+      const body = JSON.stringify(tracesRequest([{ spanId: '00000000000000a2', service: 'checkout' }]));
+      assert.equal((await send(Number(l['OTLP/HTTP'].port), { headers: { 'Content-Type': 'application/json' }, body })).status, 200);
+      await arrived;
+      assert.deepEqual(up.query({}).map((t) => [t.traceId, t.rootServiceName]), [[TRACE_A, 'checkout']]);
+      assert.equal(upRx.stats.requests, 1);
+
+      run.child.kill('SIGINT');
+      assert.equal(await run.exit, 0, run.stderr);
+      assert.match(run.stderr, new RegExp(`^meshlens: forwarded 1 request \\(1 span, 0 logs\\) to http://127\\.0\\.0\\.1:${upRx.port}, dropped 0 \\(queue full or upstream failing\\)\n$`));
+    } finally {
+      run.child.kill('SIGKILL');
+      await upRx.close();
+    }
+  });
+
   it('usage errors are exit 2 with the usage text', async () => {
-    for (const args of [['--port', 'x'], ['--port', '70000'], ['--max-spans', '0'], ['--bogus'], ['extra']]) {
+    for (const args of [['--port', 'x'], ['--port', '70000'], ['--max-spans', '0'], ['--bogus'], ['extra'], ['--forward', 'http://h/', '--forward-header', 'no colon'], ['--forward-header', 'A: b']]) {
       let err = '';
       const code = await main(['serve', ...args], { out: () => undefined, err: (s) => (err += s) });
       assert.equal(code, 2, args.join(' '));
       assert.match(err, /^meshlens: .*\n\nUsage:/, args.join(' '));
       assert.match(err, /meshlens serve \[options\]/);
+    }
+  });
+
+  it('a --forward URL or header that cannot work is exit 2 with the reason', async () => {
+    for (const [args, reason] of [
+      [['--forward', 'localhost:4318'], 'forward endpoint "localhost:4318" is not an http(s) URL (localhost); give the OTLP/HTTP base URL, e.g. http://localhost:4318'],
+      [['--forward', 'http://collector:4318/v1/traces'], 'forward endpoint "http://collector:4318/v1/traces" names a signal path'],
+      [['--forward', 'http://collector:4318', '--forward-header', 'Bad Name: x'], 'forward header "Bad Name" is not a valid HTTP header'],
+    ] as const) {
+      let err = '';
+      const code = await main(['serve', ...FREE_PORTS, ...args], { out: () => undefined, err: (s) => (err += s) });
+      assert.equal(code, 2, args.join(' '));
+      assert.ok(err.startsWith(`meshlens: ${reason}`), err);
+      assert.match(err, /\n\nUsage:/);
     }
   });
 });

@@ -7,7 +7,7 @@ import { decodeTracesJson } from '../../../src/core/trace';
 import { startHttpReceiver } from '../../../src/receiver/http';
 import { TraceStore } from '../../../src/core/trace';
 import { startTraceService, TraceServiceError, type TraceService } from '../../../src/receiver/trace-service';
-import type { ChangedMessage } from '../../../src/shared/protocol';
+import type { ChangedMessage, StatsDto } from '../../../src/shared/protocol';
 import { send } from './client';
 
 const WORKER = path.resolve(__dirname, '../../../src/receiver/trace-worker.ts');
@@ -33,6 +33,31 @@ function nextChange(svc: TraceService): Promise<ChangedMessage> {
       resolve(m);
     });
   });
+}
+
+/** Resolves when `ready()` holds, checked now and after every change of the store. */
+function until(store: TraceStore, ready: () => boolean): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (ready()) return resolve();
+    const off = store.subscribe(() => {
+      if (ready()) {
+        off();
+        resolve();
+      }
+    });
+  });
+}
+
+/**
+ * The stats once `ready` holds. The forwarder counts a request when the upstream's answer is in,
+ * just after the upstream stored it: each round trip to the worker lets that answer be read.
+ */
+async function statsWhen(svc: TraceService, ready: (s: StatsDto) => boolean): Promise<StatsDto> {
+  for (let i = 0; ; i++) {
+    const s = await svc.request('stats', {});
+    if (ready(s)) return s;
+    if (i > 10_000) throw new Error(`stats never got there: ${JSON.stringify(s.forward)}`);
+  }
 }
 
 describe('trace service (worker thread)', function () {
@@ -92,6 +117,61 @@ describe('trace service (worker thread)', function () {
       });
     } finally {
       await other.close();
+    }
+  });
+
+  it('forwards what its receiver got to the upstream and counts it in stats.forward', async () => {
+    const up = new TraceStore();
+    const upRx = await startHttpReceiver({ port: 0, ingest: up });
+    try {
+      svc = await startTraceService(spawn, { httpPort: 0, throttleMs: 20, forward: { endpoint: `http://127.0.0.1:${upRx.port}`, headers: { 'X-Team': 'checkout' } } });
+      assert.equal(svc.forwardTo, `http://127.0.0.1:${upRx.port}`);
+      const http = svc.listeners.find((l) => l.name === 'otlpHttp')!;
+      const arrived = until(up, () => up.stats().spans === 1);
+      assert.equal((await send(http.port, { headers: { 'Content-Type': 'application/json' }, body: request('00f067aa0ba902b9') })).status, 200);
+      await arrived;
+      assert.equal(up.getTrace(TRACE)?.spans[0].span.spanId, '00f067aa0ba902b9');
+      const stats = await statsWhen(svc, (s) => s.forward?.forwardedRequests === 1);
+      assert.deepEqual(stats.forward, {
+        endpoint: `http://127.0.0.1:${upRx.port}`,
+        forwardedRequests: 1,
+        forwardedSpans: 1,
+        forwardedLogs: 0,
+        droppedRequests: 0,
+        droppedSpans: 0,
+        droppedLogs: 0,
+        failedRequests: 0,
+        retries: 0,
+        queuedRequests: 0,
+        queuedBytes: 0,
+        inFlight: 0,
+      });
+      assert.equal(stats.ingest?.spans, 1, 'also kept here');
+    } finally {
+      await svc?.close();
+      svc = undefined;
+      await upRx.close();
+    }
+  });
+
+  it('without forwarding, stats has no forward part', async () => {
+    svc = await startTraceService(spawn, { httpPort: 0 });
+    assert.equal(svc.forwardTo, undefined);
+    assert.equal((await svc.request('stats', {})).forward, undefined);
+  });
+
+  it('a forward endpoint that cannot work rejects the start, quoting it; nothing keeps running', async () => {
+    for (const [endpoint, headers, message] of [
+      ['localhost 4318', {}, /forward endpoint "localhost 4318" is not a URL; give the OTLP\/HTTP base URL/],
+      ['grpc://collector:4317', {}, /forward endpoint "grpc:\/\/collector:4317" is not an http\(s\) URL/],
+      ['http://collector:4318', { 'Bad Name': 'x' }, /forward header "Bad Name" is not a valid HTTP header/],
+    ] as const) {
+      await assert.rejects(startTraceService(spawn, { httpPort: 0, forward: { endpoint, headers } }), (e: unknown) => {
+        assert.ok(e instanceof TraceServiceError);
+        assert.equal(e.name, 'ForwardConfigError');
+        assert.match(e.message, message);
+        return true;
+      });
     }
   });
 
