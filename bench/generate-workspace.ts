@@ -897,6 +897,51 @@ export function generateWorkspace(seed = DEFAULT_SEED, root = path.join(__dirnam
   return { seed, dir, files, objectCount, bigFile: BIG_FILE, bytes, lines, mistakes, kinds, hash: treeHash(files) };
 }
 
+/** An edit of the big file, as bench:lint and bench:editor-load make them: the whole new text. */
+export interface Edit {
+  kind: 'weight' | 'insert' | 'remove' | 'break' | 'fix';
+  line: number;
+  text: string;
+}
+
+/** Edits of the 2,000-line file: change a weight, insert a field, remove it, break a line, fix it. */
+export function makeEdits(original: string, count: number, seed: number): Edit[] {
+  const r = new Prng(seed ^ 0x5eed);
+  const lines = original.split('\n');
+  const find = (re: RegExp) => lines.map((l, i) => (re.test(l) ? i : -1)).filter((i) => i >= 0);
+  const edits: Edit[] = [];
+  let inserted = -1;
+  let broken: { line: number; was: string } | undefined;
+  const cycle = ['weight', 'insert', 'remove', 'break', 'fix'] as const;
+  for (let i = 0; i < count; i++) {
+    const kind = cycle[i % cycle.length];
+    let at: number;
+    if (kind === 'weight') {
+      at = r.pick(find(/^\s+weight: \d+$/));
+      const now = Number(/(\d+)$/.exec(lines[at])![1]);
+      lines[at] = lines[at].replace(/\d+$/, String(r.pick([0, 5, 10, 20, 25, 50, 75, 80, 90, 95, 100].filter((w) => w !== now))));
+    } else if (kind === 'insert') {
+      at = r.pick(find(/^\s+maxRequestsPerConnection: \d+$/));
+      const indent = /^\s*/.exec(lines[at])![0];
+      lines.splice(at + 1, 0, `${indent}idleTimeout: ${r.pick(['30s', '1m', '5m'])}`);
+      inserted = at = at + 1;
+    } else if (kind === 'remove') {
+      at = inserted;
+      lines.splice(at, 1);
+    } else if (kind === 'break') {
+      // The colon lost while typing, on a key with a sibling above it: a syntax error.
+      at = r.pick(find(/^\s+subset: \S+$/));
+      broken = { line: at, was: lines[at] };
+      lines[at] = lines[at].replace(/^(\s+subset):/, '$1');
+    } else {
+      at = broken!.line;
+      lines[at] = broken!.was;
+    }
+    edits.push({ kind, line: at, text: lines.join('\n') });
+  }
+  return edits;
+}
+
 if (require.main === module) {
   const seed = Number(process.argv[2] ?? DEFAULT_SEED);
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, not ${process.argv[2]}`);

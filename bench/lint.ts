@@ -51,7 +51,7 @@ import type * as YlsService from 'yaml-language-server/lib/umd/languageservice/y
 import type * as YlsSettings from 'yaml-language-server/lib/umd/yamlSettings';
 import type * as YlsDocuments from 'yaml-language-server/lib/umd/languageservice/parser/yaml-documents';
 import type * as TextDocs from 'vscode-languageserver-textdocument';
-import { BIG_FILE, BIG_FILE_LINES, FILE_COUNT, generateWorkspace, Prng, Workspace } from './generate-workspace';
+import { BIG_FILE, BIG_FILE_LINES, FILE_COUNT, generateWorkspace, makeEdits, Workspace } from './generate-workspace';
 import { buildPeerSchemas, corpusCrds, newYamlService } from './peer';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -446,50 +446,6 @@ class Worker {
     await gone;
     clearTimeout(timer);
   }
-}
-
-interface Edit {
-  kind: 'weight' | 'insert' | 'remove' | 'break' | 'fix';
-  line: number;
-  text: string;
-}
-
-/** Edits of the 2,000-line file: change a weight, insert a field, remove it, break a line, fix it. */
-function makeEdits(original: string, count: number, seed: number): Edit[] {
-  const r = new Prng(seed ^ 0x5eed);
-  const lines = original.split('\n');
-  const find = (re: RegExp) => lines.map((l, i) => (re.test(l) ? i : -1)).filter((i) => i >= 0);
-  const edits: Edit[] = [];
-  let inserted = -1;
-  let broken: { line: number; was: string } | undefined;
-  const cycle = ['weight', 'insert', 'remove', 'break', 'fix'] as const;
-  for (let i = 0; i < count; i++) {
-    const kind = cycle[i % cycle.length];
-    let at: number;
-    if (kind === 'weight') {
-      at = r.pick(find(/^\s+weight: \d+$/));
-      const now = Number(/(\d+)$/.exec(lines[at])![1]);
-      lines[at] = lines[at].replace(/\d+$/, String(r.pick([0, 5, 10, 20, 25, 50, 75, 80, 90, 95, 100].filter((w) => w !== now))));
-    } else if (kind === 'insert') {
-      at = r.pick(find(/^\s+maxRequestsPerConnection: \d+$/));
-      const indent = /^\s*/.exec(lines[at])![0];
-      lines.splice(at + 1, 0, `${indent}idleTimeout: ${r.pick(['30s', '1m', '5m'])}`);
-      inserted = at = at + 1;
-    } else if (kind === 'remove') {
-      at = inserted;
-      lines.splice(at, 1);
-    } else if (kind === 'break') {
-      // The colon lost while typing, on a key with a sibling above it: a syntax error.
-      at = r.pick(find(/^\s+subset: \S+$/));
-      broken = { line: at, was: lines[at] };
-      lines[at] = lines[at].replace(/^(\s+subset):/, '$1');
-    } else {
-      at = broken!.line;
-      lines[at] = broken!.was;
-    }
-    edits.push({ kind, line: at, text: lines.join('\n') });
-  }
-  return edits;
 }
 
 interface Coverage {
