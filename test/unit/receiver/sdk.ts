@@ -3,8 +3,10 @@
 import * as assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { context, trace, SpanKind as ApiSpanKind, SpanStatusCode, type Span as ApiSpan } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { context, SpanKind as ApiSpanKind, SpanStatusCode, type Span as ApiSpan } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import type { AttrValue, Attributes, Resource, Scope, Span, TraceStore } from '../../../src/core/trace';
@@ -70,25 +72,37 @@ export function compareOrigin(got: { resource: Resource; scope: Scope }, want: P
   assert.equal(got.scope.version, want.instrumentationScope.version ?? '');
 }
 
-/** A small request: a server span with an error, a client child linking to another trace's span. */
-export function record(provider: BasicTracerProvider): void {
+// As in an instrumented Node app: the active span follows async calls (AsyncLocalStorage), which
+// sdk-trace-node's provider relies on. Once per process: the API keeps the first manager.
+context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+
+/**
+ * A small instrumented request handler: a server span with an error, and across an `await` a
+ * client child (parented through the active context) linking to another trace's span.
+ */
+export async function record(provider: NodeTracerProvider): Promise<void> {
   const tracer = provider.getTracer('meshlens-interop', '1.2.3');
   const other = tracer.startSpan('background-job', { kind: ApiSpanKind.CONSUMER });
   other.end();
-  const root: ApiSpan = tracer.startSpan('GET /cart', {
-    kind: ApiSpanKind.SERVER,
-    attributes: { 'http.request.method': 'GET', 'http.response.status_code': 500, ratio: 0.25, cached: false, tags: ['a', 'b'], sizes: [1, 2, 3] },
-  });
-  root.addEvent('exception', { 'exception.type': 'TimeoutError', 'exception.message': 'upstream took 3s' });
-  const child = tracer.startSpan(
-    'SELECT carts',
-    { kind: ApiSpanKind.CLIENT, attributes: { 'db.system': 'postgresql' }, links: [{ context: other.spanContext(), attributes: { 'link.reason': 'triggered' } }] },
-    trace.setSpan(context.active(), root),
+  await tracer.startActiveSpan(
+    'GET /cart',
+    { kind: ApiSpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.response.status_code': 500, ratio: 0.25, cached: false, tags: ['a', 'b'], sizes: [1, 2, 3] } },
+    async (root: ApiSpan) => {
+      root.addEvent('exception', { 'exception.type': 'TimeoutError', 'exception.message': 'upstream took 3s' });
+      await Promise.resolve();
+      await tracer.startActiveSpan(
+        'SELECT carts',
+        { kind: ApiSpanKind.CLIENT, attributes: { 'db.system': 'postgresql' }, links: [{ context: other.spanContext(), attributes: { 'link.reason': 'triggered' } }] },
+        async (child: ApiSpan) => {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          child.setStatus({ code: SpanStatusCode.OK });
+          child.end();
+        },
+      );
+      root.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream timeout' });
+      root.end();
+    },
   );
-  child.setStatus({ code: SpanStatusCode.OK });
-  child.end();
-  root.setStatus({ code: SpanStatusCode.ERROR, message: 'upstream timeout' });
-  root.end();
 }
 
 /**
@@ -97,15 +111,19 @@ export function record(provider: BasicTracerProvider): void {
  */
 export async function exportRecorded(exporter: SpanExporter): Promise<ReadableSpan[]> {
   const memory = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
+  const provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': 'checkout', 'deployment.environment.name': 'dev', 'service.instance.id': 7 }),
     spanProcessors: [new SimpleSpanProcessor(exporter), new SimpleSpanProcessor(memory)],
   });
   try {
-    record(provider);
+    await record(provider);
     await provider.forceFlush();
     // Before shutdown: shutting the in-memory exporter down empties it.
-    return [...memory.getFinishedSpans()];
+    const spans = [...memory.getFinishedSpans()];
+    const byName = new Map(spans.map((x) => [x.name, x]));
+    // The sample is what it claims: the child found its parent through the active context.
+    assert.equal(byName.get('SELECT carts')?.parentSpanContext?.spanId, byName.get('GET /cart')?.spanContext().spanId, 'context followed the await');
+    return spans;
   } finally {
     await provider.shutdown();
   }
