@@ -537,9 +537,26 @@ function id(r: Reader, size: 8 | 16, at: At, field: string): string | undefined 
   r.pos = start + len;
   if (len !== size) throw new OtlpDecodeError(`${spanPath(at)}.${field}`, `must be ${size} bytes, got ${len}`);
   const buf = r.buf;
+  if (size === 16 && lastTraceHex !== undefined && sameBytes(buf, start, lastTrace)) return lastTraceHex;
   let any = 0;
   for (let i = start; i < start + len; i++) any |= buf[i];
-  return any === 0 ? undefined : hexOf(buf, start, size);
+  if (any === 0) return undefined;
+  const hex = hexOf(buf, start, size);
+  if (size === 16) {
+    lastTrace.set(buf.subarray(start, start + 16));
+    lastTraceHex = hex;
+  }
+  return hex;
+}
+
+// The spans of a trace are mostly next to each other in a request: the previous trace id's bytes
+// and text, so a run of them shares one string instead of making (and collecting) one per span.
+const lastTrace = new Uint8Array(16);
+let lastTraceHex: string | undefined;
+
+function sameBytes(buf: Uint8Array, start: number, ref: Uint8Array): boolean {
+  for (let i = 0; i < ref.length; i++) if (buf[start + i] !== ref[i]) return false;
+  return true;
 }
 
 function fixed64(r: Reader): bigint {
