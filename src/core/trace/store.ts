@@ -13,11 +13,13 @@
 //   start, children are ordered by adjusted start, and the Span itself is left as received.
 //
 // Memory: a span that came as protobuf is kept as a PackedSpan -- the few fields that summaries,
-// trees and most filters read, plus where its bytes are in the request -- and decoded again when
-// a view or an attribute/text filter needs all of it. A whole Span (attributes Map, strings,
-// events) is about 700 bytes of small objects that the garbage collector copies and marks again
-// and again while the span is kept; a PackedSpan is a fifth of that, and the request bytes it points
-// into are one off-heap buffer per request. bench:ingest measures the difference.
+// trees and most filters read, plus a copy of its protobuf bytes -- and decoded again when a view
+// or an attribute/text filter needs all of it. A whole Span (attributes Map, strings, events) is
+// about 700 bytes of small objects that the garbage collector copies and marks again and again
+// while the span is kept; a PackedSpan is a fifth of that. Its bytes go into 1 MiB slabs that the
+// store recycles itself once every span in them is gone, so the request bodies are garbage at
+// once (not pinned by one long-lived span each) and the bytes kept are about the bytes of the
+// spans kept. bench:ingest measures both.
 import type { AttrValue, LogRecord, Resource, Scope, Span, SpanKind, SpanStatus } from './model';
 import { attrText, isError, nanoToMs } from './model';
 import type { PackedSource } from './json';
@@ -112,13 +114,66 @@ export interface TraceStoreOptions {
   readonly maxSpans?: number;
   /** Logs kept at most; default 200,000. */
   readonly maxLogs?: number;
+  /** Size of the slabs packed spans' bytes are copied into; default 1 MiB (tests use small ones). */
+  readonly slabBytes?: number;
 }
 
 export const DEFAULT_MAX_SPANS = 200_000;
 export const DEFAULT_MAX_LOGS = 200_000;
+export const DEFAULT_SLAB_BYTES = 1 << 20;
 export const DEFAULT_QUERY_LIMIT = 100;
 
-/** A span kept as its place in a protobuf request; `full()` decodes it again. */
+/** Where packed spans' bytes live; `live` counts the stored spans in it. */
+class Slab {
+  used = 0;
+  live = 0;
+  constructor(readonly bytes: Uint8Array) {}
+}
+
+/** Free slabs kept for reuse at most (beyond, they go to the garbage collector). */
+const MAX_FREE_SLABS = 8;
+
+class SlabArena {
+  private current: Slab;
+  private readonly free: Slab[] = [];
+
+  constructor(private readonly slabBytes: number) {
+    this.current = new Slab(new Uint8Array(slabBytes));
+  }
+
+  /** Copies `src[from, to)` in; the caller counts the span as live in the slab it gets. */
+  put(src: Uint8Array, from: number, to: number): { slab: Slab; at: number } {
+    const n = to - from;
+    if (n > this.slabBytes) {
+      // A span larger than a slab (huge attributes) gets a slab of its own, not recycled.
+      const own = new Slab(src.slice(from, to));
+      own.used = n;
+      return { slab: own, at: 0 };
+    }
+    if (this.current.used + n > this.slabBytes) {
+      const full = this.current;
+      this.current = this.free.pop() ?? new Slab(new Uint8Array(this.slabBytes));
+      // A slab whose spans were all evicted while it was being filled is free now.
+      if (full.live === 0) this.recycle(full);
+    }
+    const slab = this.current;
+    const at = slab.used;
+    slab.bytes.set(src.subarray(from, to), at);
+    slab.used += n;
+    return { slab, at };
+  }
+
+  release(slab: Slab): void {
+    if (--slab.live === 0 && slab !== this.current) this.recycle(slab);
+  }
+
+  private recycle(slab: Slab): void {
+    slab.used = 0;
+    if (slab.bytes.length === this.slabBytes && this.free.length < MAX_FREE_SLABS) this.free.push(slab);
+  }
+}
+
+/** A span kept as a copy of its protobuf bytes; `full()` decodes it again. */
 class PackedSpan {
   readonly spanId: string;
   readonly parentSpanId: string | undefined;
@@ -132,7 +187,7 @@ class PackedSpan {
 
   constructor(
     s: Span,
-    readonly bytes: Uint8Array,
+    readonly slab: Slab,
     readonly from: number,
     readonly to: number,
   ) {
@@ -152,7 +207,7 @@ class PackedSpan {
 type Stored = Span | PackedSpan;
 
 function full(s: Stored): Span {
-  return s instanceof PackedSpan ? decodeSpanAt(s.bytes, s.from, s.to, s.resource, s.scope) : s;
+  return s instanceof PackedSpan ? decodeSpanAt(s.slab.bytes, s.from, s.to, s.resource, s.scope) : s;
 }
 
 /**
@@ -171,16 +226,18 @@ class SpanSet {
     return this.list.length;
   }
 
-  /** Adds or replaces (a repeat of an id replaces the earlier copy). */
-  set(id: string, span: Stored): void {
+  /** Adds or replaces (a repeat of an id replaces the earlier copy, which is returned). */
+  set(id: string, span: Stored): Stored | undefined {
     const at = this.find(id);
     if (at >= 0) {
+      const old = this.list[at];
       this.list[at] = span;
-      return;
+      return old;
     }
     this.list.push(span);
     if (this.index) this.index.set(id, this.list.length - 1);
     else if (this.list.length >= INDEX_FROM) this.index = new Map(this.list.map((x, i) => [x.spanId, i]));
+    return undefined;
   }
 
   has(id: string): boolean {
@@ -215,7 +272,8 @@ export class TraceStore {
    * Map's first entry instead scans over every entry deleted before it, until V8 rehashes: with
    * thousands of evictions a second that was a measurable share of ingest.)
    */
-  private arrival: Entry[] = [];
+  private arrival: (Entry | undefined)[] = [];
+  private readonly arena: SlabArena;
   private head = 0;
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private spanCount = 0;
@@ -229,6 +287,7 @@ export class TraceStore {
   constructor(options: TraceStoreOptions = {}) {
     this.maxSpans = positive(options.maxSpans ?? DEFAULT_MAX_SPANS, 'maxSpans');
     this.maxLogs = positive(options.maxLogs ?? DEFAULT_MAX_LOGS, 'maxLogs');
+    this.arena = new SlabArena(positive(options.slabBytes ?? DEFAULT_SLAB_BYTES, 'slabBytes'));
   }
 
   /**
@@ -243,7 +302,14 @@ export class TraceStore {
       const span = spans[i];
       const entry = this.entry(span.traceId, added, updated);
       const before = entry.spans.size;
-      entry.spans.set(span.spanId, ranges ? new PackedSpan(span, packed!.bytes, ranges[2 * i], ranges[2 * i + 1]) : span);
+      let stored: Stored = span;
+      if (ranges) {
+        const { slab, at } = this.arena.put(packed!.bytes, ranges[2 * i], ranges[2 * i + 1]);
+        slab.live++;
+        stored = new PackedSpan(span, slab, at, at + ranges[2 * i + 1] - ranges[2 * i]);
+      }
+      const replaced = entry.spans.set(span.spanId, stored);
+      if (replaced instanceof PackedSpan) this.arena.release(replaced.slab);
       this.spanCount += entry.spans.size - before;
     }
     return this.finish(added, updated);
@@ -405,8 +471,11 @@ export class TraceStore {
   private finish(added: Set<string>, updated: Set<string>): StoreChange {
     const evicted: string[] = [];
     while (this.spanCount > this.maxSpans || this.logCount > this.maxLogs) {
-      const oldest = this.arrival[this.head++];
+      const oldest = this.arrival[this.head]!;
+      // Let go of it now: the slots before `head` are only dropped when the list is compacted.
+      this.arrival[this.head++] = undefined;
       this.traces.delete(oldest.traceId);
+      for (const x of oldest.spans.values()) if (x instanceof PackedSpan) this.arena.release(x.slab);
       this.spanCount -= oldest.spans.size;
       this.logCount -= oldest.logs.length;
       this.evictedTraces++;

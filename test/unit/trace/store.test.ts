@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { decodeLogsJson, decodeTracesJson } from '../../../src/core/trace/json';
 import { TraceStore, type StoreChange } from '../../../src/core/trace';
 import type { Span } from '../../../src/core/trace/model';
 import { decodeTracesProtobuf } from '../../../src/core/trace/protobuf';
 import { sid, tid, TRACE_A, TRACE_B, tracesRequest, type SpanSpec } from './helpers';
 import { encodeTraces } from './pb';
+import { rng } from '../rng';
 
 const spans = (specs: SpanSpec[]): Span[] => decodeTracesJson(tracesRequest(specs)).spans;
 const T0 = 1_700_000_000_000;
@@ -161,6 +164,51 @@ describe('TraceStore', () => {
       assert.deepEqual(packed.query(q), whole.query(q), JSON.stringify(q));
     }
     assert.equal(packed.query({ attributes: [{ key: 'http.status_code', value: '503' }] }).length, 1);
+  });
+
+  it('packed spans stay intact while their slabs are filled, freed and reused (random adds, repeats, evictions)', () => {
+    for (const seed of [1, 2, 3]) {
+      const rand = rng(seed);
+      // Tiny slabs (a few spans each; a span with a long attribute does not fit one) and a small
+      // budget, so that slabs are recycled and reused all the time.
+      const packed = new TraceStore({ maxSpans: 60, slabBytes: 700 });
+      const whole = new TraceStore({ maxSpans: 60 });
+      for (let step = 0; step < 150; step++) {
+        const specs: SpanSpec[] = Array.from({ length: 1 + Math.floor(rand() * 12) }, () => ({
+          traceId: tid(1 + Math.floor(rand() * 25)),
+          spanId: sid(1 + Math.floor(rand() * 6)),
+          name: `op-${step}`,
+          service: rand() < 0.5 ? 'cart' : 'payment',
+          startMs: T0 + step,
+          attrs: { step, note: 'x'.repeat(Math.floor(rand() * 4) === 0 ? 900 : 10) },
+        }));
+        const bytes = encodeTraces(tracesRequest(specs));
+        const d = decodeTracesProtobuf(bytes);
+        packed.addSpans(d.spans, d.packed);
+        // The request buffer is not the store's: scribble over it, as a reused buffer would be.
+        bytes.fill(0xff);
+        whole.addSpans(decodeTracesProtobuf(encodeTraces(tracesRequest(specs))).spans);
+        assert.deepEqual(packed.stats(), whole.stats(), `seed ${seed} step ${step}`);
+        for (const t of whole.query({ limit: 1000 })) assert.deepEqual(packed.getTrace(t.traceId), whole.getTrace(t.traceId), `seed ${seed} step ${step} ${t.traceId}`);
+      }
+    }
+  });
+
+  it('lets go of evicted traces (nothing keeps them reachable)', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const store = new TraceStore({ maxSpans: 10 });
+    let first: Span | undefined = spans([{ traceId: tid(1), spanId: sid(1) }])[0];
+    const ref = new WeakRef(first);
+    store.addSpans([first]);
+    first = undefined;
+    // Enough later traces to evict the first one and to pass the arrival list's compaction point.
+    for (let i = 2; i < 40; i++) store.addSpans(spans([{ traceId: tid(i), spanId: sid(1) }]));
+    assert.equal(store.has(tid(1)), false);
+    // A WeakRef holds its target until the current job ends.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(ref.deref(), undefined, 'the evicted span is still reachable from the store');
   });
 
   it('evicts whole oldest traces at the span budget and counts them', () => {
