@@ -198,10 +198,12 @@ describe('TraceStore', () => {
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as () => void;
     const store = new TraceStore({ maxSpans: 10 });
-    let first: Span | undefined = spans([{ traceId: tid(1), spanId: sid(1) }])[0];
-    const ref = new WeakRef(first);
-    store.addSpans([first]);
-    first = undefined;
+    // Only the store (and the WeakRef) ever hold the first span.
+    const ref = ((): WeakRef<Span> => {
+      const first = spans([{ traceId: tid(1), spanId: sid(1) }])[0];
+      store.addSpans([first]);
+      return new WeakRef(first);
+    })();
     // Enough later traces to evict the first one and to pass the arrival list's compaction point.
     for (let i = 2; i < 40; i++) store.addSpans(spans([{ traceId: tid(i), spanId: sid(1) }]));
     assert.equal(store.has(tid(1)), false);
