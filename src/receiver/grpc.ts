@@ -12,7 +12,8 @@ import {
   type TraceStore,
 } from '../core/trace';
 import { Ingest, type Accepted, type Signal } from './ingest';
-import { exportResponse, ReceiverListenError } from './http';
+import { exportResponse } from './http';
+import { listenError } from './listen-error';
 
 export const DEFAULT_GRPC_PORT = 4317;
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -115,14 +116,8 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
       if (!err) return resolve(bound);
       // grpc-js folds the listen error into its message ("... [listen EADDRINUSE: ...]") without a code.
       const code = /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec(err.message)?.[1] ?? 'UNKNOWN';
-      const why =
-        code === 'EADDRINUSE'
-          ? `port ${wantPort} on ${host} is already in use (EADDRINUSE); stop the other OTLP receiver or choose another port`
-          : code === 'EACCES'
-            ? `not allowed to listen on port ${wantPort} on ${host} (EACCES); choose a port above 1023`
-            : `cannot listen on ${host}:${wantPort}: ${err.message}`;
       server.forceShutdown();
-      reject(new ReceiverListenError(host, wantPort, code, `OTLP/gRPC receiver: ${why}`));
+      reject(listenError('OTLP/gRPC receiver', host, wantPort, code, err.message, 'OTLP receiver'));
     });
   });
 

@@ -16,6 +16,7 @@ import {
   ExportTraceServiceResponse,
   type TraceStore,
 } from '../core/trace';
+import { listenError } from './listen-error';
 import { Ingest, type Accepted, type Encoding, type Signal } from './ingest';
 import { encodeRpcStatus, RpcCode } from './status';
 import { isAllowedOrigin } from './cors';
@@ -64,18 +65,7 @@ export interface HttpReceiver {
   close(): Promise<void>;
 }
 
-/** Listening failed: the port is taken or not ours to take. `code` is the system's (EADDRINUSE, EACCES). */
-export class ReceiverListenError extends Error {
-  constructor(
-    readonly host: string,
-    readonly port: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ReceiverListenError';
-  }
-}
+export { ReceiverListenError } from './listen-error';
 
 const ALLOW = 'POST, OPTIONS';
 
@@ -272,14 +262,7 @@ export async function startReceiver(options: HttpReceiverOptions, protocol: Rece
     const onError = (e: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
       const port = options.port ?? protocol.defaultPort;
-      const code = e.code ?? 'UNKNOWN';
-      const why =
-        code === 'EADDRINUSE'
-          ? `port ${port} on ${host} is already in use (EADDRINUSE); stop the other ${protocol.name} receiver or choose another port`
-          : code === 'EACCES'
-            ? `not allowed to listen on port ${port} on ${host} (EACCES); choose a port above 1023`
-            : `cannot listen on ${host}:${port}: ${e.message}`;
-      reject(new ReceiverListenError(host, port, code, `${protocol.name} receiver: ${why}`));
+      reject(listenError(`${protocol.name} receiver`, host, port, e.code ?? 'UNKNOWN', e.message, `${protocol.name} receiver`));
     };
     const onListening = (): void => {
       server.off('error', onError);

@@ -1,6 +1,6 @@
 import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ReceiverListenError } from '../receiver/http';
+import { listenError } from '../receiver/listen-error';
 
 /**
  * Listens and resolves with the real port (0 picks one). A failure is a ReceiverListenError whose
@@ -10,14 +10,7 @@ export function listen(server: http.Server, host: string, port: number, label: s
   return new Promise<number>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
       server.off('listening', onListening);
-      const code = e.code ?? 'UNKNOWN';
-      const why =
-        code === 'EADDRINUSE'
-          ? `port ${port} on ${host} is already in use (EADDRINUSE); stop the other process or choose another port`
-          : code === 'EACCES'
-            ? `not allowed to listen on port ${port} on ${host} (EACCES); choose a port above 1023`
-            : `cannot listen on ${host}:${port}: ${e.message}`;
-      reject(new ReceiverListenError(host, port, code, `${label}: ${why}`));
+      reject(listenError(label, host, port, e.code ?? 'UNKNOWN', e.message, 'process'));
     };
     const onListening = (): void => {
       server.off('error', onError);
