@@ -338,7 +338,8 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
           enqueue({ signal: raw.signal, raw, spans: undefined, logs: undefined, ...n, size: raw.bytes.byteLength, next: undefined });
           return;
         }
-        if (spanCount > 0) enqueue({ signal: 'traces', raw: undefined, spans, logs: undefined, spanCount, logCount: 0, size: spanCount * ESTIMATED_ITEM_BYTES, next: undefined });
+        // Without raw bytes the spans came decoded in full (Zipkin): they are Spans, not heads.
+        if (spanCount > 0) enqueue({ signal: 'traces', raw: undefined, spans: spans as readonly Span[], logs: undefined, spanCount, logCount: 0, size: spanCount * ESTIMATED_ITEM_BYTES, next: undefined });
         if (logCount > 0) enqueue({ signal: 'logs', raw: undefined, spans: undefined, logs, spanCount: 0, logCount, size: logCount * ESTIMATED_ITEM_BYTES, next: undefined });
       } catch {
         // Never into the ingest path.

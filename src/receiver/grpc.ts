@@ -6,7 +6,6 @@ import * as grpc from '@grpc/grpc-js';
 import {
   OtlpDecodeError,
   decodeLogsProtobuf,
-  decodeTracesProtobuf,
   ExportLogsServiceResponse,
   ExportTraceServiceResponse,
   type TraceStore,
@@ -90,9 +89,9 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
         const raw = { signal, encoding: 'protobuf' as const, bytes };
         let accepted: Accepted;
         if (signal === 'traces') {
-          const decoded = decodeTracesProtobuf(bytes);
-          accepted = ingest.traces(decoded, raw);
-          stats.spans += decoded.spans.length;
+          const got = ingest.protobufTraces(bytes, raw);
+          accepted = got.accepted;
+          stats.spans += got.spans;
         } else {
           const decoded = decodeLogsProtobuf(bytes);
           accepted = ingest.logs(decoded, raw);

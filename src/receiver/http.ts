@@ -11,7 +11,6 @@ import {
   decodeLogsJson,
   decodeLogsProtobuf,
   decodeTracesJson,
-  decodeTracesProtobuf,
   ExportLogsServiceResponse,
   ExportTraceServiceResponse,
   type TraceStore,
@@ -106,7 +105,12 @@ const OTLP_HTTP: ReceiverProtocol = {
   receive(signal, encoding, body, ingest, stats) {
     const raw = { signal, encoding, bytes: body };
     if (signal === 'traces') {
-      const decoded = encoding === 'json' ? decodeTracesJson(body) : decodeTracesProtobuf(body);
+      if (encoding === 'protobuf') {
+        const got = ingest.protobufTraces(body, raw);
+        stats.spans += got.spans;
+        return otlpAccepted(encoding, signal, got.accepted);
+      }
+      const decoded = decodeTracesJson(body);
       const accepted = ingest.traces(decoded, raw);
       stats.spans += decoded.spans.length;
       return otlpAccepted(encoding, signal, accepted);

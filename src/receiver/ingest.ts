@@ -1,7 +1,7 @@
 // What every receiver (OTLP/HTTP, OTLP/gRPC, Zipkin) does with a decoded request: store it, tell the
 // hooks (the service graph, the debug-session filter), hand the request to the forwarder, and
 // count. One place, so the three protocols cannot drift apart in what they keep or report.
-import type { DecodedLogs, DecodedTraces, LogRecord, Span, TraceStore } from '../core/trace';
+import { decodeTraceHeadsProtobuf, decodeTracesProtobuf, type DecodedHeads, type DecodedLogs, type DecodedTraces, type LogRecord, type Span, type SpanHead, type TraceStore } from '../core/trace';
 
 export type Signal = 'traces' | 'logs';
 export type Encoding = 'protobuf' | 'json';
@@ -15,7 +15,7 @@ export interface RawPayload {
 
 /** Takes what was received for an upstream; must not block and must not throw. */
 export interface ForwardSink {
-  offer(payload: RawPayload | undefined, spans: readonly Span[] | undefined, logs: readonly LogRecord[] | undefined): void;
+  offer(payload: RawPayload | undefined, spans: readonly Span[] | readonly SpanHead[] | undefined, logs: readonly LogRecord[] | undefined): void;
 }
 
 export interface IngestCounters {
@@ -57,15 +57,29 @@ export class Ingest {
     this.forward = forward;
   }
 
-  traces(decoded: DecodedTraces, raw?: RawPayload): Accepted {
-    const spans = decoded.spans;
+  /**
+   * An OTLP/protobuf ExportTraceServiceRequest (HTTP or gRPC body), decoded as much as needed: in
+   * full when a hook wants whole spans, else only the heads the store keeps (the same checks either
+   * way; see protobuf-spans.ts). Throws OtlpDecodeError for a request that is not OTLP.
+   */
+  protobufTraces(bytes: Uint8Array, raw: RawPayload): { accepted: Accepted; spans: number } {
+    const decoded = this.hooks.size > 0 ? decodeTracesProtobuf(bytes) : decodeTraceHeadsProtobuf(bytes);
+    return { accepted: this.traces(decoded, raw), spans: 'heads' in decoded ? decoded.heads.length : decoded.spans.length };
+  }
+
+  traces(decoded: DecodedTraces | DecodedHeads, raw?: RawPayload): Accepted {
+    const heads = 'heads' in decoded;
+    const spans = heads ? decoded.heads : decoded.spans;
     this.counters.spans += spans.length;
     this.counters.rejectedSpans += decoded.rejected;
     if (spans.length > 0) {
-      this.store.addSpans(spans, decoded.packed);
-      for (const hook of this.hooks) {
+      if (heads) this.store.addSpans(decoded.heads, decoded.packed);
+      else if (decoded.packed) this.store.addSpans(decoded.spans, decoded.packed);
+      else this.store.addSpans(decoded.spans);
+      // Hooks exist only when whole spans were decoded (protobufTraces makes sure of it).
+      if (!heads) for (const hook of this.hooks) {
         try {
-          hook(spans);
+          hook(decoded.spans);
         } catch {
           this.counters.hookErrors++;
         }

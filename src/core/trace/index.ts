@@ -3,7 +3,7 @@
 export * from './model';
 export { OtlpDecodeError } from './errors';
 export { decodeTracesJson, decodeLogsJson } from './json';
-export type { DecodedTraces, DecodedLogs, JsonInput } from './json';
+export type { DecodedTraces, DecodedHeads, DecodedLogs, JsonInput, PackedSource } from './json';
 export {
   decodeTracesProtobuf,
   decodeLogsProtobuf,
@@ -11,6 +11,7 @@ export {
   ExportTraceServiceResponse,
   ExportLogsServiceRequest,
   ExportLogsServiceResponse,
+  decodeTraceHeadsProtobuf,
 } from './protobuf';
 export { SEMCONV, semAttr, semString, semNumber } from './semconv';
 export type { SemconvKey } from './semconv';

@@ -5,7 +5,7 @@
 // rejected, as the collector does for a payload it cannot unmarshal; a well-formed span or log
 // record that lacks a required id (absent or all zeros) is left out alone and counted, for OTLP's
 // `partial_success`.
-import type { AttrValue, Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, StatusCode } from './model';
+import type { AttrValue, Attributes, LogRecord, Resource, Scope, Span, SpanEvent, SpanHead, SpanKind, SpanLink, StatusCode } from './model';
 import { OtlpDecodeError } from './errors';
 import { hexId, SPAN_ID_HEX, TRACE_ID_HEX, typeName } from './ids';
 import { EMPTY_ATTRS, makeResource, makeScope, makeSpan } from './build';
@@ -45,6 +45,13 @@ export interface DecodedTraces {
   /** Spans left out because an id they need is absent or all zeros (OTLP `partial_success`). */
   readonly rejected: number;
   /** Why the first of them was left out, with its path; '' when none was. */
+  readonly rejectMessage: string;
+}
+/** The protobuf decoder's `heads` mode: what the store keeps, with where each span's bytes are. */
+export interface DecodedHeads {
+  readonly heads: SpanHead[];
+  readonly packed: PackedSource;
+  readonly rejected: number;
   readonly rejectMessage: string;
 }
 export interface DecodedLogs {

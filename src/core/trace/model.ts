@@ -102,6 +102,9 @@ export interface Span {
   readonly scope: Scope;
 }
 
+/** What the store keeps of a span received as protobuf (the rest is decoded again when shown). */
+export type SpanHead = Pick<Span, 'traceId' | 'spanId' | 'parentSpanId' | 'name' | 'kind' | 'startUnixNano' | 'endUnixNano' | 'status' | 'resource' | 'scope'>;
+
 export interface LogRecord {
   readonly timeUnixNano: bigint;
   readonly observedTimeUnixNano: bigint;

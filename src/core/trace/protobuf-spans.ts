@@ -11,12 +11,18 @@
 // spans, errors and paths; test/unit/trace/protobuf.test.ts checks both against the JSON decoder.
 // Error paths are spelled out only when an error happens: building them per span is a cost paid
 // by every valid request.
+//
+// Two modes. `full` builds Spans (what hooks and tests get). `heads` builds only the fields the
+// store keeps for a packed span (SpanHead) and walks attributes, events and links without building
+// them -- with every check of the full mode (wire types, UTF-8, nesting, link ids), so both accept
+// and reject exactly the same bytes. Ingest uses `heads` when nothing needs the whole spans; the
+// store decodes a span in full when it is shown.
 import { Reader } from 'protobufjs/light';
-import type { AttrValue, Resource, Scope, Span, SpanEvent, SpanKind, SpanLink, SpanStatus, StatusCode } from './model';
+import type { AttrValue, Resource, Scope, Span, SpanEvent, SpanHead, SpanKind, SpanLink, SpanStatus, StatusCode } from './model';
 import { OtlpDecodeError } from './errors';
 import { hexOf } from './ids';
 import { makeResource, makeScope, makeSpan, EMPTY_ATTRS } from './build';
-import { Collected, type DecodedTraces } from './json';
+import { Collected, type DecodedHeads, type DecodedTraces, type PackedSource } from './json';
 
 const MAX_DEPTH = 32;
 const UNSET: SpanStatus = Object.freeze({ code: 0 as StatusCode, message: '' });
@@ -43,8 +49,18 @@ function spanPath(at: At): string {
 }
 
 export function decodeTracesProtobufFast(bytes: Uint8Array): DecodedTraces {
+  return decodeInMode(bytes, true) as DecodedTraces;
+}
+
+/** The spans' heads only (see the header); `spans` of the result are SpanHeads. */
+export function decodeTraceHeadsProtobuf(bytes: Uint8Array): DecodedHeads {
+  const d = decodeInMode(bytes, false);
+  return { heads: d.spans as SpanHead[], packed: d.packed!, rejected: d.rejected, rejectMessage: d.rejectMessage };
+}
+
+function decodeInMode(bytes: Uint8Array, build: boolean): { spans: (Span | SpanHead)[]; packed?: PackedSource; rejected: number; rejectMessage: string } {
   const r = Reader.create(bytes);
-  const out = new Collected<Span>();
+  const out = new Collected<Span | SpanHead>();
   const ranges: number[] = [];
   const at: At = { ri: -1, si: -1, ki: -1 };
   try {
@@ -55,7 +71,7 @@ export function decodeTracesProtobufFast(bytes: Uint8Array): DecodedTraces {
         at.ri++;
         at.si = -1;
         at.ki = -1;
-        resourceSpans(r, end(r), at, out, ranges);
+        resourceSpans(r, end(r), at, out, ranges, build);
       } else skip(r, tag);
     }
   } catch (e) {
@@ -70,12 +86,12 @@ export function decodeTracesProtobufFast(bytes: Uint8Array): DecodedTraces {
 export function decodeSpanAt(bytes: Uint8Array, from: number, to: number, resource: Resource, scope: Scope): Span {
   const r = Reader.create(bytes);
   r.pos = from;
-  const span = readSpan(r, to, { ri: 0, si: 0, ki: 0 }, resource, scope);
+  const span = readSpan(r, to, { ri: 0, si: 0, ki: 0 }, resource, scope, true);
   if (typeof span === 'string') throw new Error(`a stored span no longer decodes: ${span}`);
-  return span;
+  return span as Span;
 }
 
-function resourceSpans(r: Reader, stop: number, at: At, out: Collected<Span>, ranges: number[]): void {
+function resourceSpans(r: Reader, stop: number, at: At, out: Collected<Span | SpanHead>, ranges: number[], build: boolean): void {
   // Resource and schema URL may come after the spans on the wire: remember where the spans are.
   let resource: Resource | undefined;
   let schemaUrl = '';
@@ -108,12 +124,12 @@ function resourceSpans(r: Reader, stop: number, at: At, out: Collected<Span>, ra
     r.pos = from;
     at.si++;
     at.ki = -1;
-    scopeSpans(r, to, at, res, out, ranges);
+    scopeSpans(r, to, at, res, out, ranges, build);
   }
   r.pos = stop;
 }
 
-function scopeSpans(r: Reader, stop: number, at: At, resource: Resource, out: Collected<Span>, ranges: number[]): void {
+function scopeSpans(r: Reader, stop: number, at: At, resource: Resource, out: Collected<Span | SpanHead>, ranges: number[], build: boolean): void {
   let scope: Scope | undefined;
   let schemaUrl = '';
   const spans: [number, number][] = [];
@@ -144,7 +160,7 @@ function scopeSpans(r: Reader, stop: number, at: At, resource: Resource, out: Co
   for (const [from, to] of spans) {
     r.pos = from;
     at.ki++;
-    const span = readSpan(r, to, at, resource, sc);
+    const span = readSpan(r, to, at, resource, sc, build);
     if (typeof span === 'string') out.reject(new OtlpDecodeError(`${spanPath(at)}.${span.slice(0, span.indexOf(':'))}`, span.slice(span.indexOf(':') + 2), true));
     else {
       out.items.push(span);
@@ -153,8 +169,8 @@ function scopeSpans(r: Reader, stop: number, at: At, resource: Resource, out: Co
   }
 }
 
-/** A span, or for a span that is well-formed but lacks a required id, "field: problem". */
-function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Scope): Span | string {
+/** A span (its head only unless `build`), or for a span that is well-formed but lacks a required id, "field: problem". */
+function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Scope, build: boolean): Span | SpanHead | string {
   let traceId: string | undefined | null = null;
   let spanId: string | undefined | null = null;
   let parentSpanId: string | undefined;
@@ -172,6 +188,8 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
   let droppedLinksCount = 0;
   let status = UNSET;
   let linkProblem: string | undefined;
+  let eventCount = 0;
+  let linkCount = 0;
   while (r.pos < stop) {
     const tag = r.uint32();
     const field = tag >>> 3;
@@ -186,7 +204,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
         break;
       case 3:
         expect(tag, LEN, 'Span', 3);
-        traceState = str(r);
+        traceState = build ? str(r) : checkStr(r);
         break;
       case 4:
         expect(tag, LEN, 'Span', 4);
@@ -211,7 +229,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
         break;
       case 9:
         expect(tag, LEN, 'Span', 9);
-        keyValue(r, end(r), (attributes ??= new Map()), 0, at, 'attributes');
+        keyValue(r, end(r), build ? (attributes ??= new Map()) : undefined, 0, at, 'attributes');
         break;
       case 10:
         expect(tag, VARINT, 'Span', 10);
@@ -219,8 +237,11 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
         break;
       case 11:
         expect(tag, LEN, 'Span', 11);
-        if (events === NONE) events = [];
-        events.push(readEvent(r, end(r), at, events.length));
+        if (build) {
+          if (events === NONE) events = [];
+          events.push(readEvent(r, end(r), at, eventCount, true)!);
+        } else readEvent(r, end(r), at, eventCount, false);
+        eventCount++;
         break;
       case 12:
         expect(tag, VARINT, 'Span', 12);
@@ -228,10 +249,12 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
         break;
       case 13: {
         expect(tag, LEN, 'Span', 13);
-        if (links === NONE) links = [];
-        const link = readLink(r, end(r), at, links.length);
+        const link = readLink(r, end(r), at, linkCount++, build);
         if (typeof link === 'string') linkProblem ??= link;
-        else links.push(link);
+        else if (link) {
+          if (links === NONE) links = [];
+          links.push(link);
+        }
         break;
       }
       case 14:
@@ -255,6 +278,10 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
   if (!traceId) return traceId === null ? 'traceId: is required' : 'traceId: is all zeros (an invalid id)';
   if (!spanId) return spanId === null ? 'spanId: is required' : 'spanId: is all zeros (an invalid id)';
   if (linkProblem !== undefined) return linkProblem;
+  if (!build) {
+    const head: SpanHead = { traceId, spanId, parentSpanId, name, kind: kind as SpanKind, startUnixNano: start, endUnixNano: finish, status, resource, scope };
+    return head;
+  }
   return makeSpan({
     traceId,
     spanId,
@@ -277,7 +304,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
   });
 }
 
-function readEvent(r: Reader, stop: number, at: At, index: number): SpanEvent {
+function readEvent(r: Reader, stop: number, at: At, index: number, build: boolean): SpanEvent | undefined {
   let timeUnixNano = 0n;
   let name = '';
   let attributes: Map<string, AttrValue> | undefined;
@@ -287,15 +314,16 @@ function readEvent(r: Reader, stop: number, at: At, index: number): SpanEvent {
     switch (tag >>> 3) {
       case 1:
         expect(tag, I64, 'Span.Event', 1);
-        timeUnixNano = fixed64(r);
+        if (build) timeUnixNano = fixed64(r);
+        else r.skip(8);
         break;
       case 2:
         expect(tag, LEN, 'Span.Event', 2);
-        name = str(r);
+        name = build ? str(r) : checkStr(r);
         break;
       case 3:
         expect(tag, LEN, 'Span.Event', 3);
-        keyValue(r, end(r), (attributes ??= new Map()), 0, at, `events[${index}].attributes`);
+        keyValue(r, end(r), build ? (attributes ??= new Map()) : undefined, 0, at, `events[${index}].attributes`);
         break;
       case 4:
         expect(tag, VARINT, 'Span.Event', 4);
@@ -306,10 +334,10 @@ function readEvent(r: Reader, stop: number, at: At, index: number): SpanEvent {
     }
   }
   done(r, stop);
-  return { name, timeUnixNano, attributes: attributes ?? EMPTY_ATTRS, droppedAttributesCount };
+  return build ? { name, timeUnixNano, attributes: attributes ?? EMPTY_ATTRS, droppedAttributesCount } : undefined;
 }
 
-function readLink(r: Reader, stop: number, at: At, index: number): SpanLink | string {
+function readLink(r: Reader, stop: number, at: At, index: number, build: boolean): SpanLink | string | undefined {
   let traceId: string | undefined | null = null;
   let spanId: string | undefined | null = null;
   let traceState = '';
@@ -330,11 +358,11 @@ function readLink(r: Reader, stop: number, at: At, index: number): SpanLink | st
         break;
       case 3:
         expect(tag, LEN, 'Span.Link', 3);
-        traceState = str(r);
+        traceState = build ? str(r) : checkStr(r);
         break;
       case 4:
         expect(tag, LEN, 'Span.Link', 4);
-        keyValue(r, end(r), (attributes ??= new Map()), 0, at, `${p}.attributes`);
+        keyValue(r, end(r), build ? (attributes ??= new Map()) : undefined, 0, at, `${p}.attributes`);
         break;
       case 5:
         expect(tag, VARINT, 'Span.Link', 5);
@@ -351,7 +379,7 @@ function readLink(r: Reader, stop: number, at: At, index: number): SpanLink | st
   done(r, stop);
   if (!traceId) return `${p}.traceId: ${traceId === null ? 'is required' : 'is all zeros (an invalid id)'}`;
   if (!spanId) return `${p}.spanId: ${spanId === null ? 'is required' : 'is all zeros (an invalid id)'}`;
-  return { traceId, spanId, traceState, attributes: attributes ?? EMPTY_ATTRS, droppedAttributesCount, flags };
+  return build ? { traceId, spanId, traceState, attributes: attributes ?? EMPTY_ATTRS, droppedAttributesCount, flags } : undefined;
 }
 
 function readStatus(r: Reader, stop: number, at: At): SpanStatus {
@@ -431,8 +459,8 @@ function readScope(r: Reader, stop: number, at: At): Scope {
   return makeScope(name, version, attributes ?? EMPTY_ATTRS, dropped, '');
 }
 
-/** One KeyValue into `into` (a repeated key keeps the last value, as in the model). */
-function keyValue(r: Reader, stop: number, into: Map<string, AttrValue>, depth: number, at: At, field: string): void {
+/** One KeyValue into `into` (a repeated key keeps the last value, as in the model); checked only, without `into`. */
+function keyValue(r: Reader, stop: number, into: Map<string, AttrValue> | undefined, depth: number, at: At, field: string): void {
   let key = '';
   let value: AttrValue = null;
   while (r.pos < stop) {
@@ -440,21 +468,23 @@ function keyValue(r: Reader, stop: number, into: Map<string, AttrValue>, depth: 
     switch (tag >>> 3) {
       case 1:
         expect(tag, LEN, 'KeyValue', 1);
-        key = str(r);
+        if (into) key = str(r);
+        else checkStr(r);
         break;
       case 2:
         expect(tag, LEN, 'KeyValue', 2);
-        value = anyValue(r, end(r), depth, at, field);
+        value = anyValue(r, end(r), depth, at, field, into !== undefined);
         break;
       default:
         skip(r, tag);
     }
   }
   done(r, stop);
-  into.set(key, value);
+  into?.set(key, value);
 }
 
-function anyValue(r: Reader, stop: number, depth: number, at: At, field: string): AttrValue {
+/** The value; with `build` false only checked (and null returned). */
+function anyValue(r: Reader, stop: number, depth: number, at: At, field: string, build: boolean): AttrValue {
   if (depth > MAX_DEPTH) throw new OtlpDecodeError(errorPath(at, field), `a value is nested deeper than ${MAX_DEPTH} levels`);
   let value: AttrValue = null;
   while (r.pos < stop) {
@@ -462,7 +492,8 @@ function anyValue(r: Reader, stop: number, depth: number, at: At, field: string)
     switch (tag >>> 3) {
       case 1:
         expect(tag, LEN, 'AnyValue', 1);
-        value = str(r);
+        if (build) value = str(r);
+        else checkStr(r);
         break;
       case 2:
         expect(tag, VARINT, 'AnyValue', 2);
@@ -470,11 +501,13 @@ function anyValue(r: Reader, stop: number, depth: number, at: At, field: string)
         break;
       case 3:
         expect(tag, VARINT, 'AnyValue', 3);
-        value = BigInt.asIntN(64, long(r.int64()));
+        if (build) value = BigInt.asIntN(64, long(r.int64()));
+        else skipVarint64(r);
         break;
       case 4:
         expect(tag, I64, 'AnyValue', 4);
-        value = r.double();
+        if (build) value = r.double();
+        else r.skip(8);
         break;
       case 5: {
         expect(tag, LEN, 'AnyValue', 5);
@@ -484,17 +517,18 @@ function anyValue(r: Reader, stop: number, depth: number, at: At, field: string)
           const t = r.uint32();
           if (t >>> 3 === 1) {
             expect(t, LEN, 'ArrayValue', 1);
-            list.push(anyValue(r, end(r), depth + 1, at, field));
+            const v = anyValue(r, end(r), depth + 1, at, field, build);
+            if (build) list.push(v);
           } else skip(r, t);
         }
         done(r, e);
-        value = list;
+        if (build) value = list;
         break;
       }
       case 6: {
         expect(tag, LEN, 'AnyValue', 6);
         const e = end(r);
-        const map = new Map<string, AttrValue>();
+        const map = build ? new Map<string, AttrValue>() : undefined;
         while (r.pos < e) {
           const t = r.uint32();
           if (t >>> 3 === 1) {
@@ -503,13 +537,14 @@ function anyValue(r: Reader, stop: number, depth: number, at: At, field: string)
           } else skip(r, t);
         }
         done(r, e);
-        value = map.size === 0 ? EMPTY_ATTRS : map;
+        if (map) value = map.size === 0 ? EMPTY_ATTRS : map;
         break;
       }
       case 7:
         expect(tag, LEN, 'AnyValue', 7);
         // A copy: the request buffer is not ours to keep.
-        value = new Uint8Array(r.bytes());
+        if (build) value = new Uint8Array(r.bytes());
+        else r.skip(r.uint32());
         break;
       default:
         skip(r, tag);
@@ -588,6 +623,34 @@ function intern(s: string): string {
   if (interned.size >= INTERN_MAX) interned = new Map();
   interned.set(s, s);
   return s;
+}
+
+/** A string's bytes checked as str() checks them, without making the string. */
+function checkStr(r: Reader): string {
+  const from = r.pos;
+  const len = r.uint32();
+  const start = r.pos;
+  if (start + len > r.len) throw new Bad(`index out of range: ${start} + ${len} > ${r.len}`);
+  const buf = r.buf;
+  for (let i = start; i < start + len; i++) {
+    if (buf[i] >= 0x80) {
+      // Not plain ASCII: let the strict decoder judge it, as str() does for a replaced character.
+      r.pos = from;
+      r.stringVerify();
+      return '';
+    }
+  }
+  r.pos = start + len;
+  return '';
+}
+
+/** A 64-bit varint skipped with the checks of Reader.int64 (at most 10 bytes). */
+function skipVarint64(r: Reader): void {
+  for (let i = 0; i < 10; i++) {
+    if (r.pos >= r.len) throw new Bad(`index out of range: ${r.pos} + 1 > ${r.len}`);
+    if ((r.buf[r.pos++] & 0x80) === 0) return;
+  }
+  throw new Bad('invalid varint encoding');
 }
 
 /** Strings must be UTF-8; the fast read replaces bad bytes with U+FFFD, so only then check strictly. */

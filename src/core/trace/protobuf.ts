@@ -42,6 +42,7 @@ function wire(type: Type, bytes: Uint8Array): M {
 
 /** Spans take the streaming decoder (protobuf-spans.ts): they are the hot path of ingest. */
 export const decodeTracesProtobuf: (bytes: Uint8Array) => DecodedTraces = decodeTracesProtobufFast;
+export { decodeTraceHeadsProtobuf } from './protobuf-spans';
 
 export function decodeLogsProtobuf(bytes: Uint8Array): DecodedLogs {
   const req = wire(ExportLogsServiceRequest, bytes);

@@ -20,7 +20,7 @@
 // store recycles itself once every span in them is gone, so the request bodies are garbage at
 // once (not pinned by one long-lived span each) and the bytes kept are about the bytes of the
 // spans kept. bench:ingest measures both.
-import type { AttrValue, LogRecord, Resource, Scope, Span, SpanKind, SpanStatus } from './model';
+import type { AttrValue, LogRecord, Resource, Scope, Span, SpanHead, SpanKind, SpanStatus } from './model';
 import { attrText, isError, nanoToMs } from './model';
 import type { PackedSource } from './json';
 import { decodeSpanAt } from './protobuf-spans';
@@ -186,7 +186,7 @@ class PackedSpan {
   readonly scope: Scope;
 
   constructor(
-    s: Span,
+    s: SpanHead,
     readonly slab: Slab,
     readonly from: number,
     readonly to: number,
@@ -294,15 +294,19 @@ export class TraceStore {
    * `packed`, from the protobuf decoder, says where each span is in its request: the store then
    * keeps that instead of the Span (see the header).
    */
-  addSpans(spans: readonly Span[], packed?: PackedSource): StoreChange {
+  addSpans(spans: readonly Span[]): StoreChange;
+  addSpans(spans: readonly SpanHead[], packed: PackedSource): StoreChange;
+  addSpans(spans: readonly SpanHead[], packed?: PackedSource): StoreChange {
     const added = new Set<string>();
     const updated = new Set<string>();
-    const ranges = packed && packed.ranges.length === spans.length * 2 ? packed.ranges : undefined;
+    const ranges = packed?.ranges;
+    if (ranges && ranges.length !== spans.length * 2) throw new Error(`addSpans: ${ranges.length / 2} byte ranges for ${spans.length} spans`);
     for (let i = 0; i < spans.length; i++) {
       const span = spans[i];
       const entry = this.entry(span.traceId, added, updated);
       const before = entry.spans.size;
-      let stored: Stored = span;
+      // Without `packed` these are whole Spans (the overloads say so).
+      let stored: Stored = span as Span;
       if (ranges) {
         const { slab, at } = this.arena.put(packed!.bytes, ranges[2 * i], ranges[2 * i + 1]);
         slab.live++;

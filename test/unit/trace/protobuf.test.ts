@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { decodeLogsJson, decodeTracesJson } from '../../../src/core/trace/json';
-import { decodeLogsProtobuf, decodeTracesProtobuf } from '../../../src/core/trace/protobuf';
+import { decodeLogsProtobuf, decodeTraceHeadsProtobuf, decodeTracesProtobuf } from '../../../src/core/trace/protobuf';
 import { OtlpDecodeError } from '../../../src/core/trace/errors';
 import { encodeLogs, encodeTraces, ProtoWriter } from './pb';
 import { sid, TRACE_A, tracesRequest } from './helpers';
@@ -161,5 +161,68 @@ describe('OTLP/protobuf', () => {
       const bytes = oneSpan((w) => w.bytes(1, id(16)).bytes(2, id(8)).msg(9, new ProtoWriter().str(1, 'deep').msg(2, v)));
       assert.throws(() => decodeTracesProtobuf(bytes), (e: unknown) => e instanceof OtlpDecodeError && /nest|depth/.test(e.message));
     });
+  });
+});
+
+/**
+ * What ingest keeps of a request: the heads mode must accept and reject exactly what the full mode
+ * does (same error, same spans left out, same byte ranges), building less.
+ */
+describe('OTLP/protobuf heads mode agrees with the full decoder', () => {
+  function outcome(bytes: Uint8Array, heads: boolean): unknown {
+    try {
+      if (heads) {
+        const d = decodeTraceHeadsProtobuf(bytes);
+        return { spans: d.heads.map(head), ranges: d.packed.ranges, rejected: d.rejected, why: d.rejectMessage };
+      }
+      const d = decodeTracesProtobuf(bytes);
+      return { spans: d.spans.map(head), ranges: d.packed?.ranges, rejected: d.rejected, why: d.rejectMessage };
+    } catch (e) {
+      return { error: e instanceof OtlpDecodeError ? e.message : `not an OtlpDecodeError: ${String(e)}` };
+    }
+  }
+  const head = (s: { traceId: string; spanId: string; parentSpanId?: string; name: string; kind: number; startUnixNano: bigint; endUnixNano: bigint; status: object; resource: object; scope: object }) => [
+    s.traceId, s.spanId, s.parentSpanId, s.name, s.kind, s.startUnixNano, s.endUnixNano, s.status, s.resource, s.scope,
+  ];
+  const agree = (bytes: Uint8Array, what: string) => assert.deepEqual(outcome(bytes, true), outcome(bytes, false), what);
+
+  it('on valid requests (every field and value kind, generated, the corpus)', function () {
+    agree(encodeTraces(rich()), 'rich');
+    agree(encodeTraces(tracesRequest([{ spanId: sid(1), attrs: { a: 'x', n: 3, f: 1.5, ok: true } }, { spanId: sid(2), parentSpanId: sid(1), error: true }])), 'generated');
+    if (existsSync(OTLP)) agree(encodeTraces(JSON.parse(readFileSync(path.join(OTLP, 'trace.json'), 'utf8'))), 'corpus trace.json');
+  });
+
+  it('on every truncation of a valid request', () => {
+    const good = encodeTraces(rich());
+    for (let n = 1; n < good.length; n++) agree(good.subarray(0, n), `cut at ${n}`);
+  });
+
+  it('on random byte flips of a valid request (wire types, lengths, UTF-8, ids)', () => {
+    const good = encodeTraces(rich());
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >>> 8) / 0x800000;
+    for (let i = 0; i < 2000; i++) {
+      const bytes = Uint8Array.from(good);
+      for (let k = 0; k < 1 + Math.floor(rnd() * 3); k++) bytes[Math.floor(rnd() * bytes.length)] = Math.floor(rnd() * 256);
+      agree(bytes, `flip ${i}`);
+    }
+  });
+
+  it('on invalid UTF-8 in an attribute, a link with a zero id, and nesting too deep', () => {
+    const span = (build: (w: ProtoWriter) => void): Uint8Array => {
+      const w = new ProtoWriter().bytes(1, Array.from({ length: 16 }, (_, i) => i + 1)).bytes(2, Array.from({ length: 8 }, (_, i) => i + 1));
+      build(w);
+      return new ProtoWriter().msg(1, new ProtoWriter().msg(2, new ProtoWriter().msg(2, w))).done();
+    };
+    agree(span((w) => w.msg(9, new ProtoWriter().str(1, 'k').msg(2, new ProtoWriter().bytes(1, [0xc3, 0x28])))), 'bad UTF-8 value');
+    agree(span((w) => w.msg(9, new ProtoWriter().bytes(1, [0xff]).msg(2, new ProtoWriter().str(1, 'v')))), 'bad UTF-8 key');
+    agree(span((w) => w.msg(9, new ProtoWriter().str(1, 'k').msg(2, new ProtoWriter().str(1, 'naïve ✓')))), 'good UTF-8');
+    agree(span((w) => w.msg(13, new ProtoWriter().bytes(1, new Array<number>(16).fill(0)).bytes(2, [1, 2, 3, 4, 5, 6, 7, 8]))), 'zero link trace id');
+    let v = new ProtoWriter().tag(2, 0).varint(1n);
+    for (let i = 0; i < 200; i++) v = new ProtoWriter().msg(5, new ProtoWriter().msg(1, v));
+    agree(span((w) => w.msg(9, new ProtoWriter().str(1, 'deep').msg(2, v))), 'deep');
+    const long = new ProtoWriter().tag(3, 0);
+    long.parts.push(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01);
+    agree(span((w) => w.msg(9, new ProtoWriter().str(1, 'i').msg(2, long))), 'an 11-byte varint');
   });
 });

@@ -184,7 +184,7 @@ describe('TraceStore', () => {
         }));
         const bytes = encodeTraces(tracesRequest(specs));
         const d = decodeTracesProtobuf(bytes);
-        packed.addSpans(d.spans, d.packed);
+        packed.addSpans(d.spans, d.packed!);
         // The request buffer is not the store's: scribble over it, as a reused buffer would be.
         bytes.fill(0xff);
         whole.addSpans(decodeTracesProtobuf(encodeTraces(tracesRequest(specs))).spans);
