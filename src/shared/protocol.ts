@@ -263,3 +263,59 @@ export type LiveMessage = ChangedMessage | ResyncMessage;
 export interface ErrorDto {
   readonly error: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The viewer's requests and their answers. The same messages travel over `postMessage` in the
+// webview and as the body of `POST /api/rpc` in the browser (live changes there come over SSE,
+// GET /api/stream), so the viewer has one client and the host one bridge
+// (src/receiver/viewer-bridge.ts) for both.
+
+/** What the viewer may ask, the params each method takes and the result it gets. */
+export interface ViewerMethods {
+  /** Trace summaries matching the filters, newest first. */
+  query: { params: TraceQueryDto; result: TraceListDto };
+  /** One trace; null when it is not (or no longer) in the store. `traceId`: 32 hex digits. */
+  trace: { params: { readonly traceId: string }; result: TraceDto | null };
+  services: { params: Readonly<Record<string, never>>; result: ServicesDto };
+  stats: { params: Readonly<Record<string, never>>; result: StatsDto };
+}
+export type ViewerMethod = keyof ViewerMethods;
+
+/**
+ * Viewer -> host. `id` is the viewer's own (a positive safe integer, unique among its requests in
+ * flight); the answer carries it back. Discriminated by `method`, so params are typed per method.
+ */
+export type ViewerRequest<M extends ViewerMethod = ViewerMethod> = {
+  [K in M]: { readonly type: 'request'; readonly id: number; readonly method: K; readonly params: ViewerMethods[K]['params'] };
+}[M];
+
+/**
+ * Host -> viewer, one per request. `error` is for people (bad params, "busy", the receiver is not
+ * running); the viewer shows it and may ask again.
+ */
+export type ViewerResponse<M extends ViewerMethod = ViewerMethod> =
+  | { readonly type: 'response'; readonly id: number; readonly result: ViewerMethods[M]['result'] }
+  | { readonly type: 'response'; readonly id: number; readonly error: string };
+
+/**
+ * Viewer -> host, once its script runs (again after every reload of the page): from then on the
+ * host sends live messages; anything the viewer shows it then asks for (snapshots on request).
+ */
+export interface ReadyMessage {
+  readonly type: 'ready';
+}
+
+export type ViewerToHost = ViewerRequest | ReadyMessage;
+export type HostToViewer = ViewerResponse | LiveMessage;
+
+/**
+ * What the viewer keeps across a reload of VS Code: it stores it with the webview API's
+ * `setState`, the panel serializer hands it back (validated) on restore, and `getState` returns it.
+ * Plain JSON, small: the trace is refetched by id, never stored.
+ */
+export interface ViewerState {
+  /** The trace open in the waterfall, if any. */
+  readonly selectedTraceId?: string;
+  /** The trace list's filters. */
+  readonly filters?: TraceQueryDto;
+}
