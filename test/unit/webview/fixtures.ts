@@ -1,0 +1,92 @@
+// Traces for the viewer model tests, built through the real path (OTLP/JSON -> decodeTracesJson ->
+// TraceStore -> toTraceDto), so the DTOs carry the real invariants (depth-first order, depths,
+// orphans, skew fields), not ones a hand-written DTO might get wrong.
+import { decodeTracesJson, toTraceDto, TraceStore } from '../../../src/core/trace';
+import type { TraceDto } from '../../../src/shared/protocol';
+import { sid, TRACE_A, type SpanSpec } from '../trace/helpers';
+
+export { sid, TRACE_A, type SpanSpec };
+
+export const T0 = 1_700_000_000_000;
+
+type Attr = { key: string; value: object };
+
+export interface Spec extends Omit<SpanSpec, 'attrs'> {
+  /** OTLP/JSON attributes as sent, so tests can use any AnyValue kind. */
+  attrs?: Attr[];
+  /** Offset from T0 in ms (fractions allowed, kept exact to the ns). */
+  at?: number;
+}
+
+function ns(ms: number): bigint {
+  return BigInt(T0) * 1_000_000n + BigInt(Math.round(ms * 1e6));
+}
+
+/** One request, one resourceSpans per service; linear in the number of spans (50,000 are built). */
+export function request(specs: readonly Spec[]): object {
+  const byService = new Map<string, Spec[]>();
+  for (const s of specs) {
+    const svc = s.service ?? 'frontend';
+    let list = byService.get(svc);
+    if (!list) byService.set(svc, (list = []));
+    list.push(s);
+  }
+  return {
+    resourceSpans: [...byService].map(([svc, list]) => ({
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: svc } }] },
+      scopeSpans: [
+        {
+          scope: { name: 'test' },
+          spans: list.map((s) => {
+            const start = ns(s.at ?? 0);
+            return {
+              traceId: s.traceId ?? TRACE_A,
+              spanId: s.spanId,
+              parentSpanId: s.parentSpanId ?? '',
+              name: s.name ?? 'op',
+              kind: s.kind ?? 1,
+              startTimeUnixNano: String(start),
+              endTimeUnixNano: String(start + BigInt(Math.round((s.durationMs ?? 10) * 1e6))),
+              attributes: s.attrs ?? [],
+              status: s.error ? { code: 2, message: 'boom' } : {},
+            };
+          }),
+        },
+      ],
+    })),
+  };
+}
+
+export function traceOf(specs: readonly Spec[]): TraceDto {
+  const store = new TraceStore();
+  store.addSpans(decodeTracesJson(request(specs)).spans);
+  const view = store.getTrace(specs[0]?.traceId ?? TRACE_A);
+  if (!view) throw new Error('trace not stored');
+  return toTraceDto(view);
+}
+
+/** A balanced-ish tree of `count` spans: span k's parent is span floor((k - 1) / fanout). */
+export function bigTrace(count: number, fanout: number): TraceDto {
+  const specs: Spec[] = [];
+  for (let k = 0; k < count; k++) {
+    specs.push({
+      spanId: sid(k + 1),
+      parentSpanId: k === 0 ? undefined : sid(Math.floor((k - 1) / fanout) + 1),
+      name: `op-${k}`,
+      service: `svc-${k % 7}`,
+      at: k * 0.001,
+      durationMs: 1,
+      error: k % 1000 === 999,
+    });
+  }
+  return traceOf(specs);
+}
+
+/** A chain: span k+1 is the only child of span k. */
+export function chainTrace(length: number): TraceDto {
+  const specs: Spec[] = [];
+  for (let k = 0; k < length; k++) {
+    specs.push({ spanId: sid(k + 1), parentSpanId: k === 0 ? undefined : sid(k), name: `link-${k}`, at: k * 0.001, durationMs: 2 * length * 0.001 - 2 * k * 0.001 });
+  }
+  return traceOf(specs);
+}
