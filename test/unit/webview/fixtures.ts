@@ -65,17 +65,24 @@ export function traceOf(specs: readonly Spec[]): TraceDto {
   return toTraceDto(view);
 }
 
-/** A balanced-ish tree of `count` spans: span k's parent is span floor((k - 1) / fanout). */
+/**
+ * A tree of `count` spans: span k's parent is span floor((k - 1) / fanout). Span k starts k µs after
+ * the root and lasts 1,000 ms less 50 ms per level, so every child lies inside its parent (no skew
+ * shift) and the critical path has real work to do.
+ */
 export function bigTrace(count: number, fanout: number): TraceDto {
   const specs: Spec[] = [];
+  const depth = new Int32Array(count);
   for (let k = 0; k < count; k++) {
+    const parent = k === 0 ? -1 : Math.floor((k - 1) / fanout);
+    depth[k] = parent < 0 ? 0 : depth[parent] + 1;
     specs.push({
       spanId: sid(k + 1),
-      parentSpanId: k === 0 ? undefined : sid(Math.floor((k - 1) / fanout) + 1),
+      parentSpanId: parent < 0 ? undefined : sid(parent + 1),
       name: `op-${k}`,
       service: `svc-${k % 7}`,
       at: k * 0.001,
-      durationMs: 1,
+      durationMs: 1000 - 50 * depth[k],
       error: k % 1000 === 999,
     });
   }
