@@ -15,6 +15,7 @@ import { FindingCodeActions } from './vscode/codeActions';
 import { DIAGNOSTIC_SOURCE } from './vscode/diagnostics';
 import { IndexSnapshot, ManifestService } from './vscode/manifests';
 import { readReceiverSettings, TraceReceiver } from './vscode/traces';
+import { TraceViewer } from './vscode/viewer';
 
 /** What activate() returns: used by the end-to-end tests, and stable enough for other extensions. */
 export interface MeshLensApi {
@@ -23,6 +24,8 @@ export interface MeshLensApi {
   onDidUpdate: vscode.Event<string[]>;
   /** The trace receiver: running or not, and what the status bar says. */
   traces: TraceReceiver;
+  /** The trace viewer panel: open or not, the state it was restored with. */
+  viewer: TraceViewer;
 }
 
 const YAML_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { pattern: '**/*.{yaml,yml}' }];
@@ -38,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
   const symbols = new ManifestSymbols(manifests);
   const lenses = new ReferenceLenses(manifests);
   const traces = new TraceReceiver(context.extensionPath, log);
+  const viewer = new TraceViewer(context.extensionUri, traces, log);
 
   context.subscriptions.push(
     log,
@@ -70,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     vscode.commands.registerCommand('meshlens.recheckWorkspace', () => manifests.rescan('command')),
     vscode.commands.registerCommand('meshlens.showLog', () => log.show()),
     traces,
+    // Registers meshlens.openTraceViewer and the panel serializer.
+    viewer,
     vscode.commands.registerCommand('meshlens.startReceiver', () => traces.start()),
     vscode.commands.registerCommand('meshlens.stopReceiver', () => traces.stop()),
     vscode.commands.registerCommand('meshlens.showReceiverStats', () => traces.showStats()),
@@ -91,6 +97,7 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     indexSnapshot: () => manifests.snapshot(),
     onDidUpdate: manifests.onDidUpdate,
     traces,
+    viewer,
   };
 }
 

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { describeForwarding } from '../receiver/forward';
 import { startTraceService, TraceServiceError, type TraceService, type TraceServiceOptions } from '../receiver/trace-service';
-import type { ChangedMessage, StatsDto } from '../shared/protocol';
+import type { ChangedMessage, LiveMessage, StatsDto } from '../shared/protocol';
 
 export interface ReceiverSettings {
   readonly autoStart: boolean;
@@ -67,6 +67,8 @@ export class TraceReceiver implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   private spans = 0;
   private lastEvicted = 0;
+  /** The viewers' live feed: it outlives any one service (restarts), so viewers subscribe here. */
+  private readonly live = new Set<(m: LiveMessage) => void>();
 
   constructor(
     private readonly extensionPath: string,
@@ -74,7 +76,8 @@ export class TraceReceiver implements vscode.Disposable {
   ) {
     this.status = vscode.window.createStatusBarItem('meshlens.receiver', vscode.StatusBarAlignment.Right, 100);
     this.status.name = 'MeshLens Trace Receiver';
-    this.status.command = 'meshlens.showReceiverStats';
+    // The viewer shows the traces and the counters; the counters alone stay in the command palette.
+    this.status.command = 'meshlens.openTraceViewer';
     this.render();
     this.status.show();
   }
@@ -86,6 +89,24 @@ export class TraceReceiver implements vscode.Disposable {
   /** Status-bar text, for people and for the end-to-end tests. */
   get statusText(): string {
     return this.status.text;
+  }
+
+  /** The running service once a start in progress has settled; undefined when not running. */
+  async whenStarted(): Promise<TraceService | undefined> {
+    await this.starting;
+    return this.service;
+  }
+
+  /** Changes of the stored traces, and `resync` when the store itself is replaced (start, stop). */
+  onLive(listener: (m: LiveMessage) => void): () => void {
+    this.live.add(listener);
+    return () => {
+      this.live.delete(listener);
+    };
+  }
+
+  private emit(m: LiveMessage): void {
+    for (const l of [...this.live]) l(m);
   }
 
   start(): Promise<void> {
@@ -109,10 +130,13 @@ export class TraceReceiver implements vscode.Disposable {
         this.log.error(`Trace receiver stopped unexpectedly: ${e.message}`);
         this.service = undefined;
         this.render();
+        this.emit({ type: 'resync' });
       });
       for (const l of svc.listeners) this.log.info(`Trace receiver: ${l.label} listening on ${l.url}`);
       if (svc.forwardTo) this.log.info(`Trace receiver: forwarding everything received to ${svc.forwardTo} (meshlens.receiver.forward)`);
       this.render();
+      // A new, empty store: what an open viewer shows is gone.
+      this.emit({ type: 'resync' });
     } catch (e) {
       this.render();
       if (e instanceof TraceServiceError && e.code === 'EADDRINUSE' && e.port !== undefined) {
@@ -159,6 +183,7 @@ export class TraceReceiver implements vscode.Disposable {
     if (stats) this.log.info(`Trace receiver stopped. ${counters(stats)}`);
     else this.log.info('Trace receiver stopped.');
     this.render();
+    this.emit({ type: 'resync' });
   }
 
   async restart(): Promise<void> {
@@ -215,13 +240,14 @@ export class TraceReceiver implements vscode.Disposable {
     }
     this.lastEvicted = m.stats.evictedSpans;
     this.render();
+    this.emit(m);
   }
 
   private render(): void {
     const svc = this.service;
     if (!svc) {
       this.status.text = '$(circle-slash) MeshLens traces off';
-      this.status.tooltip = 'The MeshLens trace receiver is not running. Click for details; start it with "MeshLens: Start Trace Receiver".';
+      this.status.tooltip = 'The MeshLens trace receiver is not running. Click to open the trace viewer (which starts it).';
       return;
     }
     const http = svc.listeners.find((l) => l.name === 'otlpHttp') ?? svc.listeners[0];
@@ -232,7 +258,7 @@ export class TraceReceiver implements vscode.Disposable {
         ...svc.listeners.map((l) => `- ${l.label}: \`${l.url}\``),
         ...(svc.forwardTo ? ['', `Forwards everything it receives to \`${svc.forwardTo}\` (OTLP/HTTP).`] : []),
         '',
-        'Click for counters.',
+        'Click to open the trace viewer; "MeshLens: Show Trace Receiver Counters" for the counters.',
       ].join('\n'),
     );
   }
@@ -243,6 +269,7 @@ export class TraceReceiver implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.live.clear();
     this.status.dispose();
     void this.service?.close();
     this.service = undefined;
