@@ -19,11 +19,9 @@ export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);
   if (ms < 0) return `-${formatDuration(-ms)}`;
   if (ms === 0) return '0µs';
-  if (ms < 1) {
-    const us = ms * 1000;
-    // Below a microsecond the ns digits matter (local spans are often a few hundred ns).
-    return us < 1 ? `${Math.round(ms * 1e6)}ns` : `${sig3(us)}µs`;
-  }
+  // Below a microsecond the ns digits matter (local spans are often a few hundred ns).
+  if (Math.round(ms * 1e6) < 1000) return `${Math.round(ms * 1e6)}ns`;
+  if (ms < 1 && Number(sig3(ms * 1000)) < 1000) return `${sig3(ms * 1000)}µs`;
   // Rounding can carry to the next unit (999.6ms -> "1000ms"); moving up a unit avoids that.
   if (ms < 1000 && Number(sig3(ms)) < 1000) return `${sig3(ms)}ms`;
   const s = ms / 1000;
