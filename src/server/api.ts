@@ -1,17 +1,27 @@
 // The standalone HTTP server of `meshlens serve`: the JSON API over the trace store, the live
 // channel (SSE, see stream.ts) and, when given a folder, the viewer's static files. Read-only: GET
 // only, answers in the protocol's DTOs (src/shared/protocol.ts), errors as {error} with a 4xx that
-// says what to change.
+// says what to change. The one POST, /api/rpc, is the viewer protocol's second transport: a
+// ViewerRequest in, its ViewerResponse out, through the same bridge as the webview's postMessage
+// (src/receiver/viewer-bridge.ts); it only reads, too.
 import * as http from 'node:http';
 import { DEFAULT_QUERY_LIMIT, fromTraceQueryDto, toStatsDto, toSummaryDto, toTraceDto, type TraceStore } from '../core/trace';
 import type { Ingest } from '../receiver/ingest';
-import type { ErrorDto, ForwarderStatsDto, ReceiverStatsDto, ServicesDto, TraceListDto, TraceQueryDto } from '../shared/protocol';
+import { createViewerRpc, type ViewerSource } from '../receiver/viewer-bridge';
+import type { ErrorDto, ForwarderStatsDto, ReceiverStatsDto, ServicesDto, TraceListDto, TraceQueryDto, ViewerMethods } from '../shared/protocol';
 import { listen } from './listen';
 import { serveStatic } from './static';
 import { LiveStream } from './stream';
 
 export const DEFAULT_API_PORT = 4320;
 export const MAX_QUERY_LIMIT = 10_000;
+/** A ViewerRequest is a method and a few filters: a body beyond this is not one. */
+export const MAX_RPC_BODY_BYTES = 64 * 1024;
+/**
+ * POST /api/rpc requests being answered at once, for all browser tabs together (HTTP has no
+ * viewer identity to bound per viewer); more are answered "busy".
+ */
+export const DEFAULT_MAX_RPC_IN_FLIGHT = 32;
 
 export interface ApiServerOptions {
   readonly host?: string;
@@ -31,6 +41,8 @@ export interface ApiServerOptions {
   readonly heartbeatMs?: number;
   /** Live stream clients at most (default 32); more get 503. */
   readonly maxStreamClients?: number;
+  /** POST /api/rpc requests answered at once (default 32); more are answered "busy". */
+  readonly maxRpcInFlight?: number;
 }
 
 export interface ApiServer {
@@ -48,6 +60,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host ?? '127.0.0.1';
   const { store, ingest, receivers, forward, staticDir } = options;
   const stream = new LiveStream({ source: store, throttleMs: options.throttleMs, heartbeatMs: options.heartbeatMs, maxClients: options.maxStreamClients });
+  const stats = () => ({ ...toStatsDto(store.stats(), ingest?.counters, receivers?.()), ...(forward && { forward: forward() }) });
+  // The viewer protocol answered from the store, as the trace worker answers it in the extension.
+  const source: ViewerSource = {
+    request: async (method, params) => {
+      type R = ViewerMethods[typeof method]['result'];
+      switch (method) {
+        case 'query':
+          return { traces: store.query(fromTraceQueryDto(params as ViewerMethods['query']['params'])).map(toSummaryDto) } as R;
+        case 'trace': {
+          const view = store.getTrace((params as ViewerMethods['trace']['params']).traceId);
+          return (view ? toTraceDto(view) : null) as R;
+        }
+        case 'services':
+          return { services: store.services() } as R;
+        case 'stats':
+          return stats() as R;
+      }
+      throw new Error(`unknown method ${String(method)}`);
+    },
+  };
+  const rpc = createViewerRpc(source, { maxInFlight: options.maxRpcInFlight ?? DEFAULT_MAX_RPC_IN_FLIGHT });
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
@@ -64,12 +97,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       sendJson(res, 403, { error: `host ${JSON.stringify(req.headers.host ?? '')} is not allowed; use http://localhost or http://127.0.0.1` });
       return;
     }
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname === '/api/rpc') return handleRpc(req, res, url);
     if (req.method !== 'GET') {
       res.setHeader('Allow', 'GET');
       sendJson(res, 405, { error: `method ${req.method} not allowed; the API is read-only (GET)` });
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
     const p = url.pathname;
     try {
       if (p === '/api/traces') {
@@ -89,7 +123,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         sendJson(res, 200, body);
       } else if (p === '/api/stats') {
         noParams(url.searchParams);
-        sendJson(res, 200, { ...toStatsDto(store.stats(), ingest?.counters, receivers?.()), ...(forward && { forward: forward() }) });
+        sendJson(res, 200, stats());
       } else if (p === '/api/stream') {
         noParams(url.searchParams);
         if (!stream.accept(res)) sendJson(res, 503, { error: `too many live clients (${stream.clientCount}); close another viewer tab` });
@@ -100,6 +134,49 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       if (!(e instanceof BadRequest)) throw e;
       sendJson(res, 400, { error: e.message });
     }
+  }
+
+  /**
+   * POST /api/rpc: a ViewerRequest as JSON in, its ViewerResponse out (200, also for an error
+   * response: the transport worked, the request did not). A body that holds no request with an id
+   * gets 400 {error}, since there is no id to answer with.
+   */
+  async function handleRpc(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, { error: `method ${req.method} not allowed; /api/rpc takes a POST of a JSON ViewerRequest` });
+      return;
+    }
+    if (url.search !== '') {
+      sendJson(res, 400, { error: '/api/rpc takes no query parameters; the request goes in the body' });
+      return;
+    }
+    // Only JSON: a page on another origin cannot send that without a CORS preflight, which this
+    // server never grants, so such a page cannot even make the store do the work.
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      sendJson(res, 415, { error: 'send the request as Content-Type: application/json' });
+      return;
+    }
+    const body = await readBody(req, MAX_RPC_BODY_BYTES);
+    if (body === undefined) {
+      // The rest of the body is not read: close the connection rather than drain it.
+      res.setHeader('Connection', 'close');
+      sendJson(res, 413, { error: `a viewer request is at most ${MAX_RPC_BODY_BYTES} bytes` });
+      return;
+    }
+    let msg: unknown;
+    try {
+      msg = JSON.parse(body.toString('utf8'));
+    } catch {
+      sendJson(res, 400, { error: 'the body is not JSON; send a ViewerRequest {type: "request", id, method, params}' });
+      return;
+    }
+    const answer = rpc.answer(msg);
+    if (!answer) {
+      sendJson(res, 400, { error: 'not a request with an id: send {type: "request", id, method, params} (live changes come from GET /api/stream)' });
+      return;
+    }
+    sendJson(res, 200, await answer);
   }
 
   const port = await listen(server, host, options.port ?? DEFAULT_API_PORT, 'API server').catch((e: unknown) => {
@@ -179,6 +256,29 @@ function number(name: string, value: string): number {
 
 function noParams(params: URLSearchParams): void {
   for (const name of params.keys()) throw new BadRequest(`unknown query parameter ${JSON.stringify(name)}; this path takes none`);
+}
+
+/** The whole body, or undefined once it exceeds `limit` bytes (the rest is left unread). */
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.byteLength;
+      if (size > limit) {
+        req.off('data', onData);
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(c);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks)));
+    req.once('error', reject);
+  });
 }
 
 function hostName(header: string | undefined): string {

@@ -12,7 +12,7 @@ import { startHttpReceiver, type HttpReceiver } from '../../../src/receiver/http
 import { Ingest } from '../../../src/receiver/ingest';
 import { startApiServer, type ApiServer } from '../../../src/server/api';
 import { LiveStream } from '../../../src/server/stream';
-import type { ChangedMessage, StatsDto, TraceDto, TraceListDto } from '../../../src/shared/protocol';
+import type { ChangedMessage, StatsDto, TraceDto, TraceListDto, ViewerResponse } from '../../../src/shared/protocol';
 import { send } from '../receiver/client';
 import { tid, tracesRequest, type SpanSpec } from '../trace/helpers';
 import { SseClient } from './sse';
@@ -148,6 +148,71 @@ describe('API server (src/server/api.ts)', () => {
     const foreign = await get(api.port, '/api/traces', { Host: 'evil.example:4320' });
     assert.equal(foreign.status, 403);
     assert.equal((await get(api.port, '/api/services', { Host: `localhost:${api.port}` })).status, 200);
+  });
+
+  describe('POST /api/rpc (the viewer protocol over HTTP)', () => {
+    beforeEach(() => post(FIXTURE));
+    const rpc = (body: unknown, headers: http.OutgoingHttpHeaders = { 'Content-Type': 'application/json' }) =>
+      send(api.port, { method: 'POST', path: '/api/rpc', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    async function answer(request: unknown): Promise<ViewerResponse> {
+      const r = await rpc(request);
+      assert.equal(r.status, 200, r.body.toString());
+      assert.match(String(r.headers['content-type']), /^application\/json/);
+      return JSON.parse(r.body.toString()) as ViewerResponse;
+    }
+    const result = (r: ViewerResponse): unknown => {
+      assert.ok('result' in r, JSON.stringify(r));
+      return r.result;
+    };
+
+    it('answers query, trace, services and stats with the same DTOs as the GET endpoints', async () => {
+      const list = await answer({ type: 'request', id: 1, method: 'query', params: { service: 'frontend' } });
+      assert.equal(list.id, 1);
+      assert.deepEqual(result(list), await json<TraceListDto>(api.port, '/api/traces?service=frontend'));
+      assert.deepEqual((result(list) as TraceListDto).traces.map((t) => t.traceId), [T2, T1]);
+      const all = (result(await answer({ type: 'request', id: 2, method: 'query', params: { error: true, attributes: [{ key: 'http.method', value: 'GET' }] } })) as TraceListDto).traces;
+      assert.deepEqual(all.map((t) => t.traceId), [T1]);
+
+      const trace = await answer({ type: 'request', id: 3, method: 'trace', params: { traceId: T1.toUpperCase() } });
+      assert.deepEqual(result(trace), await json<TraceDto>(api.port, `/api/traces/${T1}`));
+      assert.deepEqual((result(trace) as TraceDto).spans.map((s) => [s.name, s.depth]), [['GET /', 0], ['POST /cart', 1]]);
+      assert.equal(result(await answer({ type: 'request', id: 4, method: 'trace', params: { traceId: tid(99) } })), null);
+      assert.deepEqual(result(await answer({ type: 'request', id: 5, method: 'services' })), { services: ['cart', 'frontend', 'payments'] });
+      const stats = result(await answer({ type: 'request', id: 6, method: 'stats', params: {} })) as StatsDto;
+      assert.deepEqual([stats.store.spans, stats.ingest?.spans, stats.receivers?.otlpHttp?.requests], [4, 4, 1]);
+    });
+
+    it('answers a malformed request with an error response (200), and what has no id with 400', async () => {
+      for (const [request, error] of [
+        [{ type: 'request', id: 7, method: 'query', params: { sevice: 'cart' } }, /unknown parameter "sevice"/],
+        [{ type: 'request', id: 8, method: 'trace', params: { traceId: '../etc' } }, /traceId is 32 hex digits/],
+        [{ type: 'request', id: 9, method: 'import', params: { text: '{}' } }, /unknown method "import"/],
+        [{ type: 'response', id: 10 }, /unknown message type/],
+      ] as const) {
+        const r = await answer(request);
+        assert.equal(r.id, request.id);
+        assert.ok('error' in r && error.test(r.error), JSON.stringify(r));
+      }
+      for (const body of ['not json', '[]', 'null', JSON.stringify({ type: 'ready' }), JSON.stringify({ type: 'request', method: 'query' })]) {
+        const r = await rpc(body);
+        assert.equal(r.status, 400, body);
+        assert.match((JSON.parse(r.body.toString()) as { error: string }).error, /JSON|request with an id/);
+      }
+    });
+
+    it('POST only, JSON only, a bounded body; the rest of the API stays read-only', async () => {
+      const get = await send(api.port, { method: 'GET', path: '/api/rpc' });
+      assert.equal(get.status, 405);
+      assert.equal(get.headers.allow, 'POST');
+      assert.equal((await rpc({ type: 'request', id: 1, method: 'services' }, { 'Content-Type': 'text/plain' })).status, 415);
+      assert.equal((await rpc({ type: 'request', id: 1, method: 'services' }, {})).status, 415);
+      const huge = await rpc({ type: 'request', id: 1, method: 'query', params: { text: 'x'.repeat(100_000) } });
+      assert.equal(huge.status, 413);
+      assert.equal((await send(api.port, { method: 'POST', path: '/api/rpc?x=1', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status, 400);
+      const foreign = await send(api.port, { method: 'POST', path: '/api/rpc', headers: { 'Content-Type': 'application/json', Host: 'evil.example' }, body: JSON.stringify({ type: 'request', id: 1, method: 'services' }) });
+      assert.equal(foreign.status, 403);
+      assert.equal((await send(api.port, { method: 'POST', path: '/api/traces', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status, 405);
+    });
   });
 
   describe('GET /api/stream', () => {
