@@ -85,6 +85,10 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
       if (traces.running && traces.affects(e)) {
         log.info('Trace receiver settings changed; restarting it');
         void traces.restart();
+      } else if (traces.startFailed && traces.affects(e)) {
+        // The setting that made it fail may be the one just corrected.
+        log.info('Trace receiver settings changed; trying to start it again');
+        void traces.start();
       }
     }),
   );

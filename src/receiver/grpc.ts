@@ -47,6 +47,11 @@ export interface GrpcReceiver {
   close(): Promise<void>;
 }
 
+// grpc-js logs a failed bind itself ("E No address added out of total 1 resolved") before we get
+// the error; we report it (with the remedy), so its own logging only duplicates, on stderr. This
+// grpc-js is ours (bundled into the trace worker and the CLI), so the setting touches no one else.
+grpc.setLogVerbosity(grpc.logVerbosity.NONE);
+
 const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const LOGS_EXPORT = '/opentelemetry.proto.collector.logs.v1.LogsService/Export';
 

@@ -117,12 +117,16 @@ export class TraceReceiver implements vscode.Disposable {
     return this.starting;
   }
 
+  /** The last start failed (a taken port, a bad setting): a settings change should try again. */
+  startFailed = false;
+
   private async doStart(): Promise<void> {
     const { options } = readReceiverSettings();
     const file = path.join(this.extensionPath, 'dist', 'trace-worker.js');
     try {
       const svc = await startTraceService(() => new Worker(file), options);
       this.service = svc;
+      this.startFailed = false;
       this.spans = 0;
       this.lastEvicted = 0;
       svc.onChanged((m) => this.onChanged(m));
@@ -138,6 +142,7 @@ export class TraceReceiver implements vscode.Disposable {
       // A new, empty store: what an open viewer shows is gone.
       this.emit({ type: 'resync' });
     } catch (e) {
+      this.startFailed = true;
       this.render();
       if (e instanceof TraceServiceError && e.code === 'EADDRINUSE' && e.port !== undefined) {
         this.log.error(`Trace receiver not started: ${e.message}`);
