@@ -58,4 +58,5 @@ if (watch) {
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   await copyFile('webview/index.html', 'dist/webview/index.html');
+  await copyFile('webview/viewer.css', 'dist/webview/viewer.css');
 }
