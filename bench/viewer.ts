@@ -1,0 +1,636 @@
+// The trace viewer in Chromium: how long a trace of 1,000, 10,000 and 50,000 spans takes to open,
+// and how smooth the 50,000-span waterfall scrolls top to bottom.
+//
+//   npm run bench:viewer        (builds first; VIEWER_ROUNDS=<n> opens per size, default 7;
+//                                VIEWER_PROFILE=1 adds a CPU profile of one 50,000-span open)
+//
+// Setup: `meshlens serve` as users run it (dist/cli.js, the viewer from dist/webview) on free ports;
+// one trace per size, recorded by real OpenTelemetry JS tracer providers (twelve services of a shop,
+// each with its own resource; HTTP and gRPC calls as client/server pairs, database and cache
+// client spans, internal spans; fan-out 1-5 per span and depth up to 20; exception events on about
+// 2% of server spans; the attributes the instrumentations set) and serialised by
+// @opentelemetry/otlp-transformer as exporter-trace-otlp-proto does, posted to OTLP/HTTP in
+// 5,000-span protobuf requests (each well under the receiver's 16 MiB body limit). Debian's chromium,
+// headless, driven by playwright-core, viewport 1400x900.
+//
+// Open: in the page, from the click on the trace row (performance.now() in a capture-phase click
+// listener) to the first complete frame after the waterfall's first span rows are in the DOM (a
+// MutationObserver sees them, then two requestAnimationFrames: the second runs after the frame
+// holding the rows was produced). Split into: the protocol request (POST /api/rpc, from the click to
+// the response's last byte, by Resource Timing; the server's store lookup and JSON encoding and the
+// transfer), the page's work until the rows are in the DOM (JSON parse, layout model, search index,
+// rows), and the frame. Sizes alternate (each round in a rotated order), VIEWER_ROUNDS rounds after
+// one warm-up round; medians. Baseline in the same run: the same on a 10-span trace, the fixed cost
+// of opening anything; ratios to it.
+//
+// Scroll: the 50,000-span waterfall's scroller from top to bottom, SCROLL_STEP_PX per animation
+// frame, driven in the page by requestAnimationFrame; every frame's duration is the delta of
+// consecutive rAF timestamps, and long animation frames (PerformanceObserver 'long-animation-frame',
+// else 'longtask') are counted. Also counted: frames in which no row covers the top of the viewport
+// (blank). Baseline in the same run: the same page, the same trace open, no scrolling, as many frames.
+//
+// Fails (exit 1) on any console error or page error, or when a waterfall does not show its spans.
+// The last line of output is one JSON object for machines.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..');
+const CLI = path.join(ROOT, 'dist', 'cli.js');
+const CHROMIUM = process.env.MESHLENS_E2E_CHROMIUM || '/usr/bin/chromium';
+const SIZES = [10, 1_000, 10_000, 50_000] as const;
+const BASELINE_SIZE = 10;
+const ROUNDS = Number(process.env.VIEWER_ROUNDS ?? 7);
+const WARMUP_ROUNDS = 1;
+const SPANS_PER_REQUEST = 5_000;
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const SCROLL_STEP_PX = 400;
+const VIEWPORT = { width: 1400, height: 900 };
+const TARGET_OPEN_10K_MS = 300;
+const TARGET_OPEN_50K_MS = 1500;
+const TARGET_SCROLL_P95_MS = 16;
+const SETTLE_MS = 300;
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(p * s.length))];
+};
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0));
+const n = (x: number) => x.toLocaleString('en-US');
+const ok = (b: boolean) => (b ? 'yes' : '**no**');
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// Traces, recorded by the OpenTelemetry SDK.
+
+interface PlanNode {
+  service: string;
+  name: string;
+  kind: 'server' | 'client' | 'internal';
+  attributes: Record<string, string | number | boolean>;
+  children: PlanNode[];
+  parallel: boolean;
+  selfMs: number;
+  error?: { type: string; message: string };
+  events?: { name: string; attributes: Record<string, string | number> }[];
+  depth: number;
+  startMs?: number;
+  endMs?: number;
+}
+
+const SERVICES = ['frontend', 'api-gateway', 'checkout', 'cart', 'catalog', 'inventory', 'pricing', 'payment', 'shipping', 'user', 'recommendation', 'notification'];
+const MAX_DEPTH = 20;
+
+function mulberry32(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A call tree of exactly `size` spans. */
+function planTrace(size: number, rand: () => number): PlanNode {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
+  const serverSpan = (service: string, depth: number, grpc: boolean, route: string): PlanNode => {
+    const failed = rand() < 0.02;
+    const attributes: PlanNode['attributes'] = grpc
+      ? { 'rpc.system': 'grpc', 'rpc.service': `shop.${service}.v1.${service[0].toUpperCase()}${service.slice(1)}Service`, 'rpc.method': route, 'rpc.grpc.status_code': failed ? 14 : 0, 'server.address': service, 'server.port': 50051, 'network.peer.address': '10.0.3.17' }
+      : { 'http.request.method': 'GET', 'http.route': route, 'url.path': route.replace(':id', String(Math.floor(rand() * 10_000))), 'url.scheme': 'http', 'server.address': service, 'server.port': 8080, 'network.protocol.version': '1.1', 'user_agent.original': 'node-fetch/3.3.2', 'client.address': '10.0.3.17', 'http.response.status_code': failed ? 503 : 200 };
+    attributes['code.function.name'] = `${service}.handlers.${route.split('/').pop()}`;
+    attributes['code.file.path'] = `/app/services/${service}/src/handlers.ts`;
+    attributes['code.line.number'] = 20 + Math.floor(rand() * 400);
+    return {
+      service,
+      name: grpc ? `shop.${service}.v1/${route}` : `GET ${route}`,
+      kind: 'server',
+      attributes,
+      children: [],
+      parallel: rand() < 0.4,
+      selfMs: 0.2 + rand() * 2,
+      depth,
+      ...(failed && { error: { type: 'UpstreamError', message: 'upstream connect error or disconnect/reset before headers. reset reason: connection termination' } }),
+    };
+  };
+  const root = serverSpan('frontend', 0, false, '/api/checkout');
+  let count = 1;
+  const open: PlanNode[] = [root];
+  while (count < size) {
+    if (open.length === 0) open.push(root);
+    const at = Math.floor(rand() * Math.min(open.length, 64)); // mostly near the front: breadth with some depth
+    const parent = open[at];
+    open.splice(at, 1);
+    const fanOut = 1 + Math.floor(rand() * 5);
+    for (let c = 0; c < fanOut && count < size; c++) {
+      const depth = parent.depth + 1;
+      const roll = rand();
+      if (roll < 0.5 && count + 2 <= size && depth + 1 <= MAX_DEPTH) {
+        const to = pick(SERVICES.filter((s) => s !== parent.service && s !== 'frontend'));
+        const grpc = rand() < 0.4;
+        const route = grpc ? pick(['GetItems', 'Reserve', 'Quote', 'ListByUser', 'Lookup']) : `/api/${to}/${pick(['items', 'quote', 'status', 'batch'])}/:id`;
+        const server = serverSpan(to, depth + 1, grpc, route);
+        const client: PlanNode = {
+          service: parent.service,
+          name: server.name,
+          kind: 'client',
+          attributes: grpc
+            ? { 'rpc.system': 'grpc', 'rpc.service': server.attributes['rpc.service'], 'rpc.method': route, 'server.address': to, 'server.port': 50051, 'rpc.grpc.status_code': server.error ? 14 : 0 }
+            : { 'http.request.method': 'GET', 'url.full': `http://${to}:8080${server.attributes['url.path']}`, 'server.address': to, 'server.port': 8080, 'network.peer.address': '10.0.4.' + Math.floor(rand() * 250), 'http.response.status_code': server.error ? 503 : 200 },
+          children: [server],
+          parallel: false,
+          selfMs: 0.3,
+          depth,
+        };
+        parent.children.push(client);
+        open.push(server);
+        count += 2;
+      } else if (roll < 0.65 && depth <= MAX_DEPTH) {
+        const internal: PlanNode = {
+          service: parent.service,
+          name: pick(['validate request', 'apply discounts', 'render response', 'merge results', 'compute totals']),
+          kind: 'internal',
+          attributes: { 'app.items.count': Math.floor(rand() * 50), 'app.user.tier': pick(['free', 'gold', 'platinum']), 'code.function.name': `${parent.service}.service.step` },
+          children: [],
+          parallel: rand() < 0.3,
+          selfMs: 0.1 + rand(),
+          depth,
+          ...(rand() < 0.1 && { events: [{ name: 'cache miss', attributes: { 'app.cache.key': `k${Math.floor(rand() * 1e6)}` } }] }),
+        };
+        parent.children.push(internal);
+        open.push(internal);
+        count += 1;
+      } else if (roll < 0.88) {
+        const table = pick(['items', 'orders', 'prices', 'stock', 'users']);
+        const op = pick(['SELECT', 'SELECT', 'SELECT', 'UPDATE', 'INSERT']);
+        parent.children.push({
+          service: parent.service,
+          name: `${op} shop.${table}`,
+          kind: 'client',
+          attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'shop', 'db.collection.name': table, 'db.operation.name': op, 'db.query.text': op === 'SELECT' ? `SELECT id, sku, qty FROM ${table} WHERE id = $1` : `${op} ${table} SET qty = $1 WHERE id = $2`, 'server.address': 'postgres.shop.svc.cluster.local', 'server.port': 5432 },
+          children: [],
+          parallel: false,
+          selfMs: 0.4 + rand() * 4,
+          depth,
+        });
+        count += 1;
+      } else {
+        parent.children.push({
+          service: parent.service,
+          name: 'GET',
+          kind: 'client',
+          attributes: { 'db.system.name': 'redis', 'db.operation.name': 'GET', 'db.query.text': `GET ${parent.service}:${Math.floor(rand() * 1e5)}`, 'server.address': 'redis.shop.svc.cluster.local', 'server.port': 6379, 'db.namespace': '0' },
+          children: [],
+          parallel: false,
+          selfMs: 0.05 + rand() * 0.5,
+          depth,
+        });
+        count += 1;
+      }
+    }
+  }
+  // Times (ms from the trace start): children one after another, or all at once for a parallel
+  // parent; a server span sits inside its client span, network time on both sides.
+  const layout = (node: PlanNode, start: number): number => {
+    node.startMs = start;
+    let cursor = start + node.selfMs / 2;
+    let end = cursor;
+    for (const child of node.children) {
+      const childEnd = layout(child, node.kind === 'client' ? start + 0.15 : cursor + 0.02);
+      if (node.parallel) end = Math.max(end, childEnd);
+      else cursor = end = childEnd;
+    }
+    node.endMs = end + node.selfMs / 2 + (node.kind === 'client' && node.children.length ? 0.15 : 0);
+    return node.endMs;
+  };
+  layout(root, 0);
+  return root;
+}
+
+/** OTLP/protobuf requests carrying one trace of `size` spans (trace id = `traceId`). */
+async function recordTrace(size: number, traceId: string, seed: number): Promise<{ payloads: Buffer[]; spans: number; depth: number }> {
+  const api = await import('@opentelemetry/api');
+  const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const { resourceFromAttributes } = await import('@opentelemetry/resources');
+  const { ProtobufTraceSerializer } = await import('@opentelemetry/otlp-transformer');
+  const rand = mulberry32(seed);
+  const plan = planTrace(size, rand);
+  const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(rand() * 256).toString(16).padStart(2, '0')).join('');
+  const idGenerator = { generateTraceId: () => traceId, generateSpanId: () => hex(8) };
+  const exporter = new InMemorySpanExporter();
+  const providers = SERVICES.map(
+    (name, i) =>
+      new BasicTracerProvider({
+        idGenerator,
+        resource: resourceFromAttributes({
+          'service.name': name,
+          'service.version': `2.${i}.1`,
+          'service.namespace': 'shop',
+          'service.instance.id': `${name}-6f7c9d8b4-q${i}x2z`,
+          'deployment.environment.name': 'dev',
+          'k8s.namespace.name': 'shop',
+          'k8s.deployment.name': name,
+          'k8s.pod.name': `${name}-6f7c9d8b4-q${i}x2z`,
+          'host.name': `${name}-6f7c9d8b4-q${i}x2z`,
+          'process.runtime.name': 'nodejs',
+          'process.runtime.version': '20.18.1',
+          'telemetry.sdk.language': 'nodejs',
+          'telemetry.sdk.name': 'opentelemetry',
+          'telemetry.sdk.version': '2.0.0',
+        }),
+        spanProcessors: [new SimpleSpanProcessor(exporter)],
+      }),
+  );
+  const tracers = new Map(SERVICES.map((name, i) => [name, providers[i].getTracer(`@shop/${name}`, '2.0.0')] as const));
+  const kinds = { server: api.SpanKind.SERVER, client: api.SpanKind.CLIENT, internal: api.SpanKind.INTERNAL };
+  const t0 = Date.now() - 120_000;
+  let maxDepth = 0;
+  const emit = (node: PlanNode, parent: import('@opentelemetry/api').Context, depth: number) => {
+    maxDepth = Math.max(maxDepth, depth);
+    const span = tracers.get(node.service)!.startSpan(node.name, { kind: kinds[node.kind], startTime: t0 + node.startMs!, attributes: node.attributes }, parent);
+    const ctx = api.trace.setSpan(parent, span);
+    for (const child of node.children) emit(child, ctx, depth + 1);
+    for (const e of node.events ?? []) span.addEvent(e.name, e.attributes, t0 + node.startMs! + node.selfMs / 4);
+    if (node.error) {
+      span.addEvent('exception', { 'exception.type': node.error.type, 'exception.message': node.error.message, 'exception.stacktrace': `${node.error.type}: ${node.error.message}\n    at callUpstream (/app/services/${node.service}/src/client.ts:88:11)\n    at async handle (/app/services/${node.service}/src/handlers.ts:41:5)` }, t0 + node.endMs! - 0.01);
+      span.setStatus({ code: api.SpanStatusCode.ERROR, message: node.error.message });
+    }
+    span.end(t0 + node.endMs!);
+  };
+  emit(plan, api.ROOT_CONTEXT, 0);
+  const all = exporter.getFinishedSpans();
+  if (all.length !== size) throw new Error(`recorded ${all.length} spans, planned ${size}`);
+  const payloads: Buffer[] = [];
+  for (let i = 0; i < all.length; i += SPANS_PER_REQUEST) {
+    const body = Buffer.from(ProtobufTraceSerializer.serializeRequest(all.slice(i, i + SPANS_PER_REQUEST))!);
+    if (body.length >= MAX_BODY_BYTES) throw new Error(`a request of ${body.length} bytes is over the receiver's body limit`);
+    payloads.push(body);
+  }
+  for (const p of providers) await p.shutdown();
+  return { payloads, spans: all.length, depth: maxDepth };
+}
+
+// ---------------------------------------------------------------------------------------------
+// meshlens serve
+
+interface Serve {
+  viewer: string;
+  api: string;
+  otlpHttp: string;
+  child: ChildProcess;
+  stderr: () => string;
+}
+
+async function startServe(): Promise<Serve> {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'index.html'))) throw new Error('dist/webview is missing: run `npm run build` (npm run bench:viewer does)');
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', 'off', '--zipkin-port', 'off'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const lines = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`meshlens serve did not start:\n${stdout}\n${stderr}`)), 30_000);
+    child.on('exit', (code) => reject(new Error(`meshlens serve exited with ${code}:\n${stdout}\n${stderr}`)));
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      if (!/^Viewer +\S+\n/m.test(stdout)) return;
+      clearTimeout(timer);
+      const out: Record<string, string> = {};
+      for (const line of stdout.trim().split('\n')) {
+        const m = /^(\S+) +(\S+)$/.exec(line);
+        if (m) out[m[1]] = m[2];
+      }
+      resolve(out);
+    });
+  });
+  return { viewer: lines.Viewer, api: new URL(lines.API).origin, otlpHttp: new URL(lines['OTLP/HTTP']).origin, child, stderr: () => stderr };
+}
+
+async function post(url: string, body: Buffer): Promise<void> {
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: new Uint8Array(body) });
+  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+}
+
+async function waitForSpans(serve: Serve, want: Map<string, number>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = (await (await fetch(`${serve.api}/api/traces?limit=100`)).json()) as { traces: { traceId: string; spanCount: number }[] };
+    const got = new Map(res.traces.map((t) => [t.traceId, t.spanCount]));
+    if ([...want].every(([id, count]) => got.get(id) === count)) return;
+    if (Date.now() > deadline) throw new Error(`the store has ${JSON.stringify([...got])}, expected ${JSON.stringify([...want])}`);
+    await sleep(200);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// In the page
+
+interface OpenFigures {
+  /** Click -> rows in the DOM -> the next complete frame, and the protocol request inside it. */
+  openMs: number;
+  domMs: number;
+  rpcMs: number;
+  rpcBytes: number;
+  rows: number;
+  label: string;
+}
+
+interface FrameFigures {
+  deltas: number[];
+  longFrames: { duration: number; blocking: number }[];
+  blankFrames: number;
+  endScrollTop: number;
+  maxScrollTop: number;
+}
+
+declare global {
+  interface Window {
+    __bench?: { clickAt: number; long: { startTime: number; duration: number; blocking: number }[]; longType: string };
+    __open?: Promise<OpenFigures>;
+  }
+}
+
+async function installProbes(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const bench = { clickAt: 0, long: [] as { startTime: number; duration: number; blocking: number }[], longType: 'none' };
+    window.__bench = bench;
+    document.addEventListener(
+      'click',
+      (e) => {
+        if ((e.target as Element | null)?.closest?.('[data-testid="trace-row"]')) bench.clickAt = performance.now();
+      },
+      true,
+    );
+    for (const type of ['long-animation-frame', 'longtask']) {
+      if (!PerformanceObserver.supportedEntryTypes.includes(type)) continue;
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) bench.long.push({ startTime: e.startTime, duration: e.duration, blocking: (e as PerformanceEntry & { blockingDuration?: number }).blockingDuration ?? 0 });
+      }).observe({ type });
+      bench.longType = type;
+      break;
+    }
+    return bench.longType;
+  });
+}
+
+async function openTrace(page: Page, traceId: string): Promise<OpenFigures> {
+  await page.evaluate(() => {
+    const old = new Set(Array.from(document.querySelectorAll('[data-testid="waterfall"]')));
+    performance.clearResourceTimings();
+    window.__open = new Promise<OpenFigures>((resolve) => {
+      const fresh = () => Array.from(document.querySelectorAll('[data-testid="waterfall"]')).find((w) => !old.has(w) && w.querySelector('[data-testid="span-row"]'));
+      const mo = new MutationObserver(() => {
+        const wf = fresh();
+        if (!wf) return;
+        const rowsAt = performance.now();
+        mo.disconnect();
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            const frameAt = performance.now();
+            const clickAt = window.__bench!.clickAt;
+            const rpc = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith('/api/rpc') && e.startTime >= clickAt);
+            resolve({
+              openMs: frameAt - clickAt,
+              domMs: rowsAt - clickAt,
+              rpcMs: rpc ? rpc.responseEnd - clickAt : NaN,
+              rpcBytes: rpc ? rpc.encodedBodySize : NaN,
+              rows: wf.querySelectorAll('[data-testid="span-row"]').length,
+              label: wf.querySelector('.toolbar')?.textContent ?? '',
+            });
+          }),
+        );
+      });
+      mo.observe(document.body, { childList: true, subtree: true });
+    });
+  });
+  await page.click(`[data-testid="trace-row"][data-trace-id="${traceId}"]`);
+  return page.evaluate(() => window.__open!);
+}
+
+async function frames(page: Page, scroll: boolean, count: number, step: number): Promise<FrameFigures> {
+  return page.evaluate(
+    async ({ scroll, count, step }) => {
+      const sc = document.querySelector<HTMLElement>('[data-testid="waterfall-scroll"]')!;
+      sc.scrollTop = 0;
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      const maxScrollTop = sc.scrollHeight - sc.clientHeight;
+      const bench = window.__bench!;
+      const longFrom = bench.long.length;
+      const deltas: number[] = [];
+      let blankFrames = 0;
+      let last: number | undefined;
+      // Is the top of the viewport covered by a row? (Rows are absolutely placed at style.top.)
+      const covered = () => {
+        const top = sc.scrollTop;
+        for (const row of Array.from(sc.querySelectorAll<HTMLElement>('[data-testid="span-row"]'))) {
+          const y = parseFloat(row.style.top);
+          if (y <= top && top < y + 22) return true;
+        }
+        return false;
+      };
+      let startedAt = 0;
+      await new Promise<void>((resolve) => {
+        const tick = (ts: number) => {
+          if (last === undefined) startedAt = ts;
+          else deltas.push(ts - last);
+          last = ts;
+          if (scroll) {
+            if (deltas.length > 0 && !covered()) blankFrames++;
+            if (sc.scrollTop >= maxScrollTop) return resolve();
+            sc.scrollTop = Math.min(maxScrollTop, sc.scrollTop + step);
+          } else if (deltas.length >= count) return resolve();
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      });
+      const longFrames = bench.long.slice(longFrom).filter((e) => e.startTime >= startedAt).map((e) => ({ duration: e.duration, blocking: e.blocking }));
+      return { deltas, longFrames, blankFrames, endScrollTop: sc.scrollTop, maxScrollTop };
+    },
+    { scroll, count, step },
+  );
+}
+
+/** Self time per function over one 50,000-span open, from a CDP CPU profile. */
+async function profileOpen(page: Page, traceId: string, otherId: string): Promise<string[]> {
+  await openTrace(page, otherId);
+  await sleep(SETTLE_MS);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.start');
+  const f = await openTrace(page, traceId);
+  const { profile } = await cdp.send('Profiler.stop');
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map<string, number>();
+  const dt = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id, i) => {
+    const node = byId.get(id)!;
+    const cf = node.callFrame;
+    const key = `${cf.functionName || '(anonymous)'} ${cf.url ? `${path.basename(cf.url)}:${cf.lineNumber + 1}` : ''}`.trim();
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0) / 1000);
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  await cdp.detach();
+  return [
+    `CPU profile of one 50,000-span open (${fmt(f.openMs)} ms; profiler overhead included), self time, top 15 of ${fmt(total)} ms sampled:`,
+    ...[...self]
+      .filter(([k]) => k !== '(idle)')
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([k, ms]) => `  ${fmt(ms).padStart(7)} ms  ${k}`),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const load0 = os.loadavg()[0];
+  const tGen = performance.now();
+  const traces = new Map<number, { traceId: string; payloads: Buffer[]; depth: number; bytes: number }>();
+  for (const [i, size] of SIZES.entries()) {
+    const traceId = `7669657765720000${(i + 1).toString(16).padStart(4, '0')}${size.toString(16).padStart(12, '0')}`;
+    const rec = await recordTrace(size, traceId, 1000 + size);
+    traces.set(size, { traceId, payloads: rec.payloads, depth: rec.depth, bytes: rec.payloads.reduce((a, p) => a + p.length, 0) });
+  }
+  const genMs = performance.now() - tGen;
+
+  const serve = await startServe();
+  let browser: Browser | undefined;
+  const errors: string[] = [];
+  try {
+    for (const t of traces.values()) for (const p of t.payloads) await post(`${serve.otlpHttp}/v1/traces`, p);
+    await waitForSpans(serve, new Map(SIZES.map((s) => [traces.get(s)!.traceId, s])));
+
+    if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium, or set MESHLENS_E2E_CHROMIUM`);
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-bench-viewer-'));
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      timeout: 60_000,
+      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, 'config'), XDG_CACHE_HOME: path.join(home, 'cache') },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    const page = await browser.newPage({ viewport: VIEWPORT });
+    page.setDefaultTimeout(60_000);
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console.error: ${m.text()} (${m.location().url}:${m.location().lineNumber})`);
+    });
+    page.on('pageerror', (e) => errors.push(`page error: ${e.stack ?? e.message}`));
+    // tsx (esbuild, keepNames) wraps named functions in the callbacks passed to page.evaluate in
+    // __name(...), which the page does not define.
+    await page.addInitScript('globalThis.__name = (f) => f;');
+    await page.goto(serve.viewer, { waitUntil: 'load' });
+    for (const t of traces.values()) await page.locator(`[data-testid="trace-row"][data-trace-id="${t.traceId}"]`).waitFor();
+    const longType = await installProbes(page);
+
+    // Open, sizes alternating.
+    const opens = new Map<number, OpenFigures[]>(SIZES.map((s) => [s, []]));
+    for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round++) {
+      const order = SIZES.map((_, i) => SIZES[(i + round) % SIZES.length]);
+      for (const size of order) {
+        const f = await openTrace(page, traces.get(size)!.traceId);
+        if (f.rows === 0 || !f.label.includes(`${size} spans`)) throw new Error(`the waterfall of the ${n(size)}-span trace shows ${f.rows} rows, toolbar "${f.label}"`);
+        if (round >= WARMUP_ROUNDS) opens.get(size)!.push(f);
+        await sleep(SETTLE_MS);
+      }
+    }
+
+    // Scroll the 50,000-span trace; idle baseline on the same page first.
+    await openTrace(page, traces.get(50_000)!.traceId);
+    await sleep(SETTLE_MS);
+    const expectedFrames = Math.ceil((50_000 * 22 - 1) / SCROLL_STEP_PX);
+    const idle = await frames(page, false, expectedFrames, 0);
+    const scroll = await frames(page, true, 0, SCROLL_STEP_PX);
+    if (scroll.endScrollTop < scroll.maxScrollTop - 1) throw new Error(`scrolling stopped at ${scroll.endScrollTop} of ${scroll.maxScrollTop}`);
+    const lastRows = await page.locator('[data-testid="span-row"]').count();
+    if (lastRows === 0) throw new Error('no rows at the bottom of the 50,000-span waterfall');
+
+    const profile = process.env.VIEWER_PROFILE === '1' ? await profileOpen(page, traces.get(50_000)!.traceId, traces.get(BASELINE_SIZE)!.traceId) : [];
+    const load1 = os.loadavg()[0];
+
+    // Report.
+    const med = (size: number, k: keyof OpenFigures) => median(opens.get(size)!.map((f) => f[k] as number));
+    const base = med(BASELINE_SIZE, 'openMs');
+    const open = (size: number) => med(size, 'openMs');
+    const sp = (xs: number[]) => ({ p50: pct(xs, 0.5), p95: pct(xs, 0.95), p99: pct(xs, 0.99), max: Math.max(...xs) });
+    const s = sp(scroll.deltas);
+    const i = sp(idle.deltas);
+    const over = (xs: number[], ms: number) => xs.filter((d) => d > ms).length;
+    const cpus = os.cpus().length;
+    console.log(`bench:viewer  Chromium ${browser.version()} headless, ${VIEWPORT.width}x${VIEWPORT.height}; ${ROUNDS} opens per size (+${WARMUP_ROUNDS} warm-up round), sizes alternating; ${cpus} cores, load avg ${load0.toFixed(2)} -> ${load1.toFixed(2)}`);
+    console.log(`traces recorded by the OpenTelemetry SDK in ${(genMs / 1000).toFixed(1)} s: ${SIZES.map((z) => `${n(z)} spans (depth ${traces.get(z)!.depth}, ${(traces.get(z)!.bytes / 1e6).toFixed(1)} MB protobuf)`).join(', ')}`);
+    console.log('');
+    console.log('| open (click -> first complete frame), median | total | ratio to 10 spans | protocol request (click -> response end) | response size | page work until rows in DOM | frame | target | met |');
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const size of SIZES) {
+      const target = size === 10_000 ? TARGET_OPEN_10K_MS : size === 50_000 ? TARGET_OPEN_50K_MS : undefined;
+      const rpc = med(size, 'rpcMs');
+      const dom = med(size, 'domMs');
+      console.log(
+        `| ${size === BASELINE_SIZE ? `baseline: ${size} spans` : `${n(size)} spans`} | ${fmt(open(size))} ms | ${size === BASELINE_SIZE ? '1' : (open(size) / base).toFixed(1)} | ${fmt(rpc)} ms | ${(med(size, 'rpcBytes') / 1e6).toFixed(2)} MB | ${fmt(dom - rpc)} ms | ${fmt(open(size) - dom)} ms | ${target ? `< ${n(target)} ms` : ''} | ${target ? ok(open(size) < target) : ''} |`,
+      );
+    }
+    console.log('');
+    console.log(`| frames of the 50,000-span waterfall (${n(scroll.deltas.length)} frames, ${SCROLL_STEP_PX} px each) | p50 | p95 | p99 | max | frames > 25 ms (missed a vsync) | blank frames | ${longType} entries (max) | target | met |`);
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    const longMax = (xs: FrameFigures['longFrames']) => (xs.length ? `${xs.length} (${fmt(Math.max(...xs.map((e) => e.duration)))} ms)` : '0');
+    console.log(`| scrolling top to bottom | ${fmt(s.p50)} ms | ${fmt(s.p95)} ms | ${fmt(s.p99)} ms | ${fmt(s.max)} ms | ${over(scroll.deltas, 25)} | ${scroll.blankFrames} | ${longMax(scroll.longFrames)} | p95 < ${TARGET_SCROLL_P95_MS} ms | ${ok(s.p95 < TARGET_SCROLL_P95_MS)} |`);
+    console.log(`| baseline: idle, same page, no scrolling | ${fmt(i.p50)} ms | ${fmt(i.p95)} ms | ${fmt(i.p99)} ms | ${fmt(i.max)} ms | ${over(idle.deltas, 25)} | | ${longMax(idle.longFrames)} | | |`);
+    console.log(`| ratio scrolling / idle | ${(s.p50 / i.p50).toFixed(2)} | ${(s.p95 / i.p95).toFixed(2)} | ${(s.p99 / i.p99).toFixed(2)} | | | | | | |`);
+    console.log('');
+    console.log(`open, every run (ms): ${SIZES.map((z) => `${n(z)}: ${opens.get(z)!.map((f) => fmt(f.openMs)).join(' ')}`).join('; ')}`);
+    for (const line of profile) console.log(line);
+    const serverErr = serve.stderr().trim();
+    if (serverErr) console.log(`meshlens serve stderr:\n${serverErr}`);
+    if (errors.length) {
+      console.log('');
+      console.log(`FAILED: the page logged ${errors.length} error(s):\n${errors.join('\n')}`);
+    }
+    console.log('');
+    console.log(
+      JSON.stringify({
+        bench: 'viewer',
+        open1kMs: r1(open(1_000)),
+        open10kMs: r1(open(10_000)),
+        open50kMs: r1(open(50_000)),
+        scrollP95FrameMs: r1(s.p95),
+        baselineOpen10SpansMs: r1(base),
+        ratio1k: r1(open(1_000) / base),
+        ratio10k: r1(open(10_000) / base),
+        ratio50k: r1(open(50_000) / base),
+        rpc50kMs: r1(med(50_000, 'rpcMs')),
+        scrollP50FrameMs: r1(s.p50),
+        scrollP99FrameMs: r1(s.p99),
+        scrollMaxFrameMs: r1(s.max),
+        scrollFrames: scroll.deltas.length,
+        scrollFramesOver25Ms: over(scroll.deltas, 25),
+        idleFramesOver25Ms: over(idle.deltas, 25),
+        scrollBlankFrames: scroll.blankFrames,
+        scrollLongFrames: scroll.longFrames.length,
+        idleP50FrameMs: r1(i.p50),
+        idleP95FrameMs: r1(i.p95),
+        scrollP95ToIdle: Math.round((s.p95 / i.p95) * 100) / 100,
+        targets: { open10k: open(10_000) < TARGET_OPEN_10K_MS, open50k: open(50_000) < TARGET_OPEN_50K_MS, scrollP95: s.p95 < TARGET_SCROLL_P95_MS },
+        pageErrors: errors.length,
+        rounds: ROUNDS,
+        cores: cpus,
+        loadAvg: [r1(load0), r1(load1)],
+      }),
+    );
+    if (errors.length) process.exitCode = 1;
+  } finally {
+    await browser?.close();
+    serve.child.kill('SIGINT');
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
