@@ -56,50 +56,101 @@ export function renderWaterfall(trace: TraceDto, onSelect: (span: SpanDto | unde
     for (const t of ticks(0, total, 8).ticksMs) axis.appendChild(el('span', { class: 'tick', style: `left: calc(var(--label-width) + (100% - var(--label-width)) * ${t / total})` }, formatDuration(t)));
   }
 
+  /** Rows in the DOM by span index; valid while `shown` and the selection stay as they are. */
+  let rendered = new Map<number, HTMLElement>();
+
+  function makeRow(r: number, index: number): HTMLElement {
+    const row = rowAt(model, index, collapsed);
+    const span = trace.spans[index];
+    const toggle = row.hasChildren
+      ? el('button', { type: 'button', class: 'toggle', 'data-testid': 'span-toggle', 'aria-expanded': String(!row.collapsed), 'aria-label': row.collapsed ? 'Expand' : 'Collapse', tabindex: -1 }, row.collapsed ? '▸' : '▾')
+      : el('span', { class: 'toggle' });
+    const color = serviceColorIndex(row.service, PALETTE);
+    const bar = el('div', { class: `bar c${color}${row.error ? ' error' : ''}`, style: `left: ${pct(row.startMs)}; width: max(1px, ${pct(row.endMs - row.startMs)})`, title: formatDuration(row.endMs - row.startMs) });
+    for (const ev of span.events) bar.appendChild(el('span', { class: 'event-mark', style: `left: ${(((ev.timeUnixMs + span.skewMs - span.adjustedStartUnixMs) / Math.max(span.durationMs, 1e-9)) * 100).toFixed(3)}%`, title: ev.name }));
+    return el(
+      'div',
+      {
+        class: `row${index === current ? ' current' : ''}`,
+        role: 'treeitem',
+        'data-testid': 'span-row',
+        'data-index': index,
+        'data-span-id': row.spanId,
+        'data-depth': row.depth,
+        'data-error': row.error ? 'true' : undefined,
+        'aria-level': row.depth + 1,
+        'aria-selected': index === current ? 'true' : 'false',
+        'aria-expanded': row.hasChildren ? String(!row.collapsed) : undefined,
+        style: `top: ${r * ROW_HEIGHT}px`,
+      },
+      el('div', { class: 'label', style: `padding-left: ${Math.min(row.depth, 40) * 12}px` }, toggle, el('span', { class: `svc c${color}` }, row.service), ' ', el('span', { class: 'name' }, row.name)),
+      el('div', { class: 'track' }, bar),
+    );
+  }
+
+  /**
+   * Puts the rows of the visible window in the DOM, in display order. Scrolling keeps the rows that
+   * stay in view and only makes the ones that come in: rebuilding every row on each scroll event
+   * was what made frames miss (bench:viewer).
+   */
   function draw(): void {
     spacer.style.height = `${shown.length * ROW_HEIGHT}px`;
     const win = visibleWindow(scroller.scrollTop, ROW_HEIGHT, scroller.clientHeight || 600, shown.length, OVERSCAN);
-    clear(rowsLayer);
-    for (let r = win.first; r <= win.last && r < shown.length; r++) {
+    const last = Math.min(win.last, shown.length - 1);
+    const wanted = new Set<number>();
+    for (let r = win.first; r <= last; r++) wanted.add(shown[r]);
+    for (const [index, e] of rendered) {
+      if (!wanted.has(index)) {
+        e.remove();
+        rendered.delete(index);
+      }
+    }
+    // What is left is in display order; new rows go in before the first kept row after them.
+    let cursor: ChildNode | null = rowsLayer.firstChild;
+    for (let r = win.first; r <= last; r++) {
       const index = shown[r];
-      const row = rowAt(model, index, collapsed);
-      const span = trace.spans[index];
-      const toggle = row.hasChildren
-        ? el('button', { type: 'button', class: 'toggle', 'data-testid': 'span-toggle', 'aria-expanded': String(!row.collapsed), 'aria-label': row.collapsed ? 'Expand' : 'Collapse', tabindex: -1 }, row.collapsed ? '▸' : '▾')
-        : el('span', { class: 'toggle' });
-      toggle.addEventListener('click', (e) => {
-        e.stopPropagation();
-        collapsed = toggleCollapsed(collapsed, row.spanId);
-        relayout();
-      });
-      const color = serviceColorIndex(row.service, PALETTE);
-      const bar = el('div', { class: `bar c${color}${row.error ? ' error' : ''}`, style: `left: ${pct(row.startMs)}; width: max(1px, ${pct(row.endMs - row.startMs)})`, title: formatDuration(row.endMs - row.startMs) });
-      for (const ev of span.events) bar.appendChild(el('span', { class: 'event-mark', style: `left: ${(((ev.timeUnixMs + span.skewMs - span.adjustedStartUnixMs) / Math.max(span.durationMs, 1e-9)) * 100).toFixed(3)}%`, title: ev.name }));
-      const rowEl = el(
-        'div',
-        {
-          class: `row${index === current ? ' current' : ''}`,
-          role: 'treeitem',
-          'data-testid': 'span-row',
-          'data-span-id': row.spanId,
-          'data-depth': row.depth,
-          'data-error': row.error ? 'true' : undefined,
-          'aria-level': row.depth + 1,
-          'aria-selected': index === current ? 'true' : 'false',
-          'aria-expanded': row.hasChildren ? String(!row.collapsed) : undefined,
-          style: `top: ${r * ROW_HEIGHT}px`,
-        },
-        el('div', { class: 'label', style: `padding-left: ${Math.min(row.depth, 40) * 12}px` }, toggle, el('span', { class: `svc c${color}` }, row.service), ' ', el('span', { class: 'name' }, row.name)),
-        el('div', { class: 'track' }, bar),
-      );
-      rowEl.addEventListener('click', () => setCurrent(index, false));
-      rowsLayer.appendChild(rowEl);
+      const have = rendered.get(index);
+      if (have) {
+        cursor = have.nextSibling;
+        continue;
+      }
+      const rowEl = makeRow(r, index);
+      rendered.set(index, rowEl);
+      rowsLayer.insertBefore(rowEl, cursor);
     }
   }
 
+  /** Collapse state or selection changed: every row may look different. */
+  function redraw(): void {
+    rendered = new Map();
+    clear(rowsLayer);
+    draw();
+  }
+
+  // One delegated listener for all rows and toggles (rows come and go as they scroll).
+  rowsLayer.addEventListener('click', (e) => {
+    const target = e.target as HTMLElement;
+    const rowEl = target.closest<HTMLElement>('[data-testid=span-row]');
+    if (!rowEl) return;
+    const index = Number(rowEl.getAttribute('data-index'));
+    if (target.closest('[data-testid=span-toggle]')) {
+      collapsed = toggleCollapsed(collapsed, trace.spans[index].spanId);
+      relayout();
+    } else setCurrent(index, false);
+  });
+
+  let frame = 0;
+  const drawSoon = () => {
+    // Several scroll events in one frame make one draw.
+    if (frame === 0) frame = requestAnimationFrame(() => {
+      frame = 0;
+      draw();
+    });
+  };
+
   function relayout(): void {
     shown = visibleIndices(model, collapsed);
-    draw();
+    redraw();
   }
 
   function setCurrent(index: number, scroll: boolean): void {
@@ -116,7 +167,7 @@ export function renderWaterfall(trace: TraceDto, onSelect: (span: SpanDto | unde
       }
     }
     updateCount();
-    draw();
+    redraw();
     onSelect(index >= 0 ? trace.spans[index] : undefined);
   }
 
@@ -155,7 +206,7 @@ export function renderWaterfall(trace: TraceDto, onSelect: (span: SpanDto | unde
     collapsed = depthSelect.value === '' ? expandAll() : collapseToDepth(model, Number(depthSelect.value));
     relayout();
   });
-  scroller.addEventListener('scroll', () => draw(), { passive: true });
+  scroller.addEventListener('scroll', drawSoon, { passive: true });
   // Keyboard: arrows move, Left/Right collapse/expand, Enter/Space selects, / searches.
   scroller.addEventListener('keydown', (e) => {
     const r = Math.max(0, shown.indexOf(current));
@@ -176,7 +227,7 @@ export function renderWaterfall(trace: TraceDto, onSelect: (span: SpanDto | unde
       searchBox.focus();
     }
   });
-  new ResizeObserver(() => draw()).observe(scroller);
+  new ResizeObserver(drawSoon).observe(scroller);
 
   drawAxis();
   // The first frame right away; rows need the scroller's height, known once it is in the page.
