@@ -3,12 +3,10 @@
 import { parentPort } from 'node:worker_threads';
 import {
   ChangeCoalescer,
+  answerFromStore,
   encodeTracesJson,
-  fromTraceQueryDto,
   importTraceFile,
   toStatsDto,
-  toSummaryDto,
-  toTraceDto,
   TraceStore,
   type Span,
 } from '../core/trace';
@@ -70,15 +68,10 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
     type R = TraceRequests[M]['result'];
     switch (method) {
       case 'query':
-        return { traces: s.query(fromTraceQueryDto(params as TraceRequests['query']['params'])).map(toSummaryDto) } as R;
-      case 'trace': {
-        const view = s.getTrace((params as TraceRequests['trace']['params']).traceId);
-        return (view ? toTraceDto(view) : null) as R;
-      }
+      case 'trace':
       case 'services':
-        return { services: s.services() } as R;
       case 'stats':
-        return { ...toStatsDto(s.stats(), ingest!.counters, receivers?.stats()), ...(forwarder && { forward: toForwarderStatsDto(forwarder) }) } as R;
+        return answerFromStore(s, method, params as never, () => ({ ...toStatsDto(s.stats(), ingest!.counters, receivers?.stats()), ...(forwarder && { forward: toForwarderStatsDto(forwarder) }) })) as R;
       case 'import': {
         const { text, fileName } = params as TraceRequests['import']['params'];
         const got = importTraceFile(text, fileName);

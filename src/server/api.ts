@@ -5,10 +5,10 @@
 // ViewerRequest in, its ViewerResponse out, through the same bridge as the webview's postMessage
 // (src/receiver/viewer-bridge.ts); it only reads, too.
 import * as http from 'node:http';
-import { DEFAULT_QUERY_LIMIT, fromTraceQueryDto, toStatsDto, toSummaryDto, toTraceDto, type TraceStore } from '../core/trace';
+import { answerFromStore, DEFAULT_QUERY_LIMIT, toStatsDto, type TraceStore } from '../core/trace';
 import type { Ingest } from '../receiver/ingest';
 import { createViewerRpc, type ViewerSource } from '../receiver/viewer-bridge';
-import type { ErrorDto, ForwarderStatsDto, ReceiverStatsDto, ServicesDto, TraceListDto, TraceQueryDto, ViewerMethods } from '../shared/protocol';
+import type { ErrorDto, ForwarderStatsDto, ReceiverStatsDto, ServicesDto, TraceListDto, TraceQueryDto } from '../shared/protocol';
 import { listen } from './listen';
 import { serveStatic } from './static';
 import { LiveStream } from './stream';
@@ -62,24 +62,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const stream = new LiveStream({ source: store, throttleMs: options.throttleMs, heartbeatMs: options.heartbeatMs, maxClients: options.maxStreamClients });
   const stats = () => ({ ...toStatsDto(store.stats(), ingest?.counters, receivers?.()), ...(forward && { forward: forward() }) });
   // The viewer protocol answered from the store, as the trace worker answers it in the extension.
-  const source: ViewerSource = {
-    request: async (method, params) => {
-      type R = ViewerMethods[typeof method]['result'];
-      switch (method) {
-        case 'query':
-          return { traces: store.query(fromTraceQueryDto(params as ViewerMethods['query']['params'])).map(toSummaryDto) } as R;
-        case 'trace': {
-          const view = store.getTrace((params as ViewerMethods['trace']['params']).traceId);
-          return (view ? toTraceDto(view) : null) as R;
-        }
-        case 'services':
-          return { services: store.services() } as R;
-        case 'stats':
-          return stats() as R;
-      }
-      throw new Error(`unknown method ${String(method)}`);
-    },
-  };
+  const source: ViewerSource = { request: async (method, params) => answerFromStore(store, method, params, stats) };
   const rpc = createViewerRpc(source, { maxInFlight: options.maxRpcInFlight ?? DEFAULT_MAX_RPC_IN_FLIGHT });
 
   const server = http.createServer((req, res) => {
@@ -108,18 +91,18 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     try {
       if (p === '/api/traces') {
         const q = parseTraceQuery(url.searchParams);
-        const body: TraceListDto = { traces: store.query(fromTraceQueryDto(q)).map(toSummaryDto) };
+        const body: TraceListDto = answerFromStore(store, 'query', q, stats);
         sendJson(res, 200, body);
       } else if (p.startsWith('/api/traces/')) {
         const id = p.slice('/api/traces/'.length);
         if (!TRACE_ID.test(id)) throw new BadRequest(`a trace id is 32 hex digits, got ${JSON.stringify(id)}`);
         noParams(url.searchParams);
-        const view = store.getTrace(id);
-        if (view) sendJson(res, 200, toTraceDto(view));
+        const trace = answerFromStore(store, 'trace', { traceId: id }, stats);
+        if (trace) sendJson(res, 200, trace);
         else sendJson(res, 404, { error: `no trace ${id.toLowerCase()} in the store (not received yet, or evicted)` });
       } else if (p === '/api/services') {
         noParams(url.searchParams);
-        const body: ServicesDto = { services: store.services() };
+        const body: ServicesDto = answerFromStore(store, 'services', {}, stats);
         sendJson(res, 200, body);
       } else if (p === '/api/stats') {
         noParams(url.searchParams);

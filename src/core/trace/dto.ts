@@ -15,10 +15,12 @@ import type {
   TraceDto,
   TraceQueryDto,
   TraceSummaryDto,
+  ViewerMethod,
+  ViewerMethods,
 } from '../../shared/protocol';
 import type { AttrValue, Attributes, LogRecord, Resource, Scope } from './model';
 import { nanoToMs, SPAN_KIND_NAMES } from './model';
-import type { StoreChange, StoreStats, TraceQuery, TraceSummary, TraceView } from './store';
+import type { StoreChange, StoreStats, TraceQuery, TraceStore, TraceSummary, TraceView } from './store';
 
 export function toAttrValueDto(v: AttrValue): AttrValueDto {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
@@ -157,4 +159,26 @@ export function fromTraceQueryDto(q: TraceQueryDto): TraceQuery {
     text: q.text,
     limit: q.limit,
   };
+}
+
+/**
+ * A viewer request answered from a store: the one place that turns `query`, `trace` and `services`
+ * into DTOs, for the trace worker (extension) and the API server (meshlens serve) alike. `stats`
+ * is the caller's, since only it knows its receivers and forwarder.
+ */
+export function answerFromStore<M extends ViewerMethod>(store: TraceStore, method: M, params: ViewerMethods[M]['params'], stats: () => StatsDto): ViewerMethods[M]['result'] {
+  type R = ViewerMethods[M]['result'];
+  switch (method) {
+    case 'query':
+      return { traces: store.query(fromTraceQueryDto(params as ViewerMethods['query']['params'])).map(toSummaryDto) } as R;
+    case 'trace': {
+      const view = store.getTrace((params as ViewerMethods['trace']['params']).traceId);
+      return (view ? toTraceDto(view) : null) as R;
+    }
+    case 'services':
+      return { services: store.services() } as R;
+    case 'stats':
+      return stats() as R;
+  }
+  throw new Error(`unknown method ${String(method)}`);
 }

@@ -17,7 +17,7 @@ export { SEMCONV, semAttr, semString, semNumber } from './semconv';
 export type { SemconvKey } from './semconv';
 export { TraceStore, DEFAULT_MAX_SPANS, DEFAULT_MAX_LOGS, DEFAULT_QUERY_LIMIT } from './store';
 export type { TraceSummary, TraceView, SpanNode, TraceQuery, StoreStats, StoreChange, TraceStoreOptions } from './store';
-export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, fromTraceQueryDto } from './dto';
+export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, fromTraceQueryDto, answerFromStore } from './dto';
 export { ChangeCoalescer } from './live';
 export { decodeZipkinJson, ZIPKIN_START_ABSENT } from './zipkin';
 export { encodeTracesJson, encodeLogsJson } from './export';
