@@ -64,11 +64,9 @@ function refresh(): Promise<void> {
 
 function showDetails(span: SpanDto | undefined): void {
   clear(detailsPane);
-  if (!span || !openTrace) return;
-  let start = Infinity;
-  for (const s of openTrace.spans) if (s.adjustedStartUnixMs < start) start = s.adjustedStartUnixMs;
+  if (!span || !openTrace || !waterfall) return;
   detailsPane.appendChild(
-    renderDetails(openTrace, span, start, (traceId, spanId) => {
+    renderDetails(openTrace, span, waterfall.startUnixMs, (traceId, spanId) => {
       if (traceId === openTrace?.summary.traceId) waterfall?.select(spanId);
       else void open(traceId, spanId);
     }),

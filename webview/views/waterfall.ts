@@ -16,6 +16,8 @@ const PALETTE = 8;
 
 export interface WaterfallView {
   readonly element: HTMLElement;
+  /** The trace's start on the waterfall's axis (the earliest skew-adjusted start). */
+  readonly startUnixMs: number;
   /** The selected span, if any. */
   selected(): SpanDto | undefined;
   select(spanId: string): void;
@@ -236,6 +238,7 @@ export function renderWaterfall(trace: TraceDto, onSelect: (span: SpanDto | unde
 
   return {
     element,
+    startUnixMs: model.startUnixMs,
     selected: () => (current >= 0 ? trace.spans[current] : undefined),
     select(spanId) {
       const i = model.indexById.get(spanId);
