@@ -31,14 +31,14 @@
 //
 // Fails (exit 1) on any console error or page error, or when a waterfall does not show its spans.
 // The last line of output is one JSON object for machines.
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+// The viewer's browser tests start `meshlens serve` the same way; one starter for both.
+import { startServe, type Serve } from '../test/browser/lib/serve';
 
 const ROOT = path.resolve(__dirname, '..');
-const CLI = path.join(ROOT, 'dist', 'cli.js');
 const CHROMIUM = process.env.MESHLENS_E2E_CHROMIUM || '/usr/bin/chromium';
 const SIZES = [10, 1_000, 10_000, 50_000] as const;
 const BASELINE_SIZE = 10;
@@ -280,38 +280,6 @@ async function recordTrace(size: number, traceId: string, seed: number): Promise
 // ---------------------------------------------------------------------------------------------
 // meshlens serve
 
-interface Serve {
-  viewer: string;
-  api: string;
-  otlpHttp: string;
-  child: ChildProcess;
-  stderr: () => string;
-}
-
-async function startServe(): Promise<Serve> {
-  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'index.html'))) throw new Error('dist/webview is missing: run `npm run build` (npm run bench:viewer does)');
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', 'off', '--zipkin-port', 'off'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-  const lines = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`meshlens serve did not start:\n${stdout}\n${stderr}`)), 30_000);
-    child.on('exit', (code) => reject(new Error(`meshlens serve exited with ${code}:\n${stdout}\n${stderr}`)));
-    child.stdout!.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-      if (!/^Viewer +\S+\n/m.test(stdout)) return;
-      clearTimeout(timer);
-      const out: Record<string, string> = {};
-      for (const line of stdout.trim().split('\n')) {
-        const m = /^(\S+) +(\S+)$/.exec(line);
-        if (m) out[m[1]] = m[2];
-      }
-      resolve(out);
-    });
-  });
-  return { viewer: lines.Viewer, api: new URL(lines.API).origin, otlpHttp: new URL(lines['OTLP/HTTP']).origin, child, stderr: () => stderr };
-}
-
 async function post(url: string, body: Buffer): Promise<void> {
   const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/x-protobuf' }, body: new Uint8Array(body) });
   if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
@@ -500,6 +468,7 @@ async function main(): Promise<void> {
   }
   const genMs = performance.now() - tGen;
 
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'index.html'))) throw new Error('dist/webview is missing: run `npm run build` (npm run bench:viewer does)');
   const serve = await startServe();
   let browser: Browser | undefined;
   const errors: string[] = [];
@@ -626,7 +595,7 @@ async function main(): Promise<void> {
     if (errors.length) process.exitCode = 1;
   } finally {
     await browser?.close();
-    serve.child.kill('SIGINT');
+    await serve.stop();
   }
 }
 
