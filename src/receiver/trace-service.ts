@@ -9,7 +9,7 @@
 //
 // The messages between the two sides are defined here, once, for both.
 import { Worker } from 'node:worker_threads';
-import type { ChangedMessage, ServicesDto, StatsDto, TraceDto, TraceListDto, TraceQueryDto } from '../shared/protocol';
+import type { ChangedMessage, ViewerMethods } from '../shared/protocol';
 
 export interface TraceServiceOptions {
   readonly host?: string;
@@ -46,16 +46,12 @@ export interface ImportResult {
 }
 
 /** What the host may ask, and what each answer is. */
-export interface TraceRequests {
-  query: { params: TraceQueryDto; result: TraceListDto };
-  trace: { params: { traceId: string }; result: TraceDto | null };
-  services: { params: Record<string, never>; result: ServicesDto };
-  stats: { params: Record<string, never>; result: StatsDto };
+export type TraceRequests = ViewerMethods & {
   /** A trace file's text into the store. */
   import: { params: { text: string; fileName?: string }; result: ImportResult };
   /** OTLP/JSON of the given traces (all stored traces when none is given). */
   export: { params: { traceIds?: readonly string[] }; result: { json: string; spans: number } };
-}
+};
 export type TraceMethod = keyof TraceRequests;
 
 /** An error that crossed the thread boundary, with what the host needs to explain it. */

@@ -69,6 +69,9 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
     switch (method) {
       case 'query':
       case 'trace':
+      case 'layout':
+      case 'span':
+      case 'search':
       case 'services':
       case 'stats':
         return answerFromStore(s, method, params as never, () => ({ ...toStatsDto(s.stats(), ingest!.counters, receivers?.stats()), ...(forwarder && { forward: toForwarderStatsDto(forwarder) }) })) as R;

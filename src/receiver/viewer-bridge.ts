@@ -31,7 +31,10 @@ export const MAX_VIEWER_QUERY_LIMIT = 10_000;
 const MAX_STRING = 4096;
 const MAX_ATTRIBUTE_FILTERS = 64;
 const TRACE_ID = /^[0-9a-f]{32}$/i;
-const METHODS: ReadonlySet<string> = new Set<ViewerMethod>(['query', 'trace', 'services', 'stats']);
+const SPAN_ID = /^[0-9a-f]{16}$/i;
+const METHODS: ReadonlySet<string> = new Set<ViewerMethod>(['query', 'trace', 'layout', 'span', 'search', 'services', 'stats']);
+/** Longer in-trace searches are refused: each is matched against every span of the trace. */
+export const MAX_SEARCH_TEXT = 256;
 
 /** Where answers come from: the TraceService (extension) or the store of `meshlens serve`. */
 export interface ViewerSource {
@@ -103,22 +106,38 @@ export function parseViewerMessage(msg: unknown): Parsed {
 
 function parseParams(method: ViewerMethod, params: unknown): { method: ViewerMethod; params: unknown } {
   // Methods without params accept them left out, as `{}` is noise for the caller.
-  const p = params === undefined && method !== 'trace' ? {} : params;
+  const p = params === undefined && (method === 'query' || method === 'services' || method === 'stats') ? {} : params;
   if (!isObject(p)) throw new Invalid('params must be an object');
   switch (method) {
     case 'query':
       return { method, params: parseQuery(p) };
-    case 'trace': {
+    case 'trace':
+    case 'layout':
       onlyKeys(p, ['traceId']);
-      const traceId = own(p, 'traceId');
-      if (typeof traceId !== 'string' || !TRACE_ID.test(traceId)) throw new Invalid(`traceId is 32 hex digits, got ${short(traceId)}`);
-      return { method, params: { traceId: traceId.toLowerCase() } };
+      return { method, params: { traceId: traceIdOf(p) } };
+    case 'span': {
+      onlyKeys(p, ['traceId', 'spanId']);
+      const spanId = own(p, 'spanId');
+      if (typeof spanId !== 'string' || !SPAN_ID.test(spanId)) throw new Invalid(`spanId is 16 hex digits, got ${short(spanId)}`);
+      return { method, params: { traceId: traceIdOf(p), spanId: spanId.toLowerCase() } };
+    }
+    case 'search': {
+      onlyKeys(p, ['traceId', 'text']);
+      const text = own(p, 'text');
+      if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_SEARCH_TEXT) throw new Invalid(`text is 1 to ${MAX_SEARCH_TEXT} characters, not only spaces`);
+      return { method, params: { traceId: traceIdOf(p), text: text.trim() } };
     }
     case 'services':
     case 'stats':
       onlyKeys(p, []);
       return { method, params: {} };
   }
+}
+
+function traceIdOf(p: Record<string, unknown>): string {
+  const traceId = own(p, 'traceId');
+  if (typeof traceId !== 'string' || !TRACE_ID.test(traceId)) throw new Invalid(`traceId is 32 hex digits, got ${short(traceId)}`);
+  return traceId.toLowerCase();
 }
 
 /**

@@ -1,7 +1,7 @@
 // The messages between a trace source (the extension host, or `meshlens serve`) and the viewer. One
 // definition for both transports: `postMessage` (webview) and HTTP + Server-Sent Events (browser).
-// Types only: the conversion from the core model lives in src/core/trace/dto.ts, so the viewer can
-// import this file without pulling in any runtime code.
+// Types and a few constants only: the conversion from the core model lives in src/core/trace/dto.ts,
+// so the viewer can import this file without pulling in any of the core.
 //
 // Everything here is plain JSON, and lossless (the core model has bigints, bytes and Maps):
 // - times: `...UnixNano` / `...Ns` are decimal strings of the exact bigint nanoseconds (BigInt(s)
@@ -165,6 +165,58 @@ export interface TraceDto {
   readonly warnings: readonly string[];
 }
 
+/**
+ * What the waterfall draws, and nothing more: one trace as parallel arrays, one entry per span in
+ * the order of TraceDto.spans (depth-first, children by skew-adjusted start). A 50,000-span trace
+ * is a few MB here where its TraceDto is fifty, and the host builds it without decoding attributes;
+ * the details of one span come with `span`, matches inside the trace with `search`.
+ *
+ * Times are integer nanoseconds from `startUnixNano` (the earliest skew-adjusted start), skew
+ * applied: exact for traces shorter than 2^53 ns (104 days).
+ */
+export interface TraceLayoutDto {
+  readonly summary: TraceSummaryDto;
+  readonly startUnixNano: string;
+  readonly startUnixMs: number;
+  /** Distinct service names and span names; spans point at them by index. */
+  readonly services: readonly string[];
+  readonly names: readonly string[];
+  readonly spanIds: readonly string[];
+  readonly depths: readonly number[];
+  readonly serviceIndex: readonly number[];
+  readonly nameIndex: readonly number[];
+  readonly startNs: readonly number[];
+  readonly durationNs: readonly number[];
+  /** OTLP SpanKind numbers. */
+  readonly kinds: readonly number[];
+  /** Bit set per span: LAYOUT_ERROR, LAYOUT_ORPHAN, LAYOUT_HAS_LOGS. */
+  readonly flags: readonly number[];
+  /** Span events, for marks on the bars: the span's index, the time (ns from the start, skew applied), the name. */
+  readonly eventSpan: readonly number[];
+  readonly eventNs: readonly number[];
+  readonly eventName: readonly string[];
+  /** As TraceDto.warnings. */
+  readonly warnings: readonly string[];
+}
+
+/** TraceLayoutDto.flags: status code 2 (error). */
+export const LAYOUT_ERROR = 1;
+/** TraceLayoutDto.flags: the span's parent is not in the trace; it is shown as a root. */
+export const LAYOUT_ORPHAN = 2;
+/** TraceLayoutDto.flags: logs are joined to the span. */
+export const LAYOUT_HAS_LOGS = 4;
+
+/** Spans of one trace whose text contains a query; see ViewerMethods.search. */
+export interface TraceSearchDto {
+  /** Matching span ids in display order (the order of TraceDto.spans). */
+  readonly spanIds: readonly string[];
+  /** True when there were more matches than MAX_SEARCH_MATCHES; the first ones are listed. */
+  readonly truncated: boolean;
+}
+
+/** Matches listed per search at most (each is an id; the count shows "10,000+"). */
+export const MAX_SEARCH_MATCHES = 10_000;
+
 /** What the viewer filters by; every field optional, all of them must match. */
 export interface TraceQueryDto {
   readonly service?: string;
@@ -276,6 +328,20 @@ export interface ViewerMethods {
   query: { params: TraceQueryDto; result: TraceListDto };
   /** One trace; null when it is not (or no longer) in the store. `traceId`: 32 hex digits. */
   trace: { params: { readonly traceId: string }; result: TraceDto | null };
+  /** What the waterfall draws of one trace; null when it is not in the store. */
+  layout: { params: { readonly traceId: string }; result: TraceLayoutDto | null };
+  /**
+   * One span with everything it carries: a TraceDto holding only that span (with its depth, skew
+   * and logs) and the resources and scopes it and its logs point at. Null when either is gone.
+   * `spanId`: 16 hex digits.
+   */
+  span: { params: { readonly traceId: string; readonly spanId: string }; result: TraceDto | null };
+  /**
+   * Spans of one trace whose name, service, span id, status message, event names, or attribute
+   * keys or values (span attributes, as text) contain `text`, case-insensitively. Null when the
+   * trace is gone. `text`: 1 to 256 characters.
+   */
+  search: { params: { readonly traceId: string; readonly text: string }; result: TraceSearchDto | null };
   services: { params: Readonly<Record<string, never>>; result: ServicesDto };
   stats: { params: Readonly<Record<string, never>>; result: StatsDto };
 }

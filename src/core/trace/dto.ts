@@ -13,14 +13,16 @@ import type {
   StatsDto,
   StoreStatsDto,
   TraceDto,
+  TraceLayoutDto,
   TraceQueryDto,
   TraceSummaryDto,
   ViewerMethod,
   ViewerMethods,
 } from '../../shared/protocol';
 import type { AttrValue, Attributes, LogRecord, Resource, Scope } from './model';
-import { nanoToMs, SPAN_KIND_NAMES } from './model';
-import type { StoreChange, StoreStats, TraceQuery, TraceStore, TraceSummary, TraceView } from './store';
+import { LAYOUT_ERROR, LAYOUT_HAS_LOGS, LAYOUT_ORPHAN, MAX_SEARCH_MATCHES } from '../../shared/protocol';
+import { isError, nanoToMs, SPAN_KIND_NAMES } from './model';
+import type { StoreChange, StoreStats, TraceLayout, TraceQuery, TraceStore, TraceSummary, TraceView } from './store';
 
 export function toAttrValueDto(v: AttrValue): AttrValueDto {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
@@ -147,6 +149,81 @@ export function toTraceDto(view: TraceView): TraceDto {
   return { summary: toSummaryDto(view.summary), spans, unattachedLogs: view.unattachedLogs.map(log), resources, scopes, warnings: [...view.warnings] };
 }
 
+/**
+ * The waterfall's arrays. Times become ns offsets from the earliest adjusted start as numbers:
+ * exact below 2^53 ns, and a tenth of the size of the decimal strings TraceDto carries.
+ */
+export function toLayoutDto(layout: TraceLayout): TraceLayoutDto {
+  const n = layout.spans.length;
+  let origin: bigint | undefined;
+  for (const p of layout.spans) {
+    const start = p.span.startUnixNano + p.skewNs;
+    if (origin === undefined || start < origin) origin = start;
+  }
+  origin ??= layout.summary.startUnixNano;
+  const services: string[] = [];
+  const names: string[] = [];
+  const serviceAt = new Map<string, number>();
+  const nameAt = new Map<string, number>();
+  const indexIn = (table: string[], at: Map<string, number>, v: string): number => {
+    let i = at.get(v);
+    if (i === undefined) {
+      i = table.push(v) - 1;
+      at.set(v, i);
+    }
+    return i;
+  };
+  const spanIds = new Array<string>(n);
+  const depths = new Array<number>(n);
+  const serviceIndex = new Array<number>(n);
+  const nameIndex = new Array<number>(n);
+  const startNs = new Array<number>(n);
+  const durationNs = new Array<number>(n);
+  const kinds = new Array<number>(n);
+  const flags = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const { span: s, depth, orphan, skewNs } = layout.spans[i];
+    spanIds[i] = s.spanId;
+    depths[i] = depth;
+    serviceIndex[i] = indexIn(services, serviceAt, s.resource.serviceName);
+    nameIndex[i] = indexIn(names, nameAt, s.name);
+    startNs[i] = Number(s.startUnixNano + skewNs - origin);
+    const d = s.endUnixNano - s.startUnixNano;
+    durationNs[i] = d > 0n ? Number(d) : 0;
+    kinds[i] = s.kind;
+    flags[i] = (isError(s) ? LAYOUT_ERROR : 0) | (orphan ? LAYOUT_ORPHAN : 0) | (layout.hasLogs(s.spanId) ? LAYOUT_HAS_LOGS : 0);
+  }
+  const m = layout.events.length;
+  const eventSpan = new Array<number>(m);
+  const eventNs = new Array<number>(m);
+  const eventName = new Array<string>(m);
+  for (let k = 0; k < m; k++) {
+    const ev = layout.events[k];
+    eventSpan[k] = ev.index;
+    eventNs[k] = Number(ev.timeUnixNano - origin);
+    eventName[k] = ev.name;
+  }
+  return {
+    summary: toSummaryDto(layout.summary),
+    startUnixNano: origin.toString(),
+    startUnixMs: nanoToMs(origin),
+    services,
+    names,
+    spanIds,
+    depths,
+    serviceIndex,
+    nameIndex,
+    startNs,
+    durationNs,
+    kinds,
+    flags,
+    eventSpan,
+    eventNs,
+    eventName,
+    warnings: [...layout.warnings],
+  };
+}
+
 /** The protocol's query (ms names, as the viewer's controls have them) as the store's. */
 export function fromTraceQueryDto(q: TraceQueryDto): TraceQuery {
   return {
@@ -174,6 +251,19 @@ export function answerFromStore<M extends ViewerMethod>(store: TraceStore, metho
     case 'trace': {
       const view = store.getTrace((params as ViewerMethods['trace']['params']).traceId);
       return (view ? toTraceDto(view) : null) as R;
+    }
+    case 'layout': {
+      const layout = store.getLayout((params as ViewerMethods['layout']['params']).traceId);
+      return (layout ? toLayoutDto(layout) : null) as R;
+    }
+    case 'span': {
+      const { traceId, spanId } = params as ViewerMethods['span']['params'];
+      const found = store.getSpan(traceId, spanId);
+      return (found ? toTraceDto({ summary: found.summary, spans: [found.node], unattachedLogs: [], warnings: [] }) : null) as R;
+    }
+    case 'search': {
+      const { traceId, text } = params as ViewerMethods['search']['params'];
+      return (store.searchTrace(traceId, text, MAX_SEARCH_MATCHES) ?? null) as R;
     }
     case 'services':
       return { services: store.services() } as R;

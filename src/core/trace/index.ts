@@ -16,8 +16,8 @@ export {
 export { SEMCONV, semAttr, semString, semNumber } from './semconv';
 export type { SemconvKey } from './semconv';
 export { TraceStore, DEFAULT_MAX_SPANS, DEFAULT_MAX_LOGS, DEFAULT_QUERY_LIMIT } from './store';
-export type { TraceSummary, TraceView, SpanNode, TraceQuery, StoreStats, StoreChange, TraceStoreOptions } from './store';
-export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, fromTraceQueryDto, answerFromStore } from './dto';
+export type { TraceSummary, TraceView, TraceLayout, PlacedSpan, SpanNode, TraceQuery, StoreStats, StoreChange, TraceStoreOptions } from './store';
+export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, toLayoutDto, fromTraceQueryDto, answerFromStore } from './dto';
 export { ChangeCoalescer } from './live';
 export { decodeZipkinJson, ZIPKIN_START_ABSENT } from './zipkin';
 export { encodeTracesJson, encodeLogsJson } from './export';
@@ -25,4 +25,4 @@ export { decodeJaegerJson } from './jaeger';
 export { importTraceFile, DEFAULT_MAX_IMPORT_BYTES, ACCEPTED_FORMATS } from './import';
 export type { ImportedTraces, ImportOptions, TraceFileFormat } from './import';
 export { computeClockSkew, skewDelta, sameClock, hostKey } from './skew';
-export type { ClockSkewResult, SkewAdjustment } from './skew';
+export type { ClockSkewResult, SkewAdjustment, SkewSpan } from './skew';

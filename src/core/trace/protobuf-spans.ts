@@ -91,6 +91,35 @@ export function decodeSpanAt(bytes: Uint8Array, from: number, to: number, resour
   return span as Span;
 }
 
+/**
+ * The events' times and names of a stored span (bytes the decoder took in, so well-formed),
+ * skipping everything else: the waterfall marks events on the bars of spans it does not decode.
+ */
+export function decodeEventMarksAt(bytes: Uint8Array, from: number, to: number): { timeUnixNano: bigint; name: string }[] {
+  const r = Reader.create(bytes);
+  r.pos = from;
+  let out: { timeUnixNano: bigint; name: string }[] = NONE;
+  while (r.pos < to) {
+    const tag = r.uint32();
+    if (tag >>> 3 !== 11 || (tag & 7) !== LEN) {
+      skip(r, tag);
+      continue;
+    }
+    const stop = end(r);
+    let timeUnixNano = 0n;
+    let name = '';
+    while (r.pos < stop) {
+      const t = r.uint32();
+      if (t >>> 3 === 1 && (t & 7) === I64) timeUnixNano = fixed64(r);
+      else if (t >>> 3 === 2 && (t & 7) === LEN) name = intern(str(r));
+      else skip(r, t);
+    }
+    if (out === NONE) out = [];
+    out.push({ timeUnixNano, name });
+  }
+  return out;
+}
+
 function resourceSpans(r: Reader, stop: number, at: At, out: Collected<Span | SpanHead>, ranges: number[], build: boolean): void {
   // Resource and schema URL may come after the spans on the wire: remember where the spans are.
   let resource: Resource | undefined;

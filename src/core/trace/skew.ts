@@ -37,6 +37,9 @@ export interface SkewAdjustment {
   readonly message: string;
 }
 
+/** What the adjustment reads of a span: a stored span that was not decoded has all of it. */
+export type SkewSpan = Pick<Span, 'spanId' | 'parentSpanId' | 'name' | 'startUnixNano' | 'durationNs' | 'resource'>;
+
 export interface ClockSkewResult {
   /** Only the spans that move; a span absent here has delta 0n. */
   readonly deltas: ReadonlyMap<string, bigint>;
@@ -66,7 +69,7 @@ export function hostKey(resource: Resource): string {
  * machines do not. When either host is unknown, the service decides. (Jaeger treats an unknown
  * host as a boundary everywhere, which shifts async children inside one process; we do not.)
  */
-export function sameClock(parent: Span, child: Span, hosts: (r: Resource) => string = hostKey): boolean {
+export function sameClock(parent: SkewSpan, child: SkewSpan, hosts: (r: Resource) => string = hostKey): boolean {
   if (parent.resource === child.resource) return true;
   const ph = hosts(parent.resource);
   const ch = hosts(child.resource);
@@ -75,7 +78,7 @@ export function sameClock(parent: Span, child: Span, hosts: (r: Resource) => str
 }
 
 /** The delta that puts `child` (raw times) where it belongs in `parent` (adjusted start `parentStart`). */
-export function skewDelta(parentStart: bigint, parentDurationNs: bigint, child: Span): bigint {
+export function skewDelta(parentStart: bigint, parentDurationNs: bigint, child: SkewSpan): bigint {
   const childStart = child.startUnixNano;
   const childDuration = child.durationNs;
   if (childDuration > parentDurationNs) return childStart < parentStart ? parentStart - childStart : 0n;
@@ -84,11 +87,11 @@ export function skewDelta(parentStart: bigint, parentDurationNs: bigint, child: 
 }
 
 /** Per-span display deltas for the spans of one trace. */
-export function computeClockSkew(spans: Iterable<Span>): ClockSkewResult {
-  const byId = new Map<string, Span>();
+export function computeClockSkew(spans: Iterable<SkewSpan>): ClockSkewResult {
+  const byId = new Map<string, SkewSpan>();
   for (const s of spans) if (!byId.has(s.spanId)) byId.set(s.spanId, s);
-  const children = new Map<string, Span[]>();
-  const stack: Span[] = [];
+  const children = new Map<string, SkewSpan[]>();
+  const stack: SkewSpan[] = [];
   for (const s of byId.values()) {
     const p = s.parentSpanId;
     if (p !== undefined && p !== s.spanId && byId.has(p)) {
@@ -144,11 +147,11 @@ export function computeClockSkew(spans: Iterable<Span>): ClockSkewResult {
   return { deltas, warnings };
 }
 
-function label(s: Span): string {
+function label(s: SkewSpan): string {
   return `${s.resource.serviceName} ${s.name}`;
 }
 
-function message(span: Span, d: bigint, other: Span, boundary: boolean): string {
+function message(span: SkewSpan, d: bigint, other: SkewSpan, boundary: boolean): string {
   const ms = nanoToMs(d);
   const amount = `${ms > 0 ? '+' : ''}${ms.toFixed(Math.abs(ms) < 1 ? 3 : 1)} ms`;
   return boundary

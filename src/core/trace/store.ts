@@ -23,7 +23,7 @@
 import type { AttrValue, LogRecord, Resource, Scope, Span, SpanHead, SpanKind, SpanStatus } from './model';
 import { attrText, isError, nanoToMs } from './model';
 import type { PackedSource } from './json';
-import { decodeSpanAt } from './protobuf-spans';
+import { decodeEventMarksAt, decodeSpanAt } from './protobuf-spans';
 import { computeClockSkew } from './skew';
 
 export interface TraceSummary {
@@ -67,6 +67,25 @@ export interface TraceView {
   /** Logs of the trace whose span has not arrived (or that name no span). */
   readonly unattachedLogs: readonly LogRecord[];
   /** One line per span shifted for clock skew, in the order of `spans`. */
+  readonly warnings: readonly string[];
+}
+
+/** A span placed in its trace, before it is decoded (see TraceStore.getLayout). */
+export interface PlacedSpan {
+  /** What is known without decoding; the trace id is the trace's. */
+  readonly span: Omit<SpanHead, 'traceId'>;
+  readonly depth: number;
+  readonly orphan: boolean;
+  readonly skewNs: bigint;
+}
+
+export interface TraceLayout {
+  readonly summary: TraceSummary;
+  /** Depth-first, children by adjusted start: the order of TraceView.spans. */
+  readonly spans: readonly PlacedSpan[];
+  readonly hasLogs: (spanId: string) => boolean;
+  /** Span events, by index into `spans`; times skew-adjusted. */
+  readonly events: readonly { readonly index: number; readonly timeUnixNano: bigint; readonly name: string }[];
   readonly warnings: readonly string[];
 }
 
@@ -129,6 +148,9 @@ class Slab {
   live = 0;
   constructor(readonly bytes: Uint8Array) {}
 }
+
+/** Traces whose placed spans are kept for the next request at most (see TraceStore.tree). */
+const MAX_CACHED_TREES = 4;
 
 /** Free slabs kept for reuse at most (beyond, they go to the garbage collector). */
 const MAX_FREE_SLABS = 8;
@@ -201,6 +223,11 @@ class PackedSpan {
     this.resource = s.resource;
     this.scope = s.scope;
   }
+
+  get durationNs(): bigint {
+    const d = this.endUnixNano - this.startUnixNano;
+    return d > 0n ? d : 0n;
+  }
 }
 
 /** What summaries and trees read; both kinds of stored span have it. */
@@ -208,6 +235,11 @@ type Stored = Span | PackedSpan;
 
 function full(s: Stored): Span {
   return s instanceof PackedSpan ? decodeSpanAt(s.slab.bytes, s.from, s.to, s.resource, s.scope) : s;
+}
+
+/** A span's events' times and names; for a packed span without decoding the rest. */
+function eventMarks(s: Stored): readonly { timeUnixNano: bigint; name: string }[] {
+  return s instanceof PackedSpan ? decodeEventMarksAt(s.slab.bytes, s.from, s.to) : s.events;
 }
 
 /**
@@ -261,6 +293,8 @@ interface Entry {
   readonly spans: SpanSet;
   readonly logs: LogRecord[];
   summary: TraceSummary | undefined;
+  /** The spans placed (tree(e)), kept until the trace changes. */
+  tree: Tree | undefined;
 }
 
 export class TraceStore {
@@ -276,6 +310,8 @@ export class TraceStore {
   private readonly arena: SlabArena;
   private head = 0;
   private readonly listeners = new Set<(change: StoreChange) => void>();
+  /** Entries whose tree is cached, oldest first (see tree()). */
+  private recentTrees: Entry[] = [];
   private spanCount = 0;
   private logCount = 0;
   private evictedTraces = 0;
@@ -366,70 +402,67 @@ export class TraceStore {
   getTrace(traceId: string): TraceView | undefined {
     const e = this.traces.get(traceId.toLowerCase());
     if (!e) return undefined;
-    const logsBySpan = new Map<string, LogRecord[]>();
-    const unattachedLogs: LogRecord[] = [];
-    for (const log of e.logs) {
-      if (log.spanId !== undefined && e.spans.has(log.spanId)) {
-        const list = logsBySpan.get(log.spanId);
-        if (list) list.push(log);
-        else logsBySpan.set(log.spanId, [log]);
-      } else unattachedLogs.push(log);
+    const t = this.tree(e);
+    const spans = t.nodes.map((n): SpanNode => nodeOf(n, full(n.span), t.logsBySpan));
+    return { summary: summarize(e), spans, unattachedLogs: t.unattachedLogs, warnings: t.warnings };
+  }
+
+  /**
+   * The trace as the waterfall draws it, without decoding a span's attributes: the tree, the
+   * skew-adjusted times, and each span's events (time and name only). The tree is kept until the
+   * trace changes, so `span` and `search` on the open trace do not build it again.
+   */
+  getLayout(traceId: string): TraceLayout | undefined {
+    const e = this.traces.get(traceId.toLowerCase());
+    if (!e) return undefined;
+    const t = this.tree(e);
+    const events: { index: number; timeUnixNano: bigint; name: string }[] = [];
+    t.nodes.forEach((n, index) => {
+      for (const ev of eventMarks(n.span)) events.push({ index, timeUnixNano: ev.timeUnixNano + n.skewNs, name: ev.name });
+    });
+    return { summary: summarize(e), spans: t.nodes, hasLogs: (spanId) => t.logsBySpan.has(spanId), events, warnings: t.warnings };
+  }
+
+  /** One span with everything it carries, placed in its trace (depth, skew, logs). */
+  getSpan(traceId: string, spanId: string): { summary: TraceSummary; node: SpanNode } | undefined {
+    const e = this.traces.get(traceId.toLowerCase());
+    if (!e) return undefined;
+    const t = this.tree(e);
+    const at = t.indexById.get(spanId.toLowerCase());
+    if (at === undefined) return undefined;
+    const n = t.nodes[at];
+    return { summary: summarize(e), node: nodeOf(n, full(n.span), t.logsBySpan) };
+  }
+
+  /**
+   * Span ids of the trace, in display order, whose name, service, span id, status message, event
+   * names or attribute keys or values contain `text` (case-insensitive); at most `max` of them.
+   */
+  searchTrace(traceId: string, text: string, max: number): { spanIds: string[]; truncated: boolean } | undefined {
+    const e = this.traces.get(traceId.toLowerCase());
+    if (!e) return undefined;
+    const q = text.toLowerCase();
+    const spanIds: string[] = [];
+    for (const n of this.tree(e).nodes) {
+      if (!spanMatches(n.span, q)) continue;
+      if (spanIds.length === max) return { spanIds, truncated: true };
+      spanIds.push(n.span.spanId);
     }
-    // Records arrive in any order (exporters send concurrently); a span's logs read in time order.
-    for (const list of logsBySpan.values()) sortLogs(list);
-    sortLogs(unattachedLogs);
-    const all = e.spans.values().map(full);
-    const children = new Map<string, Span[]>();
-    const roots: Span[] = [];
-    for (const s of all) {
-      if (s.parentSpanId !== undefined && s.parentSpanId !== s.spanId && e.spans.has(s.parentSpanId)) {
-        const list = children.get(s.parentSpanId);
-        if (list) list.push(s);
-        else children.set(s.parentSpanId, [s]);
-      } else roots.push(s);
-    }
-    const skew = computeClockSkew(all);
-    const adjustedStart = (s: Span): bigint => s.startUnixNano + (skew.deltas.get(s.spanId) ?? 0n);
-    const sortByStart = (list: Span[]): Span[] => sortByKey(list, adjustedStart);
-    const nodes: SpanNode[] = [];
-    const visited = new Set<string>();
-    const visit = (rootList: Span[]) => {
-      // Iterative, so a 10,000-deep chain cannot overflow the stack.
-      const stack: { span: Span; depth: number }[] = sortByStart(rootList)
-        .reverse()
-        .map((span) => ({ span, depth: 0 }));
-      while (stack.length > 0) {
-        const { span, depth } = stack.pop()!;
-        if (visited.has(span.spanId)) continue;
-        visited.add(span.spanId);
-        const orphan = depth === 0 && span.parentSpanId !== undefined;
-        const skewNs = skew.deltas.get(span.spanId) ?? 0n;
-        const adjustedStartUnixNano = span.startUnixNano + skewNs;
-        nodes.push({
-          span,
-          depth,
-          orphan,
-          logs: logsBySpan.get(span.spanId) ?? [],
-          skewNs,
-          skewMs: skewNs === 0n ? 0 : nanoToMs(skewNs),
-          adjustedStartUnixNano,
-          adjustedStartUnixMs: skewNs === 0n ? span.startUnixMs : nanoToMs(adjustedStartUnixNano),
-        });
-        const kids = children.get(span.spanId);
-        if (kids) for (const k of sortByStart(kids).reverse()) stack.push({ span: k, depth: depth + 1 });
-      }
-    };
-    visit(roots);
-    // Spans in a parent cycle are reachable from no root: show them as orphans rather than lose them.
-    if (visited.size < e.spans.size) visit(all.filter((s) => !visited.has(s.spanId)));
-    // Warnings in the order the spans are listed.
-    const messages = new Map(skew.warnings.map((w) => [w.spanId, w.message]));
-    const warnings: string[] = [];
-    for (const n of nodes) {
-      const m = n.skewNs === 0n ? undefined : messages.get(n.span.spanId);
-      if (m !== undefined) warnings.push(m);
-    }
-    return { summary: summarize(e), spans: nodes, unattachedLogs, warnings };
+    return { spanIds, truncated: false };
+  }
+
+  /**
+   * The entry's placed spans, built once per change of the trace. Only the last few traces asked
+   * for keep theirs: a viewer works on one trace at a time, and a 50,000-span tree is megabytes.
+   */
+  private tree(e: Entry): Tree {
+    if (e.tree) return e.tree;
+    e.tree = buildTree(e);
+    // Entries that changed or were evicted since have no tree left to drop.
+    this.recentTrees = this.recentTrees.filter((x) => x !== e && x.tree !== undefined && this.traces.get(x.traceId) === x);
+    this.recentTrees.push(e);
+    if (this.recentTrees.length > MAX_CACHED_TREES) this.recentTrees.shift()!.tree = undefined;
+    return e.tree;
   }
 
   /** Summaries of the matching traces, newest first. */
@@ -463,12 +496,13 @@ export class TraceStore {
   private entry(traceId: string, added: Set<string>, updated: Set<string>): Entry {
     let e = this.traces.get(traceId);
     if (!e) {
-      e = { traceId, spans: new SpanSet(), logs: [], summary: undefined };
+      e = { traceId, spans: new SpanSet(), logs: [], summary: undefined, tree: undefined };
       this.traces.set(traceId, e);
       this.arrival.push(e);
       added.add(traceId);
     } else if (!added.has(traceId)) updated.add(traceId);
     e.summary = undefined;
+    e.tree = undefined;
     return e;
   }
 
@@ -479,6 +513,7 @@ export class TraceStore {
       // Let go of it now: the slots before `head` are only dropped when the list is compacted.
       this.arrival[this.head++] = undefined;
       this.traces.delete(oldest.traceId);
+      oldest.tree = undefined;
       for (const x of oldest.spans.values()) if (x instanceof PackedSpan) this.arena.release(x.slab);
       this.spanCount -= oldest.spans.size;
       this.logCount -= oldest.logs.length;
@@ -512,7 +547,7 @@ function positive(n: number, name: string): number {
   return n;
 }
 
-function sortByKey(list: Span[], start: (s: Span) => bigint): Span[] {
+function sortByKey<T extends { readonly spanId: string }>(list: T[], start: (s: T) => bigint): T[] {
   return list.sort((a, b) => {
     const x = start(a);
     const y = start(b);
@@ -597,4 +632,101 @@ function summarize(e: Entry): TraceSummary {
     durationMs: nanoToMs(durationNs),
   };
   return e.summary;
+}
+
+interface TreeNode extends PlacedSpan {
+  readonly span: Stored;
+}
+
+interface Tree {
+  readonly nodes: readonly TreeNode[];
+  readonly indexById: ReadonlyMap<string, number>;
+  readonly logsBySpan: ReadonlyMap<string, readonly LogRecord[]>;
+  readonly unattachedLogs: readonly LogRecord[];
+  readonly warnings: readonly string[];
+}
+
+/**
+ * The spans of a trace in display order (depth-first, children by skew-adjusted start, each with
+ * its depth), its logs by span, and the skew warnings. Built from what a packed span keeps, so no
+ * span is decoded; cached on the entry until it changes.
+ */
+function buildTree(e: Entry): Tree {
+  const logsBySpan = new Map<string, LogRecord[]>();
+  const unattachedLogs: LogRecord[] = [];
+  for (const log of e.logs) {
+    if (log.spanId !== undefined && e.spans.has(log.spanId)) {
+      const list = logsBySpan.get(log.spanId);
+      if (list) list.push(log);
+      else logsBySpan.set(log.spanId, [log]);
+    } else unattachedLogs.push(log);
+  }
+  // Records arrive in any order (exporters send concurrently); a span's logs read in time order.
+  for (const list of logsBySpan.values()) sortLogs(list);
+  sortLogs(unattachedLogs);
+  const all = e.spans.values();
+  const children = new Map<string, Stored[]>();
+  const roots: Stored[] = [];
+  for (const s of all) {
+    if (s.parentSpanId !== undefined && s.parentSpanId !== s.spanId && e.spans.has(s.parentSpanId)) {
+      const list = children.get(s.parentSpanId);
+      if (list) list.push(s);
+      else children.set(s.parentSpanId, [s]);
+    } else roots.push(s);
+  }
+  const skew = computeClockSkew(all);
+  const adjustedStart = (s: Stored): bigint => s.startUnixNano + (skew.deltas.get(s.spanId) ?? 0n);
+  const sortByStart = (list: Stored[]): Stored[] => sortByKey(list, adjustedStart);
+  const nodes: TreeNode[] = [];
+  const indexById = new Map<string, number>();
+  const visit = (rootList: Stored[]) => {
+    // Iterative, so a 10,000-deep chain cannot overflow the stack.
+    const stack: { span: Stored; depth: number }[] = sortByStart(rootList)
+      .reverse()
+      .map((span) => ({ span, depth: 0 }));
+    while (stack.length > 0) {
+      const { span, depth } = stack.pop()!;
+      if (indexById.has(span.spanId)) continue;
+      indexById.set(span.spanId, nodes.length);
+      nodes.push({ span, depth, orphan: depth === 0 && span.parentSpanId !== undefined, skewNs: skew.deltas.get(span.spanId) ?? 0n });
+      const kids = children.get(span.spanId);
+      if (kids) for (const k of sortByStart(kids).reverse()) stack.push({ span: k, depth: depth + 1 });
+    }
+  };
+  visit(roots);
+  // Spans in a parent cycle are reachable from no root: show them as orphans rather than lose them.
+  if (indexById.size < e.spans.size) visit(all.filter((s) => !indexById.has(s.spanId)));
+  // Warnings in the order the spans are listed.
+  const messages = new Map(skew.warnings.map((w) => [w.spanId, w.message]));
+  const warnings: string[] = [];
+  for (const n of nodes) {
+    const m = n.skewNs === 0n ? undefined : messages.get(n.span.spanId);
+    if (m !== undefined) warnings.push(m);
+  }
+  return { nodes, indexById, logsBySpan, unattachedLogs, warnings };
+}
+
+function nodeOf(n: TreeNode, span: Span, logsBySpan: ReadonlyMap<string, readonly LogRecord[]>): SpanNode {
+  const adjustedStartUnixNano = span.startUnixNano + n.skewNs;
+  return {
+    span,
+    depth: n.depth,
+    orphan: n.orphan,
+    logs: logsBySpan.get(span.spanId) ?? [],
+    skewNs: n.skewNs,
+    skewMs: n.skewNs === 0n ? 0 : nanoToMs(n.skewNs),
+    adjustedStartUnixNano,
+    adjustedStartUnixMs: n.skewNs === 0n ? span.startUnixMs : nanoToMs(adjustedStartUnixNano),
+  };
+}
+
+/** Case-insensitive containment in what a person sees of a span; `q` is lowercase. */
+function spanMatches(s: Stored, q: string): boolean {
+  if (s.spanId.includes(q) || s.name.toLowerCase().includes(q) || s.resource.serviceName.toLowerCase().includes(q) || s.status.message.toLowerCase().includes(q)) return true;
+  const f = full(s);
+  for (const ev of f.events) if (ev.name.toLowerCase().includes(q)) return true;
+  for (const [key, v] of f.attributes) {
+    if (key.toLowerCase().includes(q) || attrText(v)?.toLowerCase().includes(q)) return true;
+  }
+  return false;
 }
