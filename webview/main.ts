@@ -5,6 +5,7 @@ import type { SpanDto, TraceDto, TraceQueryDto } from '../src/shared/protocol';
 import { createChannel } from './channel';
 import { clear, el } from './dom';
 import { renderDetails } from './views/details';
+import { fileActions } from './views/files';
 import { renderList } from './views/list';
 import { renderWaterfall, type WaterfallView } from './views/waterfall';
 
@@ -25,7 +26,7 @@ const list = renderList(saved?.filters ?? {}, () => void refresh(), (id) => void
   if (!p) void refresh();
 });
 clear(root);
-root.appendChild(el('div', { class: 'viewer' }, banner, list.element, el('div', { class: 'lower' }, tracePane, detailsPane)));
+root.appendChild(el('div', { class: 'viewer' }, banner, fileActions(channel, () => openTrace?.summary.traceId), list.element, el('div', { class: 'lower' }, tracePane, detailsPane)));
 
 function save(): void {
   channel.setState({ selectedTraceId: openTrace?.summary.traceId, filters: list.query() as TraceQueryDto });
@@ -69,7 +70,7 @@ function showDetails(span: SpanDto | undefined): void {
     renderDetails(openTrace, span, waterfall.startUnixMs, (traceId, spanId) => {
       if (traceId === openTrace?.summary.traceId) waterfall?.select(spanId);
       else void open(traceId, spanId);
-    }),
+    }, channel),
   );
 }
 

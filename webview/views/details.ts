@@ -1,6 +1,7 @@
 // The span details pane: what a span carries, each value as text, plus the span's code location as a
 // link (code.file.path / code.filepath and code.line.number / code.lineno, old and new names).
 import type { AttributeDto, SpanDto, TraceDto } from '../../src/shared/protocol';
+import type { Channel } from '../channel';
 import { el } from '../dom';
 import { formatAttrValue, formatDuration, formatTimestamp } from '../model/format';
 
@@ -39,7 +40,7 @@ export function vscodeFileUri(file: string, line: number): string {
   return `vscode://file${p.startsWith('/') ? '' : '/'}${encodeURI(p)}:${line}`;
 }
 
-export function renderDetails(trace: TraceDto, span: SpanDto, traceStartMs: number, onLink: (traceId: string, spanId: string) => void): HTMLElement {
+export function renderDetails(trace: TraceDto, span: SpanDto, traceStartMs: number, onLink: (traceId: string, spanId: string) => void, _channel?: Channel): HTMLElement {
   const resource = trace.resources[span.resource];
   const scope = trace.scopes[span.scope];
   const code = codeLocation(span);
