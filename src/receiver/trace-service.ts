@@ -43,6 +43,8 @@ export interface ImportResult {
   readonly logs: number;
   readonly rejected: number;
   readonly rejectMessage: string;
+  /** The traces the file held, in the order their first span came in the file. */
+  readonly traceIds: readonly string[];
 }
 
 /** What the host may ask, and what each answer is. */

@@ -80,7 +80,8 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
         const got = importTraceFile(text, fileName);
         if (got.spans.length) s.addSpans(got.spans);
         if (got.logs.length) s.addLogs(got.logs);
-        return { format: got.format, spans: got.spans.length, logs: got.logs.length, rejected: got.rejected, rejectMessage: got.rejectMessage } as R;
+        const traceIds = [...new Set(got.spans.map((sp) => sp.traceId))];
+        return { format: got.format, spans: got.spans.length, logs: got.logs.length, rejected: got.rejected, rejectMessage: got.rejectMessage, traceIds } as R;
       }
       case 'export': {
         const { traceIds } = params as TraceRequests['export']['params'];

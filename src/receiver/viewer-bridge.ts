@@ -13,14 +13,16 @@
 //   so a runaway viewer cannot queue unbounded work on the trace worker;
 // - live messages flow only after the viewer said `ready` (earlier ones would be lost on a page
 //   that is still loading; the viewer asks for its snapshot after `ready` anyway).
-import type {
-  LiveMessage,
-  TraceQueryDto,
-  ViewerMethod,
-  ViewerMethods,
-  ViewerRequest,
-  ViewerResponse,
-  ViewerState,
+import {
+  HOST_VIEWER_METHODS,
+  MAX_RESOLVE_FILES,
+  type LiveMessage,
+  type TraceQueryDto,
+  type ViewerMethod,
+  type ViewerMethods,
+  type ViewerRequest,
+  type ViewerResponse,
+  type ViewerState,
 } from '../shared/protocol';
 
 /** Requests being answered per viewer (webview) or per server (POST /api/rpc), at most. */
@@ -32,7 +34,11 @@ const MAX_STRING = 4096;
 const MAX_ATTRIBUTE_FILTERS = 64;
 const TRACE_ID = /^[0-9a-f]{32}$/i;
 const SPAN_ID = /^[0-9a-f]{16}$/i;
-const METHODS: ReadonlySet<string> = new Set<ViewerMethod>(['query', 'trace', 'layout', 'span', 'search', 'services', 'stats']);
+const METHODS: ReadonlySet<string> = new Set<ViewerMethod>(['query', 'trace', 'layout', 'span', 'search', 'services', 'stats', ...HOST_VIEWER_METHODS]);
+/** A path longer than this is not one any file system has (PATH_MAX is 4096). */
+export const MAX_CODE_PATH = 4096;
+/** Lines beyond this are not in any source file anyone opens. */
+const MAX_CODE_LINE = 100_000_000;
 /** Longer in-trace searches are refused: each is matched against every span of the trace. */
 export const MAX_SEARCH_TEXT = 256;
 
@@ -106,7 +112,7 @@ export function parseViewerMessage(msg: unknown): Parsed {
 
 function parseParams(method: ViewerMethod, params: unknown): { method: ViewerMethod; params: unknown } {
   // Methods without params accept them left out, as `{}` is noise for the caller.
-  const p = params === undefined && (method === 'query' || method === 'services' || method === 'stats') ? {} : params;
+  const p = params === undefined && (method === 'query' || method === 'services' || method === 'stats' || method === 'openTraceFile' || method === 'nextTraceToOpen') ? {} : params;
   if (!isObject(p)) throw new Invalid('params must be an object');
   switch (method) {
     case 'query':
@@ -129,9 +135,34 @@ function parseParams(method: ViewerMethod, params: unknown): { method: ViewerMet
     }
     case 'services':
     case 'stats':
+    case 'openTraceFile':
+    case 'nextTraceToOpen':
       onlyKeys(p, []);
       return { method, params: {} };
+    case 'openCode': {
+      onlyKeys(p, ['file', 'line']);
+      const line = own(p, 'line');
+      if (typeof line !== 'number' || !Number.isInteger(line) || line < 1 || line > MAX_CODE_LINE) throw new Invalid(`line is a whole number from 1 to ${MAX_CODE_LINE}, got ${short(line)}`);
+      return { method, params: { file: codePath(own(p, 'file'), 'file'), line } };
+    }
+    case 'resolveCode': {
+      onlyKeys(p, ['files']);
+      const files = own(p, 'files');
+      if (!Array.isArray(files) || files.length > MAX_RESOLVE_FILES) throw new Invalid(`files is a list of at most ${MAX_RESOLVE_FILES} paths`);
+      return { method, params: { files: files.map((f, i) => codePath(f, `files[${i}]`)) } };
+    }
+    case 'exportTrace':
+      onlyKeys(p, ['traceId']);
+      return { method, params: { traceId: traceIdOf(p) } };
   }
+}
+
+/** A file path as a span or stack frame gives it: any non-empty string without NUL, of sane length. */
+function codePath(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v.trim() === '' || v.length > MAX_CODE_PATH || v.includes('\0')) {
+    throw new Invalid(`${name} is a path of 1 to ${MAX_CODE_PATH} characters without NUL, got ${short(v)}`);
+  }
+  return v;
 }
 
 function traceIdOf(p: Record<string, unknown>): string {

@@ -4,11 +4,16 @@
 // says what to change. The one POST, /api/rpc, is the viewer protocol's second transport: a
 // ViewerRequest in, its ViewerResponse out, through the same bridge as the webview's postMessage
 // (src/receiver/viewer-bridge.ts); it only reads, too.
+//
+// Trace files (the viewer's Open and Export in a browser): GET /api/traces/<id>/otlp downloads one
+// trace as OTLP/JSON, and POST /api/import takes a trace file's text (bounded, one at a time) into
+// the store, the one way besides the receivers that writes.
 import * as http from 'node:http';
-import { answerFromStore, DEFAULT_QUERY_LIMIT, toStatsDto, type TraceStore } from '../core/trace';
+import { answerFromStore, DEFAULT_MAX_IMPORT_BYTES, DEFAULT_QUERY_LIMIT, encodeTracesJson, importTraceFile, OtlpDecodeError, toStatsDto, type Span, type TraceStore } from '../core/trace';
 import type { Ingest } from '../receiver/ingest';
 import { createViewerRpc, type ViewerSource } from '../receiver/viewer-bridge';
-import type { ErrorDto, ForwarderStatsDto, ReceiverStatsDto, ServicesDto, TraceListDto, TraceQueryDto } from '../shared/protocol';
+import { HOST_VIEWER_METHODS, type ErrorDto, type ForwarderStatsDto, type ReceiverStatsDto, type ServicesDto, type TraceFileImportDto, type TraceListDto, type TraceQueryDto } from '../shared/protocol';
+import { withJsonLocation } from '../core/trace/json-location';
 import { listen } from './listen';
 import { serveStatic } from './static';
 import { LiveStream } from './stream';
@@ -22,6 +27,10 @@ export const MAX_RPC_BODY_BYTES = 64 * 1024;
  * viewer identity to bound per viewer); more are answered "busy".
  */
 export const DEFAULT_MAX_RPC_IN_FLIGHT = 32;
+/** POST /api/import: the import limit of the editor's Import command. */
+export const MAX_IMPORT_BODY_BYTES = DEFAULT_MAX_IMPORT_BYTES;
+const HOST_METHODS: ReadonlySet<string> = new Set(HOST_VIEWER_METHODS);
+const OTLP_DOWNLOAD = /^\/api\/traces\/([^/]*)\/otlp$/;
 
 export interface ApiServerOptions {
   readonly host?: string;
@@ -62,7 +71,15 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const stream = new LiveStream({ source: store, throttleMs: options.throttleMs, heartbeatMs: options.heartbeatMs, maxClients: options.maxStreamClients });
   const stats = () => ({ ...toStatsDto(store.stats(), ingest?.counters, receivers?.()), ...(forward && { forward: forward() }) });
   // The viewer protocol answered from the store, as the trace worker answers it in the extension.
-  const source: ViewerSource = { request: async (method, params) => answerFromStore(store, method, params, stats) };
+  const source: ViewerSource = {
+    request: async (method, params) => {
+      // The editor's own methods (opening code, file dialogs): a browser uses the vscode:// link,
+      // GET /api/traces/<id>/otlp and POST /api/import instead.
+      if (HOST_METHODS.has(method)) throw new Error(`${method} is answered only inside VS Code; in a browser, code links open through their vscode:// address and trace files through the page's Open and Export buttons`);
+      return answerFromStore(store, method, params, stats);
+    },
+  };
+  let importing = false;
   const rpc = createViewerRpc(source, { maxInFlight: options.maxRpcInFlight ?? DEFAULT_MAX_RPC_IN_FLIGHT });
 
   const server = http.createServer((req, res) => {
@@ -82,6 +99,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/api/rpc') return handleRpc(req, res, url);
+    if (url.pathname === '/api/import') return handleImport(req, res, url);
     if (req.method !== 'GET') {
       res.setHeader('Allow', 'GET');
       sendJson(res, 405, { error: `method ${req.method} not allowed; the API is read-only (GET)` });
@@ -89,7 +107,27 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     }
     const p = url.pathname;
     try {
-      if (p === '/api/traces') {
+      const download = OTLP_DOWNLOAD.exec(p);
+      if (download) {
+        const id = download[1];
+        if (!TRACE_ID.test(id)) throw new BadRequest(`a trace id is 32 hex digits, got ${JSON.stringify(id)}`);
+        noParams(url.searchParams);
+        const trace = store.getTrace(id.toLowerCase());
+        if (!trace) {
+          sendJson(res, 404, { error: `no trace ${id.toLowerCase()} in the store (not received yet, or evicted)` });
+          return;
+        }
+        const spans: Span[] = trace.spans.map((n) => n.span);
+        const text = encodeTracesJson(spans);
+        res.writeHead(200, {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': Buffer.byteLength(text),
+          'Content-Disposition': `attachment; filename="trace-${id.toLowerCase()}.json"`,
+          'Cache-Control': 'no-store',
+          'X-Content-Type-Options': 'nosniff',
+        });
+        res.end(text);
+      } else if (p === '/api/traces') {
         const q = parseTraceQuery(url.searchParams);
         const body: TraceListDto = answerFromStore(store, 'query', q, stats);
         sendJson(res, 200, body);
@@ -160,6 +198,67 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       return;
     }
     sendJson(res, 200, await answer);
+  }
+
+  /**
+   * POST /api/import?name=<file name>: a trace file's text as the body (Content-Type
+   * application/json whatever the format, so another origin's page needs a preflight this server
+   * never grants); 200 TraceFileImportDto, 400 {error} naming the file and where it is wrong, 413
+   * over MAX_IMPORT_BODY_BYTES, 503 while another import runs (each parses up to 64 MiB).
+   */
+  async function handleImport(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      sendJson(res, 405, { error: `method ${req.method} not allowed; /api/import takes a POST of a trace file's text` });
+      return;
+    }
+    for (const name of url.searchParams.keys()) {
+      if (name !== 'name') {
+        sendJson(res, 400, { error: `unknown query parameter ${JSON.stringify(name)}; /api/import takes name (the file name)` });
+        return;
+      }
+    }
+    const fileName = (url.searchParams.get('name') ?? '').slice(0, 255) || 'trace file';
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+      sendJson(res, 415, { error: 'send the file as Content-Type: application/json (also JSON Lines)' });
+      return;
+    }
+    if (importing) {
+      sendJson(res, 503, { error: 'another import is running; try again when it is done' });
+      return;
+    }
+    importing = true;
+    try {
+      const body = await readBody(req, MAX_IMPORT_BODY_BYTES);
+      if (body === undefined) {
+        res.setHeader('Connection', 'close');
+        sendJson(res, 413, { error: `${fileName} is over the import limit of ${MAX_IMPORT_BODY_BYTES / 1024 / 1024} MiB` });
+        return;
+      }
+      const text = body.toString('utf8');
+      let got;
+      try {
+        got = importTraceFile(text, fileName, { maxBytes: MAX_IMPORT_BODY_BYTES });
+      } catch (e) {
+        if (!(e instanceof OtlpDecodeError)) throw e;
+        sendJson(res, 400, { error: `${fileName}: ${withJsonLocation(e.message, text)}` });
+        return;
+      }
+      if (got.spans.length) store.addSpans(got.spans);
+      if (got.logs.length) store.addLogs(got.logs);
+      const result: TraceFileImportDto = {
+        fileName,
+        format: got.format,
+        spans: got.spans.length,
+        logs: got.logs.length,
+        rejected: got.rejected,
+        rejectMessage: got.rejectMessage,
+        traceIds: [...new Set(got.spans.map((sp) => sp.traceId))],
+      };
+      sendJson(res, 200, result);
+    } finally {
+      importing = false;
+    }
   }
 
   const port = await listen(server, host, options.port ?? DEFAULT_API_PORT, 'API server').catch((e: unknown) => {

@@ -385,3 +385,63 @@ export interface ViewerState {
   /** The trace list's filters. */
   readonly filters?: TraceQueryDto;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Code links and trace files (issue 8). These methods are answered by the host that shows the
+// viewer, not by the trace store: in VS Code by the panel (it opens editors and dialogs); `meshlens
+// serve` refuses them with an error, since a browser has its own ways (the vscode:// href of a code
+// link, a download, an <input type=file> posted to POST /api/import).
+
+/** A place in a source file as a span or a stack frame names it: any path, as the app saw it. */
+export interface CodeLocationDto {
+  /** As recorded: absolute, relative, a container path, or a file:// URL. 1 to 4096 characters. */
+  readonly file: string;
+  /** 1-based; clamped to the file when opened. */
+  readonly line: number;
+}
+
+/** Stack frames asked about per `resolveCode` request, at most. */
+export const MAX_RESOLVE_FILES = 256;
+
+// Declaration merging: these join ViewerMethods (and so ViewerRequest and the viewer's channel)
+// without touching the declaration above.
+export interface ViewerMethods {
+  /**
+   * Open the file at the line in an editor (workspace file, relative path or a path from a
+   * container matched by its trailing segments). `opened` false when nothing matched, or the
+   * person declined to open a file outside the workspace; `message` then says why, for people.
+   */
+  openCode: { params: CodeLocationDto; result: { readonly opened: boolean; readonly message?: string } };
+  /** Which of these files (as a span or frame names them) resolve to a file the host can open; the same order. */
+  resolveCode: { params: { readonly files: readonly string[] }; result: { readonly resolved: readonly boolean[] } };
+  /**
+   * Ask the person for a trace file, import it, and give the ids of the traces it held (the
+   * first is the one to show). Null when the dialog was cancelled.
+   */
+  openTraceFile: { params: Readonly<Record<string, never>>; result: TraceFileImportDto | null };
+  /** Ask where to save, and write one trace as OTLP/JSON there. Null when the dialog was cancelled. */
+  exportTrace: { params: { readonly traceId: string }; result: { readonly file: string; readonly spans: number } | null };
+  /**
+   * Answered when the host wants the viewer to show a trace (an Explorer "Open Trace File" while
+   * the viewer is open or opening). One such request waits at a time: a new one answers the older
+   * with null, so a reloaded page does not leave a request behind.
+   */
+  nextTraceToOpen: { params: Readonly<Record<string, never>>; result: { readonly traceId: string } | null };
+}
+
+/** The methods above: the panel host answers them itself; a trace store never sees them. */
+export const HOST_VIEWER_METHODS = ['openCode', 'resolveCode', 'openTraceFile', 'exportTrace', 'nextTraceToOpen'] as const;
+export type HostViewerMethod = (typeof HOST_VIEWER_METHODS)[number];
+
+/** What an import of a trace file gave (VS Code's openTraceFile, and POST /api/import of `meshlens serve`). */
+export interface TraceFileImportDto {
+  readonly fileName: string;
+  readonly format: string;
+  readonly spans: number;
+  readonly logs: number;
+  /** Spans and logs left out for a missing or all-zero id, and why (the first). */
+  readonly rejected: number;
+  readonly rejectMessage: string;
+  /** The traces the file held, in the order of the file (by first span). */
+  readonly traceIds: readonly string[];
+}

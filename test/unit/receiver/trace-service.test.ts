@@ -94,7 +94,7 @@ describe('trace service (worker thread)', function () {
   it('exports OTLP/JSON that decodes to the stored spans, and imports a file', async () => {
     svc = await startTraceService(spawn, { httpPort: 0, throttleMs: 20 });
     const imported = await svc.request('import', { text: request('00f067aa0ba902b8', 'cart'), fileName: 'trace.json' });
-    assert.deepEqual(imported, { format: 'otlp-json', spans: 1, logs: 0, rejected: 0, rejectMessage: '' });
+    assert.deepEqual(imported, { format: 'otlp-json', spans: 1, logs: 0, rejected: 0, rejectMessage: '', traceIds: [TRACE] });
     const out = await svc.request('export', {});
     assert.equal(out.spans, 1);
     const spans = decodeTracesJson(out.json).spans;
