@@ -14,33 +14,25 @@
 // copy); each parent's children are sorted once by end so the walk is O(n log n), not O(n * children).
 // OTLP has no FOLLOWS_FROM parent reference (links are separate), so Jaeger's removal of
 // FOLLOWS_FROM children has nothing to act on.
-import type { TraceDto } from '../../src/shared/protocol';
+import type { TraceLayoutDto } from '../../src/shared/protocol';
 
 export interface CriticalPathSection {
   readonly spanId: string;
-  /** Index into trace.spans. */
+  /** Index into the layout's arrays. */
   readonly index: number;
   /** Offsets from the trace start (the earliest skew-adjusted start), in ms. */
   readonly fromMs: number;
   readonly toMs: number;
 }
 
-export function criticalPath(trace: TraceDto): CriticalPathSection[] {
-  const spans = trace.spans;
-  const n = spans.length;
+export function criticalPath(layout: TraceLayoutDto): CriticalPathSection[] {
+  const n = layout.spanIds.length;
   if (n === 0) return [];
-  // Exact ns offsets: BigInt for the subtraction, then Number, exact below 2^53 ns (104 days).
-  let base = BigInt(spans[0].adjustedStartUnixNano);
-  for (let i = 1; i < n; i++) {
-    const s = BigInt(spans[i].adjustedStartUnixNano);
-    if (s < base) base = s;
-  }
-  const start = new Float64Array(n);
+  // The layout's times are exact integer ns from the trace start already.
+  const start = Float64Array.from(layout.startNs);
   const end = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    start[i] = Number(BigInt(spans[i].adjustedStartUnixNano) - base);
-    end[i] = start[i] + Number(BigInt(spans[i].durationNs));
-  }
+  for (let i = 0; i < n; i++) end[i] = start[i] + layout.durationNs[i];
+  const depths = layout.depths;
 
   // Parents from depth order; sanitize in the same pass (a parent is always seen before its children).
   const parent = new Int32Array(n).fill(-1);
@@ -48,8 +40,8 @@ export function criticalPath(trace: TraceDto): CriticalPathSection[] {
   const stack: number[] = [];
   const childLists = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
-    const d = spans[i].depth;
-    while (stack.length > 0 && spans[stack[stack.length - 1]].depth >= d) stack.pop();
+    const d = depths[i];
+    while (stack.length > 0 && depths[stack[stack.length - 1]] >= d) stack.pop();
     const p = stack.length > 0 ? stack[stack.length - 1] : -1;
     stack.push(i);
     parent[i] = p;
@@ -71,7 +63,7 @@ export function criticalPath(trace: TraceDto): CriticalPathSection[] {
 
   const out: CriticalPathSection[] = [];
   const push = (i: number, from: number, to: number): void => {
-    if (from !== to) out.push({ spanId: spans[i].spanId, index: i, fromMs: from / 1e6, toMs: to / 1e6 });
+    if (from !== to) out.push({ spanId: layout.spanIds[i], index: i, fromMs: from / 1e6, toMs: to / 1e6 });
   };
   for (let root = 0; root < n; root++) {
     if (parent[root] >= 0) continue;

@@ -1,46 +1,18 @@
-// Search inside one trace, and stepping between matches and errors. Indices are positions in
-// trace.spans, which is also display order (depth-first), so "next" is simply the next larger index,
-// whatever is collapsed; a match hidden by a collapsed ancestor is revealed by expanding those.
-import type { TraceDto } from '../../src/shared/protocol';
-import { formatAttrValue } from './format';
-import { STATUS_ERROR, type WaterfallModel } from './waterfall';
+// Stepping between the matches of a search inside one trace (the host finds them: it has the
+// attributes, the viewer only the layout) and between errors. Indices are positions in the layout,
+// which is also display order (depth-first), so "next" is simply the next larger index, whatever is
+// collapsed; a match hidden by a collapsed ancestor is revealed by expanding those.
+import { LAYOUT_ERROR, type TraceLayoutDto } from '../../src/shared/protocol';
+import type { WaterfallModel } from './waterfall';
 
-export interface TraceSearch {
-  /** Span indices matching `query` (case-insensitive substring), ascending = display order. */
-  find(query: string): number[];
-}
-
-/**
- * A searcher for one trace. The lowercase text of each span (name, service, span id, attribute keys
- * and values) is built on the first search, not per keystroke; attribute values as the details pane
- * shows them (format.ts), so what you see is what you can find.
- */
-export function traceSearch(trace: TraceDto): TraceSearch {
-  let haystacks: string[] | undefined;
-  const build = (): string[] => {
-    // A separator no query can contain keeps a match from spanning two fields ("ab" in "a"+"b").
-    const SEP = '\u0000';
-    return trace.spans.map((s) => {
-      const parts = [s.name, s.serviceName, s.spanId];
-      for (const a of s.attributes) parts.push(a.key, formatAttrValue(a.value));
-      return parts.join(SEP).toLowerCase();
-    });
-  };
-  return {
-    find(query: string): number[] {
-      const q = query.trim().toLowerCase();
-      if (q === '' || q.includes('\u0000')) return [];
-      haystacks ??= build();
-      const out: number[] = [];
-      for (let i = 0; i < haystacks.length; i++) if (haystacks[i].includes(q)) out.push(i);
-      return out;
-    },
-  };
-}
-
-/** Span ids of a list of indices (the views key rows by id). */
-export function spanIdsOf(trace: TraceDto, indices: readonly number[]): string[] {
-  return indices.map((i) => trace.spans[i].spanId);
+/** Span indices of `spanIds` (the host's search answer) in the model, ascending; unknown ids are left out. */
+export function indicesOf(model: WaterfallModel, spanIds: readonly string[]): number[] {
+  const out: number[] = [];
+  for (const id of spanIds) {
+    const i = model.indexById.get(id);
+    if (i !== undefined) out.push(i);
+  }
+  return out.sort((x, y) => x - y);
 }
 
 /** First position in sorted `xs` whose value is > x. */
@@ -81,9 +53,9 @@ export function previousMatch(matches: readonly number[], current: number): numb
 }
 
 /** Indices of the error spans (status code 2), ascending. */
-export function errorIndices(trace: TraceDto): number[] {
+export function errorIndices(layout: TraceLayoutDto): number[] {
   const out: number[] = [];
-  for (let i = 0; i < trace.spans.length; i++) if (trace.spans[i].status.code === STATUS_ERROR) out.push(i);
+  for (let i = 0; i < layout.flags.length; i++) if (layout.flags[i] & LAYOUT_ERROR) out.push(i);
   return out;
 }
 
@@ -104,7 +76,7 @@ export function ancestorsToExpand(model: WaterfallModel, index: number, collapse
   const out: string[] = [];
   if (collapsed.size === 0) return out;
   for (let p = model.parent[index]; p >= 0; p = model.parent[p]) {
-    const id = model.trace.spans[p].spanId;
+    const id = model.layout.spanIds[p];
     if (collapsed.has(id)) out.push(id);
   }
   return out.reverse();

@@ -2,12 +2,12 @@
 // trace in O(n) (no recursion: the protocol allows 10,000-deep chains), then each collapse/expand is
 // one O(n) pass with no allocation beyond the rows.
 //
-// Relies on the protocol's invariant (TraceDto.spans): depth-first order, each span followed by its
+// Relies on the protocol's invariant (TraceLayoutDto, as TraceDto.spans): depth-first order, each span followed by its
 // subtree, depth 0 for roots and orphans, a child's depth = its parent's + 1.
-import type { TraceDto } from '../../src/shared/protocol';
+import { LAYOUT_ERROR, type TraceLayoutDto } from '../../src/shared/protocol';
 
 export interface WaterfallModel {
-  readonly trace: TraceDto;
+  readonly layout: TraceLayoutDto;
   /** Trace start: the earliest skew-adjusted start (a skewed child can start before its root). */
   readonly startUnixMs: number;
   /** From the trace start to the latest skew-adjusted end. */
@@ -24,7 +24,7 @@ export interface WaterfallModel {
 }
 
 export interface WaterfallRow {
-  /** Index into trace.spans (and the model's arrays). */
+  /** Index into the layout's arrays (and the model's). */
   readonly index: number;
   readonly spanId: string;
   readonly name: string;
@@ -41,44 +41,45 @@ export interface WaterfallRow {
 /** OTLP status code 2 (STATUS_CODE_ERROR). */
 export const STATUS_ERROR = 2;
 
-export function buildWaterfall(trace: TraceDto): WaterfallModel {
-  const spans = trace.spans;
-  const n = spans.length;
+export function buildWaterfall(layout: TraceLayoutDto): WaterfallModel {
+  const n = layout.spanIds.length;
+  const depths = layout.depths;
   const subtreeEnd = new Int32Array(n);
   const parent = new Int32Array(n);
   const startMs = new Float64Array(n);
   const endMs = new Float64Array(n);
   const indexById = new Map<string, number>();
-  let minStart = Infinity;
-  let maxEnd = -Infinity;
+  let maxEnd = 0;
   let maxDepth = 0;
   for (let i = 0; i < n; i++) {
-    const s = spans[i];
-    if (s.adjustedStartUnixMs < minStart) minStart = s.adjustedStartUnixMs;
-    const end = s.adjustedStartUnixMs + s.durationMs;
-    if (end > maxEnd) maxEnd = end;
-    if (s.depth > maxDepth) maxDepth = s.depth;
+    startMs[i] = layout.startNs[i] / 1e6;
+    endMs[i] = (layout.startNs[i] + layout.durationNs[i]) / 1e6;
+    if (endMs[i] > maxEnd) maxEnd = endMs[i];
+    if (depths[i] > maxDepth) maxDepth = depths[i];
     // First occurrence wins: duplicate span ids are the sender's bug, but must not break navigation.
-    if (!indexById.has(s.spanId)) indexById.set(s.spanId, i);
-  }
-  if (n === 0) {
-    minStart = trace.summary.startUnixMs;
-    maxEnd = minStart + trace.summary.durationMs;
+    if (!indexById.has(layout.spanIds[i])) indexById.set(layout.spanIds[i], i);
   }
   // One stack of open ancestors: a span closes every open span at its depth or deeper.
   const stack = new Int32Array(maxDepth + 2);
   let top = 0;
   for (let i = 0; i < n; i++) {
-    const s = spans[i];
-    startMs[i] = s.adjustedStartUnixMs - minStart;
-    endMs[i] = startMs[i] + s.durationMs;
-    const d = s.depth;
-    while (top > 0 && spans[stack[top - 1]].depth >= d) subtreeEnd[stack[--top]] = i;
+    const d = depths[i];
+    while (top > 0 && depths[stack[top - 1]] >= d) subtreeEnd[stack[--top]] = i;
     parent[i] = top > 0 ? stack[top - 1] : -1;
     stack[top++] = i;
   }
   while (top > 0) subtreeEnd[stack[--top]] = n;
-  return { trace, startUnixMs: minStart, durationMs: Math.max(0, maxEnd - minStart), subtreeEnd, parent, startMs, endMs, maxDepth, indexById };
+  return {
+    layout,
+    startUnixMs: n === 0 ? layout.summary.startUnixMs : layout.startUnixMs,
+    durationMs: n === 0 ? layout.summary.durationMs : maxEnd,
+    subtreeEnd,
+    parent,
+    startMs,
+    endMs,
+    maxDepth,
+    indexById,
+  };
 }
 
 export function hasChildren(model: WaterfallModel, index: number): boolean {
@@ -86,33 +87,33 @@ export function hasChildren(model: WaterfallModel, index: number): boolean {
 }
 
 export function rowAt(model: WaterfallModel, index: number, collapsed: ReadonlySet<string>): WaterfallRow {
-  const s = model.trace.spans[index];
+  const l = model.layout;
   const children = hasChildren(model, index);
   return {
     index,
-    spanId: s.spanId,
-    name: s.name,
-    service: s.serviceName,
-    depth: s.depth,
+    spanId: l.spanIds[index],
+    name: l.names[l.nameIndex[index]],
+    service: l.services[l.serviceIndex[index]],
+    depth: l.depths[index],
     hasChildren: children,
-    collapsed: children && collapsed.has(s.spanId),
+    collapsed: children && collapsed.has(l.spanIds[index]),
     startMs: model.startMs[index],
     endMs: model.endMs[index],
-    error: s.status.code === STATUS_ERROR,
+    error: (l.flags[index] & LAYOUT_ERROR) !== 0,
   };
 }
 
 /** The span indices shown, in display order: a collapsed span hides its whole subtree. */
 export function visibleIndices(model: WaterfallModel, collapsed: ReadonlySet<string>): Int32Array {
-  const spans = model.trace.spans;
-  const n = spans.length;
+  const ids = model.layout.spanIds;
+  const n = ids.length;
   const out = new Int32Array(n);
   let count = 0;
   let i = 0;
   while (i < n) {
     out[count++] = i;
     // Jumping to the subtree's end skips hidden spans without visiting them.
-    i = collapsed.size > 0 && collapsed.has(spans[i].spanId) ? Math.max(model.subtreeEnd[i], i + 1) : i + 1;
+    i = collapsed.size > 0 && collapsed.has(ids[i]) ? Math.max(model.subtreeEnd[i], i + 1) : i + 1;
   }
   return out.subarray(0, count);
 }
@@ -131,9 +132,9 @@ export function visibleRows(model: WaterfallModel, collapsed: ReadonlySet<string
  */
 export function collapseToDepth(model: WaterfallModel, depth: number): Set<string> {
   const out = new Set<string>();
-  const spans = model.trace.spans;
-  for (let i = 0; i < spans.length; i++) {
-    if (spans[i].depth >= depth && hasChildren(model, i)) out.add(spans[i].spanId);
+  const { depths, spanIds } = model.layout;
+  for (let i = 0; i < spanIds.length; i++) {
+    if (depths[i] >= depth && hasChildren(model, i)) out.add(spanIds[i]);
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // Traces for the viewer model tests, built through the real path (OTLP/JSON -> decodeTracesJson ->
-// TraceStore -> toTraceDto), so the DTOs carry the real invariants (depth-first order, depths,
+// TraceStore -> toTraceDto / toLayoutDto), so the DTOs carry the real invariants (depth-first order, depths,
 // orphans, skew fields), not ones a hand-written DTO might get wrong.
-import { decodeTracesJson, toTraceDto, TraceStore } from '../../../src/core/trace';
-import type { TraceDto } from '../../../src/shared/protocol';
+import { decodeTracesJson, toLayoutDto, toTraceDto, TraceStore } from '../../../src/core/trace';
+import type { TraceDto, TraceLayoutDto } from '../../../src/shared/protocol';
 import { sid, TRACE_A, type SpanSpec } from '../trace/helpers';
 
 export { sid, TRACE_A, type SpanSpec };
@@ -57,12 +57,28 @@ export function request(specs: readonly Spec[]): object {
   };
 }
 
-export function traceOf(specs: readonly Spec[]): TraceDto {
+export function storeOf(specs: readonly Spec[]): TraceStore {
   const store = new TraceStore();
   store.addSpans(decodeTracesJson(request(specs)).spans);
-  const view = store.getTrace(specs[0]?.traceId ?? TRACE_A);
+  return store;
+}
+
+export function traceOf(specs: readonly Spec[]): TraceDto {
+  const view = storeOf(specs).getTrace(specs[0]?.traceId ?? TRACE_A);
   if (!view) throw new Error('trace not stored');
   return toTraceDto(view);
+}
+
+/** The trace as the viewer gets it to draw (the `layout` answer). */
+export function layoutOf(specs: readonly Spec[]): TraceLayoutDto {
+  const layout = storeOf(specs).getLayout(specs[0]?.traceId ?? TRACE_A);
+  if (!layout) throw new Error('trace not stored');
+  return toLayoutDto(layout);
+}
+
+/** Name of the span at `index` of a layout. */
+export function nameAt(l: TraceLayoutDto, index: number): string {
+  return l.names[l.nameIndex[index]];
 }
 
 /**
@@ -70,7 +86,7 @@ export function traceOf(specs: readonly Spec[]): TraceDto {
  * the root and lasts 1,000 ms less 50 ms per level, so every child lies inside its parent (no skew
  * shift) and the critical path has real work to do.
  */
-export function bigTrace(count: number, fanout: number): TraceDto {
+export function bigTrace(count: number, fanout: number): TraceLayoutDto {
   const specs: Spec[] = [];
   const depth = new Int32Array(count);
   for (let k = 0; k < count; k++) {
@@ -86,14 +102,14 @@ export function bigTrace(count: number, fanout: number): TraceDto {
       error: k % 1000 === 999,
     });
   }
-  return traceOf(specs);
+  return layoutOf(specs);
 }
 
 /** A chain: span k+1 is the only child of span k. */
-export function chainTrace(length: number): TraceDto {
+export function chainTrace(length: number): TraceLayoutDto {
   const specs: Spec[] = [];
   for (let k = 0; k < length; k++) {
     specs.push({ spanId: sid(k + 1), parentSpanId: k === 0 ? undefined : sid(k), name: `link-${k}`, at: k * 0.001, durationMs: 2 * length * 0.001 - 2 * k * 0.001 });
   }
-  return traceOf(specs);
+  return layoutOf(specs);
 }

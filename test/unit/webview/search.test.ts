@@ -1,16 +1,16 @@
 // Search inside a trace, next/previous match, next error, revealing a hidden match (webview/model/search.ts).
 import { strict as assert } from 'node:assert';
-import { ancestorsToExpand, errorIndices, nextError, nextMatch, previousError, previousMatch, reveal, spanIdsOf, traceSearch } from '../../../webview/model/search';
+import { ancestorsToExpand, errorIndices, indicesOf, nextError, nextMatch, previousError, previousMatch, reveal } from '../../../webview/model/search';
 import { buildWaterfall, collapseToDepth, visibleIndices } from '../../../webview/model/waterfall';
-import { bigTrace, sid, traceOf } from './fixtures';
+import { answerFromStore } from '../../../src/core/trace';
+import { bigTrace, layoutOf, nameAt, sid, storeOf, TRACE_A, type Spec } from './fixtures';
 
 //  0 GET /checkout (frontend)
 //  1   charge (payments, error, attrs)
 //  2     INSERT (db)
 //  3   reserve (inventory)
 //  4     SELECT (db, error)
-function shop() {
-  return traceOf([
+const SHOP: Spec[] = [
     { spanId: sid(1), name: 'GET /checkout', at: 0, durationMs: 100 },
     {
       spanId: sid(2), parentSpanId: sid(1), name: 'charge', service: 'payments', at: 10, durationMs: 30, error: true,
@@ -23,21 +23,27 @@ function shop() {
     { spanId: sid(3), parentSpanId: sid(2), name: 'INSERT', service: 'db', at: 15, durationMs: 10 },
     { spanId: sid(4), parentSpanId: sid(1), name: 'reserve', service: 'inventory', at: 50, durationMs: 40 },
     { spanId: sid(5), parentSpanId: sid(4), name: 'SELECT', service: 'db', at: 55, durationMs: 10, error: true },
-  ]);
-}
+];
+const shop = () => layoutOf(SHOP);
 
 describe('search in a trace (webview/model/search.ts)', () => {
   it('matches name, service, attribute key or value and span id, case-insensitively, in display order', () => {
-    const t = shop();
-    const s = traceSearch(t);
-    assert.deepEqual(spanIdsOf(t, s.find('CHECKOUT')), [sid(1)]);
+    // The host searches (it has the attributes); the viewer maps the ids it answers to rows.
+    const store = storeOf(SHOP);
+    const m = buildWaterfall(shop());
+    const s = {
+      find: (text: string) => {
+        const answer = answerFromStore(store, 'search', { traceId: TRACE_A, text }, () => ({ store: store.stats() }));
+        return indicesOf(m, answer!.spanIds);
+      },
+    };
+    assert.deepEqual(s.find('CHECKOUT'), [0]);
     assert.deepEqual(s.find('db'), [2, 4]);
     assert.deepEqual(s.find('card.brand'), [1], 'attribute key');
     assert.deepEqual(s.find('visa'), [1], 'attribute value');
     assert.deepEqual(s.find('123456789012'), [1], 'int64 value as shown');
     assert.deepEqual(s.find('west'), [1], 'inside a kvlist');
     assert.deepEqual(s.find(sid(4)), [3], 'span id');
-    assert.deepEqual(s.find('  '), [], 'blank finds nothing');
     assert.deepEqual(s.find('nothing-like-this'), []);
     assert.deepEqual(s.find('brandvisa'), [], 'a match never spans two fields');
   });
@@ -64,7 +70,7 @@ describe('search in a trace (webview/model/search.ts)', () => {
     assert.equal(nextError(errors, 1), 4);
     assert.equal(nextError(errors, 4), 1);
     assert.equal(previousError(errors, 1), 4);
-    assert.equal(nextError(errorIndices(traceOf([{ spanId: sid(1) }])), 0), undefined);
+    assert.equal(nextError(errorIndices(layoutOf([{ spanId: sid(1) }])), 0), undefined);
   });
 
   it('names the collapsed ancestors hiding a match, outermost first, and reveals it', () => {
@@ -79,18 +85,17 @@ describe('search in a trace (webview/model/search.ts)', () => {
     assert.equal(collapsed.size, 3, 'the given set is left alone');
   });
 
-  it('searches 50,000 spans and reveals a match 7 levels down', () => {
+  it('maps the host\'s matches to rows on 50,000 spans and reveals one 7 levels down', () => {
     const t = bigTrace(50_000, 5);
     const m = buildWaterfall(t);
-    const s = traceSearch(t);
-    const hits = s.find('op-4999');
-    assert.deepEqual(hits.map((i) => t.spans[i].name).sort(), ['op-4999', 'op-49990', 'op-49991', 'op-49992', 'op-49993', 'op-49994', 'op-49995', 'op-49996', 'op-49997', 'op-49998', 'op-49999']);
+    const hits = indicesOf(m, [sid(5000), sid(50_000), sid(49_991), 'ffffffffffffffff']);
     assert.deepEqual(hits, [...hits].sort((a, b) => a - b), 'display order');
+    assert.deepEqual(hits.map((i) => nameAt(t, i)).sort(), ['op-4999', 'op-49990', 'op-49999']);
     assert.equal(errorIndices(t).length, 50);
     const target = m.indexById.get(sid(50_000))!;
     const collapsed = collapseToDepth(m, 0);
     const toExpand = ancestorsToExpand(m, target, collapsed);
-    assert.equal(toExpand.length, t.spans[target].depth);
+    assert.equal(toExpand.length, t.depths[target]);
     assert.ok(visibleIndices(m, reveal(m, target, collapsed)).includes(target));
   });
 });

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { buildWaterfall, collapseToDepth, expandAll, toggleCollapsed, visibleIndices, visibleRows } from '../../../webview/model/waterfall';
 import { scrollToRow, visibleWindow } from '../../../webview/model/virtual-window';
 import { clampRange, niceStep, ticks, timeScale } from '../../../webview/model/time-scale';
-import { bigTrace, chainTrace, sid, traceOf } from './fixtures';
+import { bigTrace, chainTrace, layoutOf, sid, traceOf } from './fixtures';
 
 //  1 root (frontend, 0..100)
 //  ├─ 2 (cart, 10..40)
@@ -11,7 +11,7 @@ import { bigTrace, chainTrace, sid, traceOf } from './fixtures';
 //  └─ 4 (cart, 50..90)
 //  5 orphan (its parent 0xff never arrived)
 function small() {
-  return traceOf([
+  return layoutOf([
     { spanId: sid(1), name: 'root', at: 0, durationMs: 100 },
     { spanId: sid(2), parentSpanId: sid(1), name: 'a', service: 'cart', at: 10, durationMs: 30 },
     { spanId: sid(3), parentSpanId: sid(2), name: 'a.db', service: 'db', at: 15, durationMs: 10, error: true },
@@ -61,13 +61,13 @@ describe('waterfall rows (webview/model/waterfall.ts)', () => {
 
   it('uses the skew-adjusted start for offsets (a child of a clock-skewed service)', () => {
     // The server span starts before its client parent on a skewed clock; the store shifts it.
-    const t = traceOf([
+    const specs = [
       { spanId: sid(1), name: 'client', kind: 3, at: 100, durationMs: 50 },
       { spanId: sid(2), parentSpanId: sid(1), name: 'server', kind: 2, service: 'api', at: 20, durationMs: 30 },
-    ]);
-    const server = t.spans[1];
+    ];
+    const server = traceOf(specs).spans[1];
     assert.notEqual(server.skewMs, 0, 'the fixture must produce a skew');
-    const m = buildWaterfall(t);
+    const m = buildWaterfall(layoutOf(specs));
     const row = visibleRows(m, new Set())[1];
     assert.ok(Math.abs(row.startMs - (server.adjustedStartUnixMs - m.startUnixMs)) < 1e-9);
     assert.ok(row.startMs >= 0 && row.endMs <= m.durationMs + 1e-9, 'inside its parent once adjusted');
@@ -85,8 +85,9 @@ describe('waterfall rows (webview/model/waterfall.ts)', () => {
   });
 
   it('copes with an empty trace', () => {
-    const t = { ...small(), spans: [] };
-    const m = buildWaterfall(t);
+    const none = { ...small(), spanIds: [], depths: [], serviceIndex: [], nameIndex: [], startNs: [], durationNs: [], kinds: [], flags: [] };
+    const m = buildWaterfall(none);
+    const t = none;
     assert.deepEqual(visibleRows(m, new Set()), []);
     assert.equal(m.durationMs, t.summary.durationMs);
   });
