@@ -89,3 +89,29 @@ export function serviceColors(services: Iterable<string>, paletteSize: number): 
   for (const s of [...new Set(services)].sort(compareText)) out.set(s, serviceColorIndex(s, paletteSize));
   return out;
 }
+
+/**
+ * The row a key moves the list's focus to, from `current` (-1: none yet) among `count` rows;
+ * undefined for keys that do not move it. `page` rows per PageUp/PageDown.
+ */
+export function rovingIndex(current: number, key: string, count: number, page = 10): number | undefined {
+  if (count <= 0) return undefined;
+  const at = Math.min(Math.max(current, -1), count - 1);
+  const clamp = (i: number) => Math.max(0, Math.min(count - 1, i));
+  switch (key) {
+    case 'ArrowDown':
+      return at < 0 ? 0 : clamp(at + 1);
+    case 'ArrowUp':
+      return at < 0 ? 0 : clamp(at - 1);
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    case 'PageDown':
+      return clamp(Math.max(at, 0) + page);
+    case 'PageUp':
+      return clamp(Math.max(at, 0) - page);
+    default:
+      return undefined;
+  }
+}

@@ -1,7 +1,7 @@
 // The trace list's client-side filter and sort, and service colours (webview/model/list.ts).
 import { strict as assert } from 'node:assert';
 import type { TraceSummaryDto } from '../../../src/shared/protocol';
-import { filterSummaries, serviceColorIndex, serviceColors, sortSummaries } from '../../../webview/model/list';
+import { filterSummaries, rovingIndex, serviceColorIndex, serviceColors, sortSummaries } from '../../../webview/model/list';
 import { sid, traceOf } from './fixtures';
 
 function summary(id: number, over: Partial<TraceSummaryDto>): TraceSummaryDto {
@@ -55,5 +55,29 @@ describe('trace list (webview/model/list.ts)', () => {
     assert.equal(colours.get('cart'), serviceColorIndex('cart', 8));
     const spread = new Set(Array.from({ length: 200 }, (_, i) => serviceColorIndex(`service-${i}`, 10)));
     assert.equal(spread.size, 10, 'names spread over the whole palette');
+  });
+});
+
+describe('trace list keyboard (rovingIndex)', () => {
+  it('arrows step and stop at the ends; Home/End jump; PageUp/PageDown move a page, clamped', () => {
+    assert.equal(rovingIndex(2, 'ArrowDown', 5), 3);
+    assert.equal(rovingIndex(4, 'ArrowDown', 5), 4);
+    assert.equal(rovingIndex(2, 'ArrowUp', 5), 1);
+    assert.equal(rovingIndex(0, 'ArrowUp', 5), 0);
+    assert.equal(rovingIndex(3, 'Home', 5), 0);
+    assert.equal(rovingIndex(1, 'End', 5), 4);
+    assert.equal(rovingIndex(1, 'PageDown', 50, 10), 11);
+    assert.equal(rovingIndex(45, 'PageDown', 50, 10), 49);
+    assert.equal(rovingIndex(5, 'PageUp', 50, 10), 0);
+  });
+  it('from no row, any move lands on the first; an empty list and other keys do not move', () => {
+    assert.equal(rovingIndex(-1, 'ArrowDown', 5), 0);
+    assert.equal(rovingIndex(-1, 'ArrowUp', 5), 0);
+    assert.equal(rovingIndex(-1, 'End', 5), 4);
+    assert.equal(rovingIndex(0, 'ArrowDown', 0), undefined);
+    assert.equal(rovingIndex(1, 'Enter', 5), undefined);
+    assert.equal(rovingIndex(1, 'a', 5), undefined);
+    // A row index left over from a longer list.
+    assert.equal(rovingIndex(9, 'ArrowUp', 5), 3);
   });
 });
