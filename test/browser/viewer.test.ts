@@ -15,6 +15,13 @@ import { getJson, startServe, type Serve } from './lib/serve';
 
 const WIDE_CHILDREN = 600;
 
+/** Picks a service in the service filter as a user does: open the dropdown, click the option. */
+async function pickService(page: Page, value: string): Promise<void> {
+  await page.locator(tid('filter-service')).click();
+  await page.locator(`${tid('filter-service')} [role="option"][value="${value}"]`).click();
+  await page.waitForFunction(({ sel, value }) => (document.querySelector(sel) as unknown as { value: string } | null)?.value === value, { sel: tid('filter-service'), value });
+}
+
 describe('trace viewer in the browser (meshlens serve + OpenTelemetry JS SDK)', function () {
   let serve: Serve | undefined;
   let browser: Browser | undefined;
@@ -90,15 +97,15 @@ describe('trace viewer in the browser (meshlens serve + OpenTelemetry JS SDK)', 
     const checkoutIds = [...new Set(interop.map((s) => s.spanContext().traceId))];
     const cartTrace = interop.find((s) => s.name === 'GET /cart')!.spanContext().traceId;
     await waitForListed(page, fedIds());
-    const service = page.locator(tid('filter-service'));
-    await service.selectOption('inventory');
+    await pickService(page, 'inventory');
     await waitForListed(page, [shop.traceId]);
-    await service.selectOption('checkout');
+    await pickService(page, 'checkout');
     await waitForListed(page, checkoutIds);
-    await service.selectOption('');
+    await pickService(page, '');
     await waitForListed(page, fedIds());
 
-    const text = page.locator(tid('filter-text'));
+    // The toolkit's text fields keep their <input> in an open shadow root; fill() needs the input.
+    const text = page.locator(`${tid('filter-text')} input`);
     await text.fill('nightly');
     await waitForListed(page, [wide.traceId]);
     await text.fill('GET /cart');
@@ -114,12 +121,17 @@ describe('trace viewer in the browser (meshlens serve + OpenTelemetry JS SDK)', 
     await waitForListed(page, fedIds());
 
     // shop 250 ms, wide 80 ms, the interop traces a few ms.
-    await page.locator(tid('filter-min-ms')).fill('60');
+    const minMs = page.locator(`${tid('filter-min-ms')} input`);
+    const maxMs = page.locator(`${tid('filter-max-ms')} input`);
+    await minMs.fill('60');
     await waitForListed(page, [shop.traceId, wide.traceId]);
-    await page.locator(tid('filter-max-ms')).fill('100');
+    await maxMs.fill('100');
     await waitForListed(page, [wide.traceId]);
-    await page.locator(tid('filter-min-ms')).fill('');
-    await page.locator(tid('filter-max-ms')).fill('');
+    // With a unit: 0.1 s is 100 ms.
+    await maxMs.fill('0.1s');
+    await waitForListed(page, [wide.traceId]);
+    await minMs.fill('');
+    await maxMs.fill('');
     await waitForListed(page, fedIds());
   });
 

@@ -1,8 +1,13 @@
-// The trace list: filters (sent to the host as a query), a sortable table, newest first by default.
+// The trace list: filters (sent to the host as a query), the duration-over-time scatter and a sortable
+// table, newest first by default. Keyboard: the table is one tab stop (roving tabindex), arrows,
+// PageUp/PageDown, Home/End move, Enter opens; `/` goes to the text filter, Esc in a filter comes back.
 import type { TraceQueryDto, TraceSummaryDto } from '../../src/shared/protocol';
+import { button, checkbox, dropdown, textField, type TextControl } from '../components';
 import { clear, el } from '../dom';
 import { formatDuration, formatTimestamp } from '../model/format';
-import { serviceColorIndex, sortSummaries, type ListColumn, type SortDirection } from '../model/list';
+import { rovingIndex, serviceColorIndex, sortSummaries, type ListColumn, type SortDirection } from '../model/list';
+import { formatAttributeFilters, parseAttributeFilters, parseDurationMs, type AttributeFilter, type Parsed } from '../model/query';
+import { renderScatter } from './scatter';
 
 const COLUMNS: { key: ListColumn; title: string }[] = [
   { key: 'start', title: 'Start' },
@@ -14,25 +19,64 @@ const COLUMNS: { key: ListColumn; title: string }[] = [
   { key: 'duration', title: 'Duration' },
 ];
 
+const LIMIT = 500;
+
 export interface ListView {
   readonly element: HTMLElement;
   setServices(services: readonly string[]): void;
   setTraces(traces: readonly TraceSummaryDto[]): void;
   query(): TraceQueryDto;
   setSelected(traceId: string | undefined): void;
+  /** Moves the keyboard focus into the table (the current row). */
+  focusList?(): void;
 }
 
+let ids = 0;
+
 export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: (traceId: string) => void, onPause: (paused: boolean) => void): ListView {
-  const service = el('select', { 'data-testid': 'filter-service', 'aria-label': 'Service' }, el('option', { value: '' }, 'All services'));
-  const text = el('input', { type: 'search', 'data-testid': 'filter-text', placeholder: 'Text, trace id, operation…', 'aria-label': 'Search traces', value: initial.text ?? '' });
-  const errors = el('input', { type: 'checkbox', 'data-testid': 'filter-errors', id: 'filter-errors', checked: initial.error === true });
-  const minMs = el('input', { type: 'number', min: 0, 'data-testid': 'filter-min-ms', placeholder: 'min ms', 'aria-label': 'Minimum duration in milliseconds', value: initial.minMs });
-  const maxMs = el('input', { type: 'number', min: 0, 'data-testid': 'filter-max-ms', placeholder: 'max ms', 'aria-label': 'Maximum duration in milliseconds', value: initial.maxMs });
-  const pause = el('button', { type: 'button', 'data-testid': 'pause', 'aria-pressed': 'false' }, 'Pause');
-  const status = el('span', { class: 'muted', 'aria-live': 'polite' });
+  const uid = `list${++ids}`;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  // A query per pause in typing, not per keystroke; none while a field cannot be read.
+  const changed = (now = false) => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (!validate()) return;
+    if (now) onQuery();
+    else timer = setTimeout(onQuery, 150);
+  };
+
+  const service = dropdown('Service', { 'data-testid': 'filter-service' }, () => {
+    wantedService = '';
+    changed(true);
+  });
+  service.setOptions([['', 'All services']], '');
+  let wantedService = initial.service ?? '';
+  const operation = textField('Operation (exact span name)', { 'data-testid': 'filter-operation', placeholder: 'Operation', value: initial.operation ?? '' }, () => changed());
+  const attrs = textField('Attributes: key=value pairs separated by spaces; quote values with spaces', {
+    'data-testid': 'filter-attributes',
+    placeholder: 'key=value key2="a b"',
+    value: initial.attributes ? formatAttributeFilters(initial.attributes) : '',
+    class: 'wide',
+  }, () => changed());
+  const minMs = textField('Minimum duration (ms, or with a unit: 500us, 1.5s)', { 'data-testid': 'filter-min-ms', placeholder: 'min ms', value: initial.minMs, class: 'narrow' }, () => changed());
+  const maxMs = textField('Maximum duration (ms, or with a unit: 500us, 1.5s)', { 'data-testid': 'filter-max-ms', placeholder: 'max ms', value: initial.maxMs, class: 'narrow' }, () => changed());
+  const errors = checkbox('Errors only', { 'data-testid': 'filter-errors', checked: initial.error === true }, () => changed(true));
+  const text = textField('Search traces (text, trace id, operation; press / to come here)', { 'data-testid': 'filter-text', placeholder: 'Text, trace id… ( / )', value: initial.text ?? '', class: 'wide' }, () => changed());
+  let paused = false;
+  const pause = button('Pause', { 'data-testid': 'pause', 'aria-pressed': 'false', title: 'Hold the list while new traces arrive' }, () => {
+    paused = !paused;
+    pause.element.setAttribute('aria-pressed', String(paused));
+    pause.setLabel(paused ? 'Resume' : 'Pause');
+    onPause(paused);
+  });
+  const status = el('span', { class: 'muted status', 'aria-live': 'polite', 'data-testid': 'list-status' });
+  const problem = el('div', { class: 'filter-error', id: `${uid}-error`, role: 'alert', 'data-testid': 'filter-error', hidden: true });
+
+  const scatter = renderScatter((id) => onOpen(id));
   const tbody = el('tbody', {});
+  const table = el('table', { 'data-testid': 'trace-list', role: 'grid', 'aria-label': 'Traces', 'aria-readonly': 'true', tabindex: -1 });
   const headers = COLUMNS.map((c) => {
-    const b = el('button', { type: 'button', class: 'sort' }, c.title);
+    const b = el('button', { type: 'button', class: 'sort', title: `Sort by ${c.title.toLowerCase()}` }, c.title);
     b.addEventListener('click', () => {
       direction = sortBy === c.key && direction === 'desc' ? 'asc' : 'desc';
       sortBy = c.key;
@@ -40,83 +84,206 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
     });
     return el('th', { scope: 'col', 'data-column': c.key }, b);
   });
+  table.append(el('thead', {}, el('tr', {}, ...headers)), tbody);
+
   const element = el(
     'section',
-    { class: 'list', 'aria-label': 'Traces' },
-    el('div', { class: 'toolbar' }, service, text, el('label', { for: 'filter-errors' }, errors, ' errors only'), minMs, maxMs, pause, status),
-    el('div', { class: 'table-wrap' }, el('table', { 'data-testid': 'trace-list' }, el('thead', {}, el('tr', {}, ...headers)), tbody)),
+    { class: 'list', 'aria-label': 'Trace list' },
+    el(
+      'div',
+      { class: 'toolbar list-filters', role: 'search', 'aria-label': 'Trace filters' },
+      service.element,
+      operation.element,
+      attrs.element,
+      minMs.element,
+      maxMs.element,
+      errors.element,
+      text.element,
+      pause.element,
+      status,
+    ),
+    problem,
+    scatter.element,
+    el('div', { class: 'table-wrap' }, table),
   );
+
   let traces: readonly TraceSummaryDto[] = [];
+  let shown: TraceSummaryDto[] = [];
   let sortBy: ListColumn = 'start';
   let direction: SortDirection = 'desc';
   let selected: string | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const changed = () => {
-    // A query per pause in typing, not per keystroke.
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(onQuery, 150);
-  };
-  for (const input of [text, minMs, maxMs]) input.addEventListener('input', changed);
-  for (const input of [service, errors]) input.addEventListener('change', onQuery);
-  pause.addEventListener('click', () => {
-    const paused = pause.getAttribute('aria-pressed') !== 'true';
-    pause.setAttribute('aria-pressed', String(paused));
-    pause.textContent = paused ? 'Resume' : 'Pause';
-    onPause(paused);
-  });
+  /** The row that holds the tab stop (by trace, so it survives redraws and re-sorting). */
+  let active: string | undefined;
+
+  // What the host was last asked for per parsed field: a field being edited into shape keeps the
+  // last good value in the query (live refreshes go on) until it reads again.
+  let goodAttributes: AttributeFilter[] = [];
+  let goodMin: number | undefined = initial.minMs;
+  let goodMax: number | undefined = initial.maxMs;
+  const fields: [TextControl, string][] = [
+    [attrs, 'Attributes'],
+    [minMs, 'Min duration'],
+    [maxMs, 'Max duration'],
+  ];
+
+  function validate(): boolean {
+    const a = parseAttributeFilters(attrs.value);
+    const lo = parseDurationMs(minMs.value);
+    const hi = parseDurationMs(maxMs.value);
+    const results: Parsed<unknown>[] = [a, lo, hi];
+    const messages: string[] = [];
+    results.forEach((r, i) => {
+      const [field, name] = fields[i];
+      field.setInvalid(r.ok ? undefined : problem.id);
+      if (!r.ok) messages.push(`${name}: ${r.error}`);
+    });
+    if (lo.ok && hi.ok && lo.value !== undefined && hi.value !== undefined && lo.value > hi.value) {
+      messages.push('Min duration is above max duration');
+      minMs.setInvalid(problem.id);
+      maxMs.setInvalid(problem.id);
+    }
+    problem.textContent = messages.join(' · ');
+    problem.hidden = messages.length === 0;
+    if (messages.length) return false;
+    goodAttributes = a.ok ? a.value : goodAttributes;
+    goodMin = lo.ok ? lo.value : goodMin;
+    goodMax = hi.ok ? hi.value : goodMax;
+    return true;
+  }
+
+  function rows(): HTMLTableRowElement[] {
+    return Array.from(tbody.rows);
+  }
+
+  function focusRow(index: number): void {
+    const list = rows();
+    const row = list[index];
+    if (!row) return;
+    for (const r of list) r.tabIndex = r === row ? 0 : -1;
+    active = row.dataset.traceId;
+    row.focus();
+    row.scrollIntoView({ block: 'nearest' });
+  }
+
+  function focusList(): void {
+    const list = rows();
+    const i = list.findIndex((r) => r.tabIndex === 0);
+    if (i >= 0) focusRow(i);
+    else table.focus();
+  }
 
   function draw(): void {
     for (const h of headers) h.setAttribute('aria-sort', h.getAttribute('data-column') === sortBy ? (direction === 'asc' ? 'ascending' : 'descending') : 'none');
+    const hadFocus = tbody.contains(document.activeElement);
+    shown = sortSummaries(traces, sortBy, direction);
+    if (!shown.some((t) => t.traceId === active)) active = shown.some((t) => t.traceId === selected) ? selected : shown[0]?.traceId;
     clear(tbody);
-    for (const t of sortSummaries(traces, sortBy, direction)) {
-      const row = el(
-        'tr',
-        { 'data-testid': 'trace-row', 'data-trace-id': t.traceId, tabindex: 0, 'aria-selected': t.traceId === selected ? 'true' : 'false', class: t.hasError ? 'has-error' : undefined },
-        el('td', { class: 'mono' }, formatTimestamp(t.startUnixMs)),
-        el('td', {}, el('span', { class: `svc c${serviceColorIndex(t.rootServiceName, 8)}` }, t.rootServiceName)),
-        el('td', {}, t.rootName, t.hasRealRoot ? '' : el('span', { class: 'muted' }, ' (root not received)')),
-        el('td', { class: 'num' }, t.spanCount),
-        el('td', {}, t.services.join(', ')),
-        el('td', { class: t.errorCount > 0 ? 'num error' : 'num' }, t.errorCount),
-        el('td', { class: 'num' }, formatDuration(t.durationMs)),
+    for (const t of shown) {
+      tbody.appendChild(
+        el(
+          'tr',
+          {
+            'data-testid': 'trace-row',
+            'data-trace-id': t.traceId,
+            tabindex: t.traceId === active ? 0 : -1,
+            'aria-selected': t.traceId === selected ? 'true' : 'false',
+            class: t.hasError ? 'has-error' : undefined,
+          },
+          el('td', { class: 'mono' }, formatTimestamp(t.startUnixMs)),
+          el('td', {}, el('span', { class: `svc c${serviceColorIndex(t.rootServiceName, 8)}` }, t.rootServiceName)),
+          el('td', {}, t.rootName, t.hasRealRoot ? '' : el('span', { class: 'muted' }, ' (root not received)')),
+          el('td', { class: 'num' }, t.spanCount),
+          el('td', {}, t.services.join(', ')),
+          el('td', { class: t.errorCount > 0 ? 'num error' : 'num' }, t.errorCount),
+          el('td', { class: 'num' }, formatDuration(t.durationMs)),
+        ),
       );
-      row.addEventListener('click', () => onOpen(t.traceId));
-      row.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter') onOpen(t.traceId);
-        else if (e.key === 'ArrowDown') (row.nextElementSibling as HTMLElement | null)?.focus();
-        else if (e.key === 'ArrowUp') (row.previousElementSibling as HTMLElement | null)?.focus();
-      });
-      tbody.appendChild(row);
     }
-    status.textContent = `${traces.length} ${traces.length === 1 ? 'trace' : 'traces'}`;
+    table.setAttribute('aria-rowcount', String(shown.length + 1));
+    // A live update rebuilds the rows: the focused one keeps the focus.
+    if (hadFocus) {
+      const i = shown.findIndex((t) => t.traceId === active);
+      if (i >= 0) rows()[i].focus({ preventScroll: true });
+      else table.focus();
+    }
+    status.textContent = `${traces.length} ${traces.length === 1 ? 'trace' : 'traces'}${traces.length >= LIMIT ? ' (newest shown)' : ''}`;
+    scatter.setSelected(selected);
   }
 
-  const num = (v: string) => (v.trim() === '' || !Number.isFinite(Number(v)) ? undefined : Number(v));
+  // One set of listeners for all rows, whatever the redraws make.
+  const rowOf = (e: Event) => (e.target as Element | null)?.closest?.('tr[data-trace-id]') as HTMLTableRowElement | null;
+  tbody.addEventListener('click', (e) => {
+    const row = rowOf(e);
+    if (!row) return;
+    focusRow(rows().indexOf(row));
+    onOpen(row.dataset.traceId!);
+  });
+  tbody.addEventListener('keydown', (e) => {
+    const row = rowOf(e);
+    if (!row || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      onOpen(row.dataset.traceId!);
+      return;
+    }
+    const page = Math.max(1, Math.floor(table.parentElement!.clientHeight / Math.max(1, row.offsetHeight)) - 1);
+    const to = rovingIndex(rows().indexOf(row), e.key, shown.length, page);
+    if (to === undefined) return;
+    e.preventDefault();
+    focusRow(to);
+  });
+  table.addEventListener('focus', () => {
+    // Reached by Esc from a filter while the list is empty, or by a click on the header: rows win.
+    if (rows().length) focusList();
+  });
+
+  for (const f of [operation, attrs, minMs, maxMs, text]) {
+    f.element.addEventListener('keydown', (e) => {
+      if (e.key !== 'Escape') return;
+      // Leaving the field, not closing the details pane (the page's own Esc).
+      e.stopPropagation();
+      focusList();
+    });
+  }
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== '/' || e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    const target = e.composedPath()[0];
+    if (target instanceof HTMLInputElement || target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || (target instanceof HTMLElement && target.isContentEditable)) return;
+    e.preventDefault();
+    text.focus();
+  });
+
+  validate();
   return {
     element,
     setServices(list) {
-      const keep = service.value;
-      while (service.options.length > 1) service.remove(1);
-      for (const s of list) service.appendChild(el('option', { value: s }, s));
-      service.value = list.includes(keep) ? keep : initial.service && list.includes(initial.service) ? initial.service : '';
+      const keep = service.value || wantedService;
+      service.setOptions([['', 'All services'], ...list.map((s) => [s, s] as const)], keep);
+      // A restored filter for a service not seen yet is kept until it shows up or the user picks.
+      if (service.value === keep) wantedService = '';
     },
     setTraces(list) {
       traces = list;
+      scatter.setTraces(list);
       draw();
     },
     query() {
       return {
-        service: service.value || undefined,
+        service: service.value || wantedService || undefined,
+        operation: operation.value.trim() || undefined,
+        attributes: goodAttributes.length ? goodAttributes : undefined,
         text: text.value.trim() || undefined,
         error: errors.checked ? true : undefined,
-        minMs: num(minMs.value),
-        maxMs: num(maxMs.value),
-        limit: 500,
+        minMs: goodMin,
+        maxMs: goodMax,
+        limit: LIMIT,
       };
     },
     setSelected(id) {
       selected = id;
+      if (id && shown.some((t) => t.traceId === id)) active = id;
       draw();
     },
+    focusList,
   };
 }
