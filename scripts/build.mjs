@@ -59,5 +59,6 @@ if (watch) {
   await Promise.all(builds.map((b) => esbuild.build(b)));
   await copyFile('webview/index.html', 'dist/webview/index.html');
   await copyFile('webview/viewer.css', 'dist/webview/viewer.css');
+  await copyFile('webview/details.css', 'dist/webview/details.css');
   await copyFile('webview/list.css', 'dist/webview/list.css');
 }

@@ -3,21 +3,36 @@
 // strict CSP (viewer-html.ts), and talking to the trace worker only through the viewer protocol:
 // the panel's messages go into a viewer bridge (src/receiver/viewer-bridge.ts), whose answers and
 // live messages go back with postMessage.
+//
+// A few methods are the panel's own, not the trace worker's (HOST_VIEWER_METHODS): opening code at a
+// line, which frame files exist, the open/save dialogs for trace files, and "show this trace" for the
+// Explorer's Open Trace File. The bridge validates them like any other; they are answered here.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { createViewerBridge, toViewerState, type LiveViewerSource } from '../receiver/viewer-bridge';
-import type { ViewerState } from '../shared/protocol';
+import { withJsonLocation } from '../core/trace/json-location';
+import { createViewerBridge, createViewerRpc, toViewerState, type LiveViewerSource } from '../receiver/viewer-bridge';
+import { HOST_VIEWER_METHODS, type HostViewerMethod, type TraceFileImportDto, type ViewerMethods, type ViewerResponse, type ViewerState } from '../shared/protocol';
+import { CodeLinks } from './code-links';
 import type { TraceReceiver } from './traces';
 import { newNonce, viewerHtml } from './viewer-html';
 
 export const VIEWER_VIEW_TYPE = 'meshlens.traceViewer';
 export const OPEN_VIEWER_COMMAND = 'meshlens.openTraceViewer';
+export const OPEN_TRACE_FILE_COMMAND = 'meshlens.openTraceFile';
 const TITLE = 'MeshLens Traces';
+const TRACE_FILE_FILTERS = { 'Trace files': ['json', 'jsonl', 'ndjson'], 'All files': ['*'] };
+const HOST_METHODS: ReadonlySet<string> = new Set(HOST_VIEWER_METHODS);
 
 export class TraceViewer implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private restored: ViewerState | undefined;
   private readonly root: vscode.Uri;
   private readonly registrations: vscode.Disposable[];
+  /** Jump to code; `confirmOutside` is replaceable for the end-to-end tests. */
+  readonly codeLinks: CodeLinks;
+  /** A trace the viewer should show once it asks (nextTraceToOpen), and the request waiting for one. */
+  private traceToOpen: string | undefined;
+  private waiting: ((v: { traceId: string } | null) => void) | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -25,8 +40,11 @@ export class TraceViewer implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
+    this.codeLinks = new CodeLinks(log);
     this.registrations = [
       vscode.commands.registerCommand(OPEN_VIEWER_COMMAND, () => this.open()),
+      // From the Explorer's context menu with the file's uri; from the palette with none (a picker).
+      vscode.commands.registerCommand(OPEN_TRACE_FILE_COMMAND, (uri?: unknown) => this.openTraceFile(uri instanceof vscode.Uri ? uri : undefined)),
       vscode.window.registerWebviewPanelSerializer(VIEWER_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state: unknown) => {
           // Written by a viewer, maybe an older one: only its well-formed parts are kept. The page
@@ -76,12 +94,14 @@ export class TraceViewer implements vscode.Disposable {
     void this.receiver.start();
 
     const webview = panel.webview;
-    const bridge = createViewerBridge(receiverSource(this.receiver), (msg) => {
+    const bridge = createViewerBridge(this.source(), (msg) => {
       // A hidden or closing page drops messages; the bridge must not see that as a failure.
       webview.postMessage(msg).then(undefined, () => undefined);
     });
     const subscriptions: vscode.Disposable[] = [webview.onDidReceiveMessage((m: unknown) => bridge.receive(m))];
     panel.onDidDispose(() => {
+      this.waiting?.(null);
+      this.waiting = undefined;
       bridge.dispose();
       for (const s of subscriptions) s.dispose();
       if (this.panel === panel) this.panel = undefined;
@@ -105,7 +125,138 @@ export class TraceViewer implements vscode.Disposable {
     });
   }
 
+  /**
+   * One viewer request (a ViewerRequest as the page sends it) answered as the panel answers it:
+   * the same validation, the host's own methods here, the rest by the trace worker. For the
+   * end-to-end tests, which cannot reach into the webview.
+   */
+  answer(msg: unknown): Promise<ViewerResponse> | undefined {
+    return createViewerRpc(this.source()).answer(msg);
+  }
+
+  /** The trace worker's answers, with the panel's own methods answered here. */
+  private source(): LiveViewerSource {
+    const worker = receiverSource(this.receiver);
+    return {
+      request: (method, params) => (HOST_METHODS.has(method) ? this.answerHost(method as HostViewerMethod, params as never) : worker.request(method, params)) as never,
+      onChanged: worker.onChanged,
+    };
+  }
+
+  private async answerHost<M extends HostViewerMethod>(method: M, params: ViewerMethods[M]['params']): Promise<ViewerMethods[M]['result']> {
+    type R = ViewerMethods[M]['result'];
+    switch (method) {
+      case 'openCode': {
+        const { file, line } = params as ViewerMethods['openCode']['params'];
+        return (await this.codeLinks.open(file, line)) as R;
+      }
+      case 'resolveCode':
+        return { resolved: await this.codeLinks.resolveMany((params as ViewerMethods['resolveCode']['params']).files) } as R;
+      case 'openTraceFile': {
+        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: TRACE_FILE_FILTERS, title: 'Open a trace file (OTLP/JSON, JSON Lines, Jaeger or Zipkin JSON)' });
+        return (picked?.[0] ? await this.importFile(picked[0]) : null) as R;
+      }
+      case 'exportTrace':
+        return (await this.exportTrace((params as ViewerMethods['exportTrace']['params']).traceId)) as R;
+      case 'nextTraceToOpen':
+        return (await this.nextTraceToOpen()) as R;
+    }
+    throw new Error(`unknown method ${String(method)}`);
+  }
+
+  private nextTraceToOpen(): Promise<{ traceId: string } | null> {
+    // A reloaded page asks again; the old page's request must not hold an in-flight slot forever.
+    this.waiting?.(null);
+    this.waiting = undefined;
+    if (this.traceToOpen) {
+      const traceId = this.traceToOpen;
+      this.traceToOpen = undefined;
+      return Promise.resolve({ traceId });
+    }
+    return new Promise((resolve) => {
+      this.waiting = resolve;
+    });
+  }
+
+  /** Has the viewer show `traceId`: now if it waits for one, else when it next asks. */
+  private showTrace(traceId: string): void {
+    if (this.waiting) {
+      this.waiting({ traceId });
+      this.waiting = undefined;
+    } else {
+      this.traceToOpen = traceId;
+    }
+  }
+
+  /** Imports a trace file through the trace worker (started if needed). Throws with a message for people. */
+  private async importFile(uri: vscode.Uri): Promise<TraceFileImportDto> {
+    await this.receiver.start();
+    const svc = await this.receiver.whenStarted();
+    if (!svc) throw new Error('the trace receiver is not running; start it with "MeshLens: Start Trace Receiver"');
+    const fileName = path.basename(uri.path);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(uri));
+    } catch (e) {
+      throw new Error(`cannot read ${uri.fsPath}: ${(e as Error).message}`, { cause: e });
+    }
+    let r;
+    try {
+      r = await svc.request('import', { text, fileName });
+    } catch (e) {
+      throw new Error(`${fileName}: ${withJsonLocation((e as Error).message, text)}`, { cause: e });
+    }
+    const left = r.rejected ? `; ${r.rejected} left out (${r.rejectMessage})` : '';
+    this.log.info(`Imported ${uri.fsPath} (${r.format}): ${r.spans} spans in ${r.traceIds.length} traces, ${r.logs} logs${left}`);
+    return { fileName, format: r.format, spans: r.spans, logs: r.logs, rejected: r.rejected, rejectMessage: r.rejectMessage, traceIds: r.traceIds };
+  }
+
+  private async exportTrace(traceId: string): Promise<{ file: string; spans: number } | null> {
+    const svc = await this.receiver.whenStarted();
+    if (!svc) throw new Error('the trace receiver is not running; there is nothing to export');
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const name = `trace-${traceId}.json`;
+    const target = await vscode.window.showSaveDialog({ filters: { 'OTLP/JSON': ['json'] }, title: `Export trace ${traceId} as OTLP/JSON`, defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined });
+    if (!target) return null;
+    const { json, spans } = await svc.request('export', { traceIds: [traceId] });
+    if (spans === 0) throw new Error(`trace ${traceId} is no longer in the store (evicted, or the receiver restarted)`);
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(json));
+    this.log.info(`Exported trace ${traceId} (${spans} spans) to ${target.fsPath}`);
+    return { file: target.fsPath, spans };
+  }
+
+  /**
+   * MeshLens: Open Trace File: imports the file (asking for one without `uri`) and opens the viewer
+   * on its first trace. Resolves with what was imported (undefined when cancelled or failed; the
+   * person was told why).
+   */
+  async openTraceFile(uri?: vscode.Uri): Promise<TraceFileImportDto | undefined> {
+    const target = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: TRACE_FILE_FILTERS, title: 'Open a trace file (OTLP/JSON, JSON Lines, Jaeger or Zipkin JSON)' }))?.[0];
+    if (!target) return undefined;
+    let r: TraceFileImportDto;
+    try {
+      r = await this.importFile(target);
+    } catch (e) {
+      this.log.error(`Open trace file ${target.fsPath}: ${(e as Error).message}`);
+      void vscode.window.showErrorMessage(`MeshLens: cannot open ${path.basename(target.path)} as traces: ${(e as Error).message}`);
+      return undefined;
+    }
+    if (r.traceIds.length === 0) {
+      void vscode.window.showInformationMessage(`MeshLens: ${r.fileName} holds no spans (${r.logs} logs imported).`);
+      return r;
+    }
+    this.showTrace(r.traceIds[0]);
+    await this.open();
+    if (r.traceIds.length > 1 || r.rejected) {
+      const left = r.rejected ? `; ${r.rejected} left out (${r.rejectMessage})` : '';
+      void vscode.window.showInformationMessage(`MeshLens: imported ${r.traceIds.length} traces from ${r.fileName}; showing the first${left}.`);
+    }
+    return r;
+  }
+
   dispose(): void {
+    this.waiting?.(null);
+    this.waiting = undefined;
     this.panel?.dispose();
     this.panel = undefined;
     for (const r of this.registrations) r.dispose();
