@@ -61,12 +61,14 @@ export interface TextControl extends Control {
 }
 
 /**
- * A one-line text field. `label` is its accessible name (aria-label, handed to the inner <input> by
- * the toolkit). `onInput` fires per keystroke.
+ * A one-line text field. `label` is its accessible name. The toolkit sets the field's aria-label to
+ * its text content when it connects (to "Text field" when there is none, overwriting ours), so the
+ * label goes in as content; list.css hides it visually (::part(label)), the name stays.
+ * `onInput` fires per keystroke.
  */
 export function textField(label: string, attrs: Attrs, onInput: () => void): TextControl {
   register();
-  const element = host<{ value: string }>('vscode-text-field', { 'aria-label': label, ...attrs });
+  const element = host<{ value: string }>('vscode-text-field', attrs, label);
   element.addEventListener('input', onInput);
   return {
     element,

@@ -8,8 +8,8 @@ import { formatDuration, formatTimestamp } from '../model/format';
 import { durationDomain, scatterPoints, timeDomain, yValue } from '../model/scatter';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const HEIGHT = 120;
-const MARGIN = { top: 8, right: 24, bottom: 22, left: 56 };
+const HEIGHT = 140;
+const MARGIN = { top: 8, right: 28, bottom: 22, left: 56 };
 
 export interface ScatterView {
   readonly element: HTMLElement;
@@ -48,6 +48,7 @@ export function renderScatter(onOpen: (traceId: string) => void): ScatterView {
     const [t0, t1] = timeDomain(points.map((p) => p.startUnixMs));
     const x = scaleTime().domain([new Date(t0), new Date(t1)]).range([0, innerW]).nice();
     const yd = durationDomain(points.map((p) => p.durationMs));
+    svg.setAttribute('data-y-scale', yd.kind);
     const y: ScaleContinuousNumeric<number, number> = (yd.kind === 'log' ? scaleLog() : scaleLinear()).domain([...yd.domain]).range([innerH, 0]).nice();
     const plot = root.append('g').attr('transform', `translate(${MARGIN.left},${MARGIN.top})`);
     plot
@@ -111,10 +112,10 @@ function describe(t: TraceSummaryDto): string {
   return `${t.rootServiceName}: ${t.rootName}\n${formatDuration(t.durationMs)} · ${t.spanCount} ${t.spanCount === 1 ? 'span' : 'spans'}${errors}\n${formatTimestamp(t.startUnixMs)}`;
 }
 
-/** A log axis labelled at the powers of ten only (d3 adds 2..9 between them), at most five. */
+/** A log axis labelled at the powers of ten only (d3 adds 2..9 between them), at most six. */
 function logTicks(ticks: readonly number[]): number[] {
   const decades = ticks.filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9);
   const list = decades.length >= 2 ? decades : [...ticks];
-  const step = Math.ceil(list.length / 5);
+  const step = Math.ceil(list.length / 6);
   return list.filter((_, i) => i % step === 0);
 }
