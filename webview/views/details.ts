@@ -48,14 +48,18 @@ export function vscodeFileUri(file: string, line: number): string {
 }
 
 /**
- * A link to `file` at `line`. In VS Code the click goes to the host (and not to the href, which the
- * webview would hand to the OS); in a browser the vscode:// href is the link.
+ * A link to `file` at `line`. In VS Code the click goes to the host, which finds the file, and not
+ * to the href; in a browser the vscode:// href is the link.
  */
 function codeAnchor(testid: string, file: string, line: number, text: string, channel: Channel | undefined, status: HTMLElement): HTMLAnchorElement {
   const a = el('a', { 'data-testid': testid, 'data-file': file, 'data-line': line, href: vscodeFileUri(file, line), title: `Open ${file} at line ${line}` }, text);
   if (channel?.inVsCode) {
     a.addEventListener('click', (e) => {
+      // VS Code's webview frame forwards every link click it sees on the window to the OS opener
+      // (vscode://file/<container path> would fail there) and ignores defaultPrevented: the click
+      // must not reach it.
       e.preventDefault();
+      e.stopPropagation();
       channel.request('openCode', { file, line }).then(
         (r) => say(status, r.opened ? '' : (r.message ?? `${file} was not opened.`)),
         (err: unknown) => say(status, `Cannot open ${file}: ${(err as Error)?.message ?? String(err)}`),
