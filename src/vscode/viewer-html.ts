@@ -30,9 +30,13 @@ export function newNonce(): string {
 
 export function viewerCsp(nonce: string, cspSource: string): string {
   if (!NONCE.test(nonce)) throw new Error('viewerCsp: the nonce must be at least 16 base64 characters');
-  // A cspSource is an origin like https://*.vscode-cdn.net; anything that could end the directive
-  // or the attribute would let the template widen the policy.
-  if (!/^[^\s;,'"<>]+$/.test(cspSource)) throw new Error(`viewerCsp: not a CSP source: ${JSON.stringify(cspSource)}`);
+  // A cspSource is one or more sources separated by spaces: https://*.vscode-cdn.net in VS Code,
+  // "<extension URL>/ https://*.vscode-cdn.net" when the extension is served over http(s) as in
+  // code-server. Anything that could end the directive or the attribute would let the template
+  // widen the policy, so each source is checked.
+  const sources = cspSource.trim().split(/\s+/);
+  if (cspSource.trim() === '' || !sources.every((src) => src === "'self'" || /^[^\s;,'"<>]+$/.test(src))) throw new Error(`viewerCsp: not a CSP source: ${JSON.stringify(cspSource)}`);
+  cspSource = sources.join(' ');
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}'`,

@@ -75,5 +75,10 @@ describe('viewer HTML (src/vscode/viewer-html.ts)', () => {
     assert.throws(() => viewerCsp("x'; script-src *; '0123456789abcdef", CSP_SOURCE), /nonce/);
     assert.throws(() => viewerCsp(a, "https://a; script-src 'unsafe-inline'"), /not a CSP source/);
     assert.throws(() => viewerCsp(a, 'https://a"><script>'), /not a CSP source/);
+    assert.throws(() => viewerCsp(a, "https://a 'unsafe-inline'"), /not a CSP source/);
+    assert.throws(() => viewerCsp(a, '  '), /not a CSP source/);
+    // code-server serves extensions over http(s): its cspSource is the extension's URL and the CDN.
+    const two = 'http://127.0.0.1:8080/stable-1/static/extensions/meshlens/ https://*.vscode-cdn.net';
+    assert.match(viewerCsp(a, two), new RegExp(`style-src ${two.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')};`));
   });
 });
