@@ -455,14 +455,16 @@ export function renderWaterfall(initial: TraceLayoutDto, onSelect: (spanId: stri
     const n = layout.spanIds.length;
     const total = model.durationMs || 1;
     const colours = paletteColours(element);
-    const rowH = Math.max(1, h / Math.max(n, 1));
+    // A few spans get thin lines from the top, as many spans share the height.
+    const rowH = Math.max(1, Math.min(3 * devicePixelRatio, h / Math.max(n, 1)));
+    const y = (i: number) => (n * rowH <= h ? i * rowH : Math.floor((i / n) * h));
     // One pass per colour: switching fillStyle per span is what costs on 50,000 spans.
     for (let c = 0; c < PALETTE; c++) {
       ctx.fillStyle = colours[c];
       for (let i = 0; i < n; i++) {
         if (serviceColour[layout.serviceIndex[i]] !== c) continue;
         const x = (model.startMs[i] / total) * w;
-        ctx.fillRect(x, Math.floor((i / n) * h), Math.max(1, ((model.endMs[i] - model.startMs[i]) / total) * w), rowH);
+        ctx.fillRect(x, y(i), Math.max(1, ((model.endMs[i] - model.startMs[i]) / total) * w), rowH);
       }
     }
   }
