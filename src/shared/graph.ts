@@ -1,7 +1,8 @@
 // The service graph as the viewer's map and the editor's bridge read it: plain JSON, derived from
 // spans by src/core/graph (as the OpenTelemetry Collector's servicegraph connector and Tempo derive
 // theirs) and answered by the trace source (the extension's trace worker, `meshlens serve`) for the
-// `graph` and `graphTraces` viewer methods. Types and constants only.
+// `graph` and `graphTraces` viewer methods (added to ViewerMethods below). Types and constants only.
+// docs/graph.md states how spans become nodes and edges.
 //
 // Nodes:
 // - `service`: a resource's service.name; with `versioned`, each version it ran as is a `version`
@@ -11,7 +12,11 @@
 // - `messaging`: the system or destination between a PRODUCER and its CONSUMERs.
 // - `external`: a client span with no server span and no database: named by peer.service, else
 //   server.address (a localhost address that matches a known service is that service instead).
-// - `user`: the caller of root SERVER spans (requests that came from outside the traced apps).
+// - `user`: the caller of root SERVER spans (requests that came from outside the traced apps), and
+//   of server spans whose caller's span never came within the pending TTL.
+//
+// Node ids: `service:<name>`, `version:<service>@<version>`, `database:<system>/<name>`,
+// `messaging:<system>/<destination>`, `external:<name>`, and `user`.
 //
 // Times: metrics are for the requests that started within the window before `nowUnixMs`
 // (`all`: everything the graph still holds). Latencies are in ms, from the client side (what the
@@ -55,14 +60,17 @@ export interface GraphNodeDto {
 }
 
 export interface GraphEdgeDto {
-  /** `<source id>-><target id>`. */
+  /**
+   * `<source id>-><target id>`; a messaging edge between two services is
+   * `<source id>-><target id>#messaging` (the same two may also talk by request).
+   */
   readonly id: string;
   readonly source: string;
   readonly target: string;
   readonly connectionType: GraphConnectionType;
-  /** As the caller saw it (client/producer spans). */
-  readonly client: GraphMetricsDto;
-  /** As the callee saw it (server/consumer spans); null for databases and external nodes. */
+  /** As the caller saw it (client/producer spans); null when no caller span is known (from `user`, or from a messaging node). */
+  readonly client: GraphMetricsDto | null;
+  /** As the callee saw it (server/consumer spans); null for databases, external and messaging nodes (and a localhost call matched to a service by port). */
   readonly server: GraphMetricsDto | null;
   /**
    * With `versioned`, for an edge into a version node: its share (0..1) of the requests from the
@@ -74,12 +82,18 @@ export interface GraphEdgeDto {
 /** What the graph keeps and drops: bounded pending edges, as the collector's store. */
 export interface GraphStatsDto {
   readonly spans: number;
+  /** Spans the graph could not read (counted, never thrown). */
+  readonly badSpans: number;
   /** Client or server halves waiting for their other half. */
   readonly pendingEdges: number;
   /** Halves whose other half never came within the TTL (then drawn to an external/user node, or dropped). */
   readonly expiredEdges: number;
   /** Halves dropped because the pending store was full. */
   readonly droppedEdges: number;
+  /** Edge series held (an edge per pair of endpoints, versions and connection type); bounded. */
+  readonly edgeSeries: number;
+  /** Least recently active edge series evicted because the bound was reached. */
+  readonly evictedEdgeSeries: number;
 }
 
 export interface GraphDto {
@@ -120,3 +134,13 @@ export interface GraphHealthThresholds {
   readonly failure: number;
 }
 export const DEFAULT_HEALTH_THRESHOLDS: GraphHealthThresholds = { degraded: 0.001, failure: 0.2 };
+
+// The two viewer methods, added to the protocol's table where they are defined.
+declare module './protocol' {
+  interface ViewerMethods {
+    /** The service graph for a window (see GraphDto). */
+    graph: { params: GraphQueryDto; result: GraphDto };
+    /** Trace ids through a node or an edge, newest first. */
+    graphTraces: { params: GraphTracesQueryDto; result: GraphTracesDto };
+  }
+}

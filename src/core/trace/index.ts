@@ -13,8 +13,11 @@ export {
   ExportLogsServiceResponse,
   decodeTraceHeadsProtobuf,
 } from './protobuf';
-export { SEMCONV, semAttr, semString, semNumber } from './semconv';
-export type { SemconvKey } from './semconv';
+// Which attributes a heads decode also collects (decodeTraceHeadsProtobuf's second argument).
+export { AttributeKeys } from './protobuf-spans';
+export type { SpanHeadWithAttributes } from './protobuf-spans';
+export { SEMCONV, semAttr, semString, semNumber, semconvNames } from './semconv';
+export type { SemconvKey, SemconvSource } from './semconv';
 export { TraceStore, DEFAULT_MAX_SPANS, DEFAULT_MAX_LOGS, DEFAULT_QUERY_LIMIT } from './store';
 export type { TraceSummary, TraceView, TraceLayout, PlacedSpan, SpanNode, TraceQuery, StoreStats, StoreChange, TraceStoreOptions } from './store';
 export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, toLayoutDto, fromTraceQueryDto, answerFromStore } from './dto';

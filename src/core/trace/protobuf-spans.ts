@@ -17,8 +17,13 @@
 // them -- with every check of the full mode (wire types, UTF-8, nesting, link ids), so both accept
 // and reject exactly the same bytes. Ingest uses `heads` when nothing needs the whole spans; the
 // store decodes a span in full when it is shown.
+//
+// A heads decode may also collect a few span attributes by key (AttributeKeys: the service graph
+// reads about a dozen convention names). A key is compared as bytes against the wanted keys of
+// its length before any string is made, and only a wanted key's value is built; everything else
+// is walked and checked as in `heads`, so the spans accepted and rejected do not change.
 import { Reader } from 'protobufjs/light';
-import type { AttrValue, Resource, Scope, Span, SpanEvent, SpanHead, SpanKind, SpanLink, SpanStatus, StatusCode } from './model';
+import type { AttrValue, Attributes, Resource, Scope, Span, SpanEvent, SpanHead, SpanKind, SpanLink, SpanStatus, StatusCode } from './model';
 import { OtlpDecodeError } from './errors';
 import { hexOf } from './ids';
 import { makeResource, makeScope, makeSpan, EMPTY_ATTRS } from './build';
@@ -52,17 +57,60 @@ export function decodeTracesProtobufFast(bytes: Uint8Array): DecodedTraces {
   return decodeInMode(bytes, true) as DecodedTraces;
 }
 
-/** The spans' heads only (see the header); `spans` of the result are SpanHeads. */
-export function decodeTraceHeadsProtobuf(bytes: Uint8Array): DecodedHeads {
-  const d = decodeInMode(bytes, false);
+/**
+ * A span head with some of its attributes: from a heads decode with AttributeKeys (only those
+ * keys), or a whole Span (all of them), so a reader of a few attributes takes either.
+ */
+export type SpanHeadWithAttributes = SpanHead & { readonly attributes: Attributes };
+
+/**
+ * Span attribute keys a heads decode collects (see the header). Made once per set of keys: it
+ * holds the keys' UTF-8 bytes grouped by length.
+ */
+export class AttributeKeys {
+  readonly names: readonly string[];
+  /** By byte length: the keys of that length, as bytes and as the string handed out. */
+  readonly byLength: ({ bytes: Uint8Array; name: string }[] | undefined)[] = [];
+
+  constructor(names: Iterable<string>) {
+    this.names = [...new Set(names)].sort();
+    for (const name of this.names) {
+      const bytes = utf8(name);
+      (this.byLength[bytes.length] ??= []).push({ bytes, name });
+    }
+  }
+}
+
+function utf8(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
+}
+
+/**
+ * The spans' heads only (see the header); `spans` of the result are SpanHeads. With `keys`, each
+ * head also has `attributes`: the span's attributes with those keys (EMPTY_ATTRS when none).
+ */
+export function decodeTraceHeadsProtobuf(bytes: Uint8Array, keys?: AttributeKeys): DecodedHeads {
+  const d = decodeInMode(bytes, false, keys);
   return { heads: d.spans as SpanHead[], packed: d.packed!, rejected: d.rejected, rejectMessage: d.rejectMessage };
 }
 
-function decodeInMode(bytes: Uint8Array, build: boolean): { spans: (Span | SpanHead)[]; packed?: PackedSource; rejected: number; rejectMessage: string } {
+// The wanted keys of the decode in progress (decodes do not interleave: all of it is synchronous).
+let want: AttributeKeys | undefined;
+
+function decodeInMode(bytes: Uint8Array, build: boolean, keys?: AttributeKeys): { spans: (Span | SpanHead)[]; packed?: PackedSource; rejected: number; rejectMessage: string } {
   const r = Reader.create(bytes);
   const out = new Collected<Span | SpanHead>();
   const ranges: number[] = [];
   const at: At = { ri: -1, si: -1, ki: -1 };
+  want = build ? undefined : keys;
   try {
     while (r.pos < r.len) {
       const tag = r.uint32();
@@ -78,6 +126,8 @@ function decodeInMode(bytes: Uint8Array, build: boolean): { spans: (Span | SpanH
     if (e instanceof OtlpDecodeError) throw e;
     const msg = e instanceof RangeError && /call stack/.test(e.message) ? 'nested too deeply' : (e as Error).message;
     throw new OtlpDecodeError('', `invalid protobuf ExportTraceServiceRequest: ${msg}`);
+  } finally {
+    want = undefined;
   }
   return { spans: out.items, rejected: out.rejected, rejectMessage: out.rejectMessage, packed: { bytes: r.buf, ranges } };
 }
@@ -258,7 +308,11 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
         break;
       case 9:
         expect(tag, LEN, 'Span', 9);
-        keyValue(r, end(r), build ? (attributes ??= new Map()) : undefined, 0, at, 'attributes');
+        if (build) keyValue(r, end(r), (attributes ??= new Map()), 0, at, 'attributes');
+        else if (want) {
+          const got = wantedKeyValue(r, end(r), want, at);
+          if (got !== undefined) (attributes ??= new Map()).set(got.key, got.value);
+        } else keyValue(r, end(r), undefined, 0, at, 'attributes');
         break;
       case 10:
         expect(tag, VARINT, 'Span', 10);
@@ -308,6 +362,10 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
   if (!spanId) return spanId === null ? 'spanId: is required' : 'spanId: is all zeros (an invalid id)';
   if (linkProblem !== undefined) return linkProblem;
   if (!build) {
+    if (want) {
+      const head: SpanHeadWithAttributes = { traceId, spanId, parentSpanId, name, kind: kind as SpanKind, startUnixNano: start, endUnixNano: finish, status, resource, scope, attributes: attributes ?? EMPTY_ATTRS };
+      return head;
+    }
     const head: SpanHead = { traceId, spanId, parentSpanId, name, kind: kind as SpanKind, startUnixNano: start, endUnixNano: finish, status, resource, scope };
     return head;
   }
@@ -510,6 +568,65 @@ function keyValue(r: Reader, stop: number, into: Map<string, AttrValue> | undefi
   }
   done(r, stop);
   into?.set(key, value);
+}
+
+/**
+ * One KeyValue checked as keyValue() checks it; its key and value when the key is wanted. The key
+ * is matched on its bytes, so an unwanted key never becomes a string. A value is read (again, from
+ * where it starts) only for a wanted key: its bytes were checked by the first pass.
+ */
+function wantedKeyValue(r: Reader, stop: number, keys: AttributeKeys, at: At): { key: string; value: AttrValue } | undefined {
+  let key: string | undefined;
+  let valueFrom = -1;
+  let valueTo = -1;
+  while (r.pos < stop) {
+    const tag = r.uint32();
+    switch (tag >>> 3) {
+      case 1: {
+        expect(tag, LEN, 'KeyValue', 1);
+        const from = r.pos;
+        const len = r.uint32();
+        const start = r.pos;
+        const group = keys.byLength[len];
+        key = undefined;
+        if (group !== undefined && start + len <= r.len) {
+          const buf = r.buf;
+          for (let g = 0; g < group.length; g++) {
+            const b = group[g].bytes;
+            let i = 0;
+            while (i < len && buf[start + i] === b[i]) i++;
+            if (i === len) {
+              key = group[g].name;
+              break;
+            }
+          }
+        }
+        if (key !== undefined) r.pos = start + len;
+        else {
+          r.pos = from;
+          checkStr(r);
+        }
+        break;
+      }
+      case 2: {
+        expect(tag, LEN, 'KeyValue', 2);
+        const e = end(r);
+        valueFrom = r.pos;
+        valueTo = e;
+        anyValue(r, e, 0, at, 'attributes', false);
+        break;
+      }
+      default:
+        skip(r, tag);
+    }
+  }
+  done(r, stop);
+  if (key === undefined) return undefined;
+  if (valueFrom < 0) return { key, value: null };
+  r.pos = valueFrom;
+  const value = anyValue(r, valueTo, 0, at, 'attributes', true);
+  r.pos = stop;
+  return { key, value };
 }
 
 /** The value; with `build` false only checked (and null returned). */

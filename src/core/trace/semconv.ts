@@ -32,6 +32,7 @@ export const SEMCONV = {
   serviceVersion: ['service.version'],
   k8sNamespace: ['k8s.namespace.name'],
   k8sPod: ['k8s.pod.name'],
+  k8sDeployment: ['k8s.deployment.name'],
   // Host identity, read from the resource only: which clock stamped a span (clock-skew adjustment).
   hostId: ['host.id'],
   hostIp: ['host.ip'],
@@ -40,8 +41,16 @@ export const SEMCONV = {
 
 export type SemconvKey = keyof typeof SEMCONV;
 
+/** What semAttr reads: a whole Span, or a head with the few attributes a heads decode collected. */
+export type SemconvSource = Pick<Span, 'attributes' | 'resource'>;
+
+/** All the names of the given conventions, e.g. the attribute keys a heads decode should collect. */
+export function semconvNames(keys: readonly SemconvKey[]): string[] {
+  return keys.flatMap((k) => SEMCONV[k]);
+}
+
 /** The first of the convention's names present on the span (span attributes, then resource). */
-export function semAttr(span: Span, key: SemconvKey): AttrValue | undefined {
+export function semAttr(span: SemconvSource, key: SemconvKey): AttrValue | undefined {
   for (const name of SEMCONV[key]) {
     const v = span.attributes.get(name);
     if (v !== undefined) return v;
@@ -53,11 +62,11 @@ export function semAttr(span: Span, key: SemconvKey): AttrValue | undefined {
   return undefined;
 }
 
-export function semString(span: Span, key: SemconvKey): string | undefined {
+export function semString(span: SemconvSource, key: SemconvKey): string | undefined {
   const v = semAttr(span, key);
   return typeof v === 'string' ? v : v === undefined || v === null ? undefined : String(v);
 }
 
-export function semNumber(span: Span, key: SemconvKey): number | undefined {
+export function semNumber(span: SemconvSource, key: SemconvKey): number | undefined {
   return attrNumber(semAttr(span, key));
 }

@@ -1,0 +1,613 @@
+// The service graph, derived from spans as they are ingested, as the OpenTelemetry Collector's
+// servicegraph connector and Tempo's service-graphs processor derive theirs (the facts carry over,
+// the code is ours). docs/graph.md states the rules; in short:
+//
+// - A CLIENT or PRODUCER span is the caller's half of a request, kept under (traceId, spanId); a
+//   SERVER or CONSUMER span is the callee's half, kept under (traceId, parentSpanId). When both
+//   halves are there (in either order of arrival) they make one request on the edge from the
+//   caller's service to the callee's: connection type `messaging` when either half is a
+//   producer/consumer (as the collector does: a direct producer -> consumer service edge),
+//   `request` otherwise. INTERNAL (and UNSPECIFIED) spans are ignored.
+// - A client span with db.system(.name) is complete at once, as in the collector: databases are not
+//   traced, so it is an edge to a `database` node named by db.namespace / db.name (else the system).
+// - A root SERVER span (no parent) is complete at once: an edge from the `user` node. A root
+//   CONSUMER span is an edge from its `messaging` node (messaging.system / destination), else from
+//   `user`.
+// - Halves wait at most `ttlMs` (default 10 s; the collector's 2 s suits a collector that sees
+//   spans within a batch interval, a local receiver gets them from several SDKs' exporters with
+//   their own 5 s batch delays) and `maxPending` of them at most (default 10,000; when full, the
+//   oldest half is dropped and counted: it is the one least likely still to be paired).
+// - An expired client half becomes an edge to a virtual node: a producer's to its `messaging`
+//   node; else `external`, named by peer.service, else server.address (or url.full's host) and
+//   port. A loopback address (localhost, 127.0.0.1, ::1) whose port is one a known service's SERVER
+//   spans reported as server.port is that service instead (the most recent such service).
+// - An expired server half (it had a parent, which never came: an uninstrumented or non-exporting
+//   caller such as a gateway that only propagates the context) becomes an edge from `user` (a
+//   consumer's: from its messaging node) rather than being dropped as the collector does: the
+//   request happened and its server-side figures are real.
+//
+// Metrics are recorded by span start in per-second buckets for the last 15 minutes (the largest
+// window) plus an all-time total per edge; latencies in sparse log histograms (histogram.ts), so
+// memory per edge is bounded by 900 buckets x the bins in use, and edges by `maxEdges` (the least
+// recently active one is evicted and counted).
+//
+// Pure: no Node APIs; the clock is injected (wall clock by default).
+import { semNumber, semString, SpanKind, StatusCode, type Attributes, type Resource, type SpanHeadWithAttributes } from '../trace';
+import { SEMCONV, semconvNames, type SemconvKey } from '../trace/semconv';
+import {
+  GRAPH_WINDOW_MS,
+  type GraphConnectionType,
+  type GraphDto,
+  type GraphEdgeDto,
+  type GraphMetricsDto,
+  type GraphNodeDto,
+  type GraphNodeKind,
+  type GraphQueryDto,
+  type GraphStatsDto,
+  type GraphTracesDto,
+  type GraphTracesQueryDto,
+  type GraphWindow,
+} from '../../shared/graph';
+import { SideStats } from './histogram';
+
+/** What the graph reads of a span: its head and these attributes (Ingest.onSpanHeads keys). */
+export type GraphSpan = SpanHeadWithAttributes;
+
+const GRAPH_SEMCONV: readonly SemconvKey[] = ['dbSystem', 'dbNamespace', 'peerService', 'serverAddress', 'serverPort', 'httpUrl', 'httpStatusCode', 'messagingSystem', 'messagingDestination'];
+/** The span attribute keys the graph reads: register them with Ingest.onSpanHeads. */
+export const GRAPH_ATTRIBUTE_KEYS: readonly string[] = semconvNames(GRAPH_SEMCONV);
+
+export const DEFAULT_GRAPH_TTL_MS = 10_000;
+export const DEFAULT_GRAPH_MAX_PENDING = 10_000;
+export const DEFAULT_GRAPH_MAX_EDGES = 10_000;
+export const DEFAULT_GRAPH_TRACES_PER_EDGE = 200;
+export const DEFAULT_GRAPH_TRACES_LIMIT = 100;
+export const MAX_GRAPH_TRACES_LIMIT = 1000;
+/** Per-second buckets are kept this long: the largest window. */
+const HORIZON_S = 900;
+
+export interface ServiceGraphOptions {
+  readonly ttlMs?: number;
+  readonly maxPending?: number;
+  readonly maxEdges?: number;
+  readonly tracesPerEdge?: number;
+  /** Wall clock by default; tests inject one. */
+  readonly clock?: () => number;
+}
+
+interface Endpoint {
+  readonly kind: GraphNodeKind;
+  readonly name: string;
+  /** Service endpoints only. */
+  readonly version?: string;
+  readonly system?: string;
+}
+
+const USER: Endpoint = { kind: 'user', name: 'user' };
+
+/** A span waiting for its other half. */
+interface Half {
+  readonly caller: boolean;
+  readonly messaging: boolean;
+  readonly traceId: string;
+  readonly startMs: number;
+  readonly durationMs: number;
+  readonly error: boolean;
+  readonly service: string;
+  readonly version: string | undefined;
+  readonly attributes: Attributes;
+  readonly expiresAtMs: number;
+}
+
+class Bucket {
+  readonly client = new SideStats();
+  readonly server = new SideStats();
+  constructor(readonly second: number) {}
+}
+
+class Edge {
+  /** Ascending by second; only seconds with requests. */
+  readonly buckets: Bucket[] = [];
+  readonly total = new Bucket(0);
+  /** Recent (traceId, start) pairs, a ring. */
+  readonly traceIds: string[] = [];
+  readonly traceStarts: number[] = [];
+  traceNext = 0;
+  hasClient = false;
+  hasServer = false;
+  lastUpdateMs = 0;
+
+  constructor(
+    readonly source: Endpoint,
+    readonly target: Endpoint,
+    readonly type: GraphConnectionType,
+  ) {}
+
+  bucket(second: number): Bucket | undefined {
+    const bs = this.buckets;
+    const last = bs.length > 0 ? bs[bs.length - 1] : undefined;
+    if (last !== undefined && last.second === second) return last;
+    if (last === undefined || second > last.second) {
+      const b = new Bucket(second);
+      bs.push(b);
+      // Older than the largest window before the newest second: only the total keeps them.
+      let drop = 0;
+      while (drop < bs.length && bs[drop].second <= second - HORIZON_S) drop++;
+      if (drop > 0) bs.splice(0, drop);
+      return b;
+    }
+    if (second <= last.second - HORIZON_S) return undefined;
+    // Out of order (a late span): find its place from the end, where it most likely is.
+    let i = bs.length - 1;
+    while (i >= 0 && bs[i].second > second) i--;
+    if (i >= 0 && bs[i].second === second) return bs[i];
+    const b = new Bucket(second);
+    bs.splice(i + 1, 0, b);
+    return b;
+  }
+
+  record(side: 'client' | 'server', startMs: number, durationMs: number, error: boolean): void {
+    this.bucket(Math.floor(startMs / 1000))?.[side].add(startMs, durationMs, error);
+    this.total[side].add(startMs, durationMs, error);
+  }
+
+  trace(traceId: string, startMs: number, capacity: number): void {
+    if (this.traceIds.length < capacity) {
+      this.traceIds.push(traceId);
+      this.traceStarts.push(startMs);
+      return;
+    }
+    this.traceIds[this.traceNext] = traceId;
+    this.traceStarts[this.traceNext] = startMs;
+    this.traceNext = (this.traceNext + 1) % capacity;
+  }
+
+  /** The window's figures (`all`: the total). */
+  window(fromSecond: number | undefined): Bucket {
+    if (fromSecond === undefined) return this.total;
+    const out = new Bucket(fromSecond);
+    for (let i = this.buckets.length - 1; i >= 0 && this.buckets[i].second >= fromSecond; i--) {
+      out.client.merge(this.buckets[i].client);
+      out.server.merge(this.buckets[i].server);
+    }
+    return out;
+  }
+}
+
+/** The first second inside a window ending at `nowMs` (windows resolve to whole seconds), or undefined for `all`. */
+export function windowFromSecond(window: GraphWindow, nowMs: number): number | undefined {
+  const ms = GRAPH_WINDOW_MS[window];
+  if (!Number.isFinite(ms)) return undefined;
+  return Math.floor(nowMs / 1000) - ms / 1000 + 1;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+export class ServiceGraph {
+  readonly ttlMs: number;
+  readonly maxPending: number;
+  readonly maxEdges: number;
+  readonly tracesPerEdge: number;
+  private readonly clock: () => number;
+  /** Insertion order is expiry order (the clock does not go back, and a TTL is the same for all). */
+  private readonly pending = new Map<string, Half>();
+  private readonly edges = new Map<string, Edge>();
+  /** server.port of SERVER spans -> the service that answered on it last (the localhost rule). */
+  private readonly ports = new Map<number, { service: string; version: string | undefined }>();
+  private readonly versions = new WeakMap<Resource, string | null>();
+  private counts = { spans: 0, badSpans: 0, expired: 0, dropped: 0, evictedEdges: 0 };
+
+  constructor(options: ServiceGraphOptions = {}) {
+    this.ttlMs = options.ttlMs ?? DEFAULT_GRAPH_TTL_MS;
+    this.maxPending = options.maxPending ?? DEFAULT_GRAPH_MAX_PENDING;
+    this.maxEdges = options.maxEdges ?? DEFAULT_GRAPH_MAX_EDGES;
+    this.tracesPerEdge = options.tracesPerEdge ?? DEFAULT_GRAPH_TRACES_PER_EDGE;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Spans as they are ingested; never throws (a span it cannot read is counted as bad). */
+  add(spans: readonly GraphSpan[], nowMs: number = this.clock()): void {
+    this.expire(nowMs);
+    for (let i = 0; i < spans.length; i++) {
+      this.counts.spans++;
+      try {
+        this.addOne(spans[i], nowMs);
+      } catch {
+        this.counts.badSpans++;
+      }
+    }
+  }
+
+  /** Resolves the halves whose TTL is over (add and snapshot do it too). */
+  expire(nowMs: number = this.clock()): void {
+    for (const [key, half] of this.pending) {
+      if (half.expiresAtMs > nowMs) break;
+      this.pending.delete(key);
+      this.counts.expired++;
+      this.resolveAlone(half, nowMs);
+    }
+  }
+
+  stats(): GraphStatsDto {
+    const c = this.counts;
+    return { spans: c.spans, badSpans: c.badSpans, pendingEdges: this.pending.size, expiredEdges: c.expired, droppedEdges: c.dropped, edgeSeries: this.edges.size, evictedEdgeSeries: c.evictedEdges };
+  }
+
+  private addOne(span: GraphSpan, nowMs: number): void {
+    const kind = span.kind;
+    if (kind !== SpanKind.CLIENT && kind !== SpanKind.SERVER && kind !== SpanKind.PRODUCER && kind !== SpanKind.CONSUMER) return;
+    const startMs = Number(span.startUnixNano) / 1e6;
+    const d = Number(span.endUnixNano - span.startUnixNano) / 1e6;
+    if (!Number.isFinite(startMs) || typeof span.traceId !== 'string') throw new Error('not a span');
+    const caller = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER;
+    const resource = span.resource;
+    let error = span.status.code === StatusCode.ERROR;
+    if (kind === SpanKind.SERVER) {
+      const status = semNumber(span, 'httpStatusCode');
+      if (status !== undefined && status >= 500) error = true;
+      const port = semNumber(span, 'serverPort');
+      if (port !== undefined) this.ports.set(port, { service: resource.serviceName, version: this.versionOf(resource) });
+    }
+    const half: Half = {
+      caller,
+      messaging: kind === SpanKind.PRODUCER || kind === SpanKind.CONSUMER,
+      traceId: span.traceId,
+      startMs,
+      durationMs: d > 0 ? d : 0,
+      error,
+      service: resource.serviceName,
+      version: this.versionOf(resource),
+      attributes: span.attributes,
+      expiresAtMs: nowMs + this.ttlMs,
+    };
+    if (caller) {
+      const dbSystem = kind === SpanKind.CLIENT ? semString(span, 'dbSystem') : undefined;
+      if (dbSystem !== undefined) {
+        const target: Endpoint = { kind: 'database', name: semString(span, 'dbNamespace') ?? dbSystem, system: dbSystem };
+        this.callerOnly(half, target, 'database', nowMs);
+        return;
+      }
+      this.meet(span.traceId + span.spanId, half, nowMs);
+      return;
+    }
+    if (span.parentSpanId === undefined) {
+      this.calleeOnly(half, nowMs);
+      return;
+    }
+    this.meet(span.traceId + span.parentSpanId, half, nowMs);
+  }
+
+  private meet(key: string, half: Half, nowMs: number): void {
+    const other = this.pending.get(key);
+    if (other !== undefined) {
+      this.pending.delete(key);
+      if (other.caller !== half.caller) {
+        const [c, s] = half.caller ? [half, other] : [other, half];
+        const edge = this.edge(this.serviceEndpoint(c.service, c.version), this.serviceEndpoint(s.service, s.version), c.messaging || s.messaging ? 'messaging' : 'request', nowMs);
+        if (edge === undefined) return;
+        edge.hasClient = edge.hasServer = true;
+        edge.record('client', c.startMs, c.durationMs, c.error);
+        edge.record('server', s.startMs, s.durationMs, s.error);
+        edge.trace(c.traceId, c.startMs, this.tracesPerEdge);
+        return;
+      }
+      // The same span twice (a resend): the earlier copy is resolved on its own, the later waits.
+      this.counts.expired++;
+      this.resolveAlone(other, nowMs);
+    }
+    if (this.pending.size >= this.maxPending) {
+      this.expire(nowMs);
+      if (this.pending.size >= this.maxPending) {
+        const oldest = this.pending.keys().next().value as string;
+        this.pending.delete(oldest);
+        this.counts.dropped++;
+      }
+    }
+    this.pending.set(key, half);
+  }
+
+  /** A half whose other half is not coming. */
+  private resolveAlone(half: Half, nowMs: number): void {
+    if (half.caller) {
+      const messaging = half.messaging ? messagingEndpoint(half.attributes) : undefined;
+      if (messaging) return this.callerOnly(half, messaging, 'messaging', nowMs);
+      const local = this.localService(half.attributes);
+      if (local) return this.callerOnly(half, local, 'request', nowMs);
+      return this.callerOnly(half, externalEndpoint(half.attributes), 'virtual', nowMs);
+    }
+    this.calleeOnly(half, nowMs);
+  }
+
+  private callerOnly(half: Half, target: Endpoint, type: GraphConnectionType, nowMs: number): void {
+    const edge = this.edge(this.serviceEndpoint(half.service, half.version), target, type, nowMs);
+    if (edge === undefined) return;
+    edge.hasClient = true;
+    edge.record('client', half.startMs, half.durationMs, half.error);
+    edge.trace(half.traceId, half.startMs, this.tracesPerEdge);
+  }
+
+  /** A root server span, or one whose caller never came: from the messaging node or the user. */
+  private calleeOnly(half: Half, nowMs: number): void {
+    const messaging = half.messaging ? messagingEndpoint(half.attributes) : undefined;
+    const edge = this.edge(messaging ?? USER, this.serviceEndpoint(half.service, half.version), messaging ? 'messaging' : 'virtual', nowMs);
+    if (edge === undefined) return;
+    edge.hasServer = true;
+    edge.record('server', half.startMs, half.durationMs, half.error);
+    edge.trace(half.traceId, half.startMs, this.tracesPerEdge);
+  }
+
+  private localService(attributes: Attributes): Endpoint | undefined {
+    const { host, port } = address(attributes);
+    if (host === undefined || port === undefined || !LOOPBACK.has(host)) return undefined;
+    const known = this.ports.get(port);
+    return known ? this.serviceEndpoint(known.service, known.version) : undefined;
+  }
+
+  private serviceEndpoint(name: string, version: string | undefined): Endpoint {
+    return version === undefined ? { kind: 'service', name } : { kind: 'service', name, version };
+  }
+
+  private edge(source: Endpoint, target: Endpoint, type: GraphConnectionType, nowMs: number): Edge | undefined {
+    const key = `${endpointKey(source)}\u0001${endpointKey(target)}\u0001${type}`;
+    let edge = this.edges.get(key);
+    if (edge === undefined) {
+      if (this.edges.size >= this.maxEdges) this.evictEdge();
+      edge = new Edge(source, target, type);
+      this.edges.set(key, edge);
+    }
+    edge.lastUpdateMs = nowMs;
+    return edge;
+  }
+
+  private evictEdge(): void {
+    let oldestKey: string | undefined;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const [key, e] of this.edges) {
+      if (e.lastUpdateMs < oldest) {
+        oldest = e.lastUpdateMs;
+        oldestKey = key;
+      }
+    }
+    if (oldestKey !== undefined) {
+      this.edges.delete(oldestKey);
+      this.counts.evictedEdges++;
+    }
+  }
+
+  /**
+   * service.version of the resource; else the version suffix of k8s.deployment.name
+   * (`reviews-v2` -> `v2`: a `-v<digit>...` last segment), as Istio's samples name deployments.
+   */
+  private versionOf(resource: Resource): string | undefined {
+    const known = this.versions.get(resource);
+    if (known !== undefined) return known ?? undefined;
+    let version: string | null = null;
+    const v = firstOf(resource.attributes, 'serviceVersion');
+    if (typeof v === 'string' && v !== '') version = v;
+    else {
+      const deployment = firstOf(resource.attributes, 'k8sDeployment');
+      if (typeof deployment === 'string') {
+        const m = /-(v\d[0-9a-z.]*)$/i.exec(deployment);
+        if (m) version = m[1];
+      }
+    }
+    this.versions.set(resource, version);
+    return version ?? undefined;
+  }
+
+  /** The graph for a window ending at `nowMs`; nodes and edges sorted by id. */
+  snapshot(query: GraphQueryDto, nowMs: number = this.clock()): GraphDto {
+    this.expire(nowMs);
+    const versioned = query.versioned === true;
+    const from = windowFromSecond(query.window, nowMs);
+    const seconds = Number.isFinite(GRAPH_WINDOW_MS[query.window]) ? GRAPH_WINDOW_MS[query.window] / 1000 : undefined;
+    const nodes = new Map<string, { kind: GraphNodeKind; name: string; parent?: string; system?: string; inbound: SideStats; outbound: SideStats }>();
+    const edges = new Map<string, { source: string; target: string; type: GraphConnectionType; client: SideStats | null; server: SideStats | null }>();
+    const node = (e: Endpoint) => {
+      const ids = nodeIds(e, versioned);
+      for (let i = 0; i < ids.length; i++) {
+        if (nodes.has(ids[i])) continue;
+        const version = i === 0 && ids.length === 2;
+        nodes.set(ids[i], {
+          kind: version ? 'version' : e.kind,
+          name: version ? e.version! : e.name,
+          ...(version && { parent: ids[1] }),
+          ...(e.system !== undefined && { system: e.system }),
+          inbound: new SideStats(),
+          outbound: new SideStats(),
+        });
+      }
+      return ids;
+    };
+    for (const e of this.edges.values()) {
+      const w = e.window(from);
+      if (w.client.count === 0 && w.server.count === 0) continue;
+      const src = node(e.source);
+      const dst = node(e.target);
+      const id = edgeId(src[0], dst[0], e);
+      let out = edges.get(id);
+      if (!out) edges.set(id, (out = { source: src[0], target: dst[0], type: e.type, client: null, server: null }));
+      if (e.hasClient) (out.client ??= new SideStats()).merge(w.client);
+      if (e.hasServer) (out.server ??= new SideStats()).merge(w.server);
+      const inbound = e.hasServer ? w.server : w.client;
+      const outbound = e.hasClient ? w.client : w.server;
+      for (const n of dst) nodes.get(n)!.inbound.merge(inbound);
+      for (const n of src) nodes.get(n)!.outbound.merge(outbound);
+    }
+    // Shares: an edge into a version, against all from the same source into that version's service.
+    const shares = new Map<string, number>();
+    if (versioned) {
+      for (const e of edges.values()) {
+        const t = nodes.get(e.target)!;
+        const svc = t.kind === 'version' ? t.parent! : t.kind === 'service' ? e.target : undefined;
+        if (svc === undefined) continue;
+        const k = `${e.source}\u0001${svc}`;
+        shares.set(k, (shares.get(k) ?? 0) + requestsOf(e));
+      }
+    }
+    const edgeDtos: GraphEdgeDto[] = [];
+    for (const [id, e] of edges) {
+      const t = nodes.get(e.target)!;
+      const total = t.kind === 'version' ? shares.get(`${e.source}\u0001${t.parent!}`) : undefined;
+      edgeDtos.push({
+        id,
+        source: e.source,
+        target: e.target,
+        connectionType: e.type,
+        client: e.client && metrics(e.client, seconds),
+        server: e.server && metrics(e.server, seconds),
+        ...(total !== undefined && total > 0 && { share: round(requestsOf(e) / total, 6) }),
+      });
+    }
+    const nodeDtos: GraphNodeDto[] = [];
+    for (const [id, n] of nodes) {
+      nodeDtos.push({
+        id,
+        kind: n.kind,
+        name: n.name,
+        ...(n.parent !== undefined && { parent: n.parent }),
+        ...(n.system !== undefined && { system: n.system }),
+        inbound: metrics(n.inbound, seconds),
+        outbound: metrics(n.outbound, seconds),
+      });
+    }
+    nodeDtos.sort((a, b) => compare(a.id, b.id));
+    edgeDtos.sort((a, b) => compare(a.id, b.id));
+    return { window: query.window, nowUnixMs: nowMs, versioned, nodes: nodeDtos, edges: edgeDtos, stats: this.stats() };
+  }
+
+  /** Trace ids of requests through a node or an edge in the window, newest first (at most tracesPerEdge per stored edge series). */
+  tracesThrough(query: GraphTracesQueryDto, nowMs: number = this.clock()): GraphTracesDto {
+    this.expire(nowMs);
+    const from = windowFromSecond(query.window, nowMs);
+    const fromMs = from === undefined ? Number.NEGATIVE_INFINITY : from * 1000;
+    const limit = Math.min(query.limit ?? DEFAULT_GRAPH_TRACES_LIMIT, MAX_GRAPH_TRACES_LIMIT);
+    const found: { traceId: string; startMs: number }[] = [];
+    for (const e of this.edges.values()) {
+      if (!matches(e, query)) continue;
+      for (let i = 0; i < e.traceIds.length; i++) if (e.traceStarts[i] >= fromMs) found.push({ traceId: e.traceIds[i], startMs: e.traceStarts[i] });
+    }
+    found.sort((a, b) => b.startMs - a.startMs || compare(a.traceId, b.traceId));
+    const seen = new Set<string>();
+    const traceIds: string[] = [];
+    for (const f of found) {
+      if (traceIds.length >= limit) break;
+      if (seen.has(f.traceId)) continue;
+      seen.add(f.traceId);
+      traceIds.push(f.traceId);
+    }
+    return { traceIds };
+  }
+}
+
+function matches(e: Edge, q: GraphTracesQueryDto): boolean {
+  for (const versioned of [false, true]) {
+    const src = nodeIds(e.source, versioned);
+    const dst = nodeIds(e.target, versioned);
+    if (q.nodeId !== undefined && (src.includes(q.nodeId) || dst.includes(q.nodeId))) return true;
+    if (q.edgeId !== undefined && edgeId(src[0], dst[0], e) === q.edgeId) return true;
+  }
+  return false;
+}
+
+/** A node's id, and for a version node its service's id after it. */
+function nodeIds(e: Endpoint, versioned: boolean): string[] {
+  switch (e.kind) {
+    case 'service':
+      return versioned && e.version !== undefined ? [`version:${e.name}@${e.version}`, `service:${e.name}`] : [`service:${e.name}`];
+    case 'database':
+      return [`database:${e.system ?? ''}/${e.name}`];
+    case 'messaging':
+      return [`messaging:${e.system ?? ''}/${e.name}`];
+    case 'user':
+      return ['user'];
+    default:
+      return [`${e.kind}:${e.name}`];
+  }
+}
+
+function edgeId(source: string, target: string, e: Edge): string {
+  // Two services may talk both ways (HTTP and a queue): the messaging edge is a separate one.
+  return e.type === 'messaging' && e.source.kind === 'service' && e.target.kind === 'service' ? `${source}->${target}#messaging` : `${source}->${target}`;
+}
+
+function endpointKey(e: Endpoint): string {
+  return `${e.kind}\u0000${e.name}\u0000${e.version ?? ''}\u0000${e.system ?? ''}`;
+}
+
+function requestsOf(e: { client: SideStats | null; server: SideStats | null }): number {
+  return e.server?.count ?? e.client?.count ?? 0;
+}
+
+function metrics(s: SideStats, seconds: number | undefined): GraphMetricsDto {
+  // `all`: over the time the requests span (at least a second, so one request is not infinite).
+  const span = seconds ?? (s.count > 0 ? Math.max(1, (s.lastStartMs - s.firstStartMs) / 1000) : 1);
+  const [p50, p95, p99] = s.percentiles([0.5, 0.95, 0.99]);
+  return {
+    requests: s.count,
+    errors: s.errors,
+    ratePerSec: round(s.count / span, 6),
+    errorRate: s.count > 0 ? round(s.errors / s.count, 6) : 0,
+    p50Ms: p50 === null ? null : round(p50, 3),
+    p95Ms: p95 === null ? null : round(p95, 3),
+    p99Ms: p99 === null ? null : round(p99, 3),
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function firstOf(attributes: Attributes, key: SemconvKey): unknown {
+  for (const name of SEMCONV[key]) {
+    const v = attributes.get(name);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+function text(attributes: Attributes, key: SemconvKey): string | undefined {
+  const v = firstOf(attributes, key);
+  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined;
+}
+
+function messagingEndpoint(attributes: Attributes): Endpoint | undefined {
+  const system = text(attributes, 'messagingSystem');
+  const destination = text(attributes, 'messagingDestination');
+  if (system === undefined && destination === undefined) return undefined;
+  return { kind: 'messaging', name: destination ?? system!, ...(system !== undefined && { system }) };
+}
+
+/** server.address and server.port, else url.full's host and port (the scheme's default port). */
+function address(attributes: Attributes): { host?: string; port?: number } {
+  let host = text(attributes, 'serverAddress')?.toLowerCase();
+  const p = Number(text(attributes, 'serverPort'));
+  let port = Number.isInteger(p) && p > 0 ? p : undefined;
+  if (host === undefined || port === undefined) {
+    const url = text(attributes, 'httpUrl');
+    if (url !== undefined) {
+      try {
+        const u = new URL(url);
+        host ??= u.hostname.toLowerCase();
+        port ??= u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : u.protocol === 'http:' ? 80 : undefined;
+      } catch {
+        // Not a URL: the address stays unknown.
+      }
+    }
+  }
+  return { host, port };
+}
+
+function externalEndpoint(attributes: Attributes): Endpoint {
+  const peer = text(attributes, 'peerService');
+  if (peer !== undefined) return { kind: 'external', name: peer };
+  const { host, port } = address(attributes);
+  if (host === undefined) return { kind: 'external', name: 'unknown' };
+  const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return { kind: 'external', name: port !== undefined ? `${h}:${port}` : h };
+}
