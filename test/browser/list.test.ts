@@ -279,6 +279,27 @@ describe('trace list: filters, scatter and keyboard (meshlens serve + OpenTeleme
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-trace-id')), traceOfSpan(interop, 'GET /cart'));
   });
 
+  it('the filters survive a reload (the saved state shows in the controls and is queried again)', async () => {
+    await page.locator(tid('filter-service')).click();
+    await page.locator(`${tid('filter-service')} [role="option"][value="inventory"]`).click();
+    await waitForListed(page, [shop.traceId]);
+    await field('filter-operation').fill('SELECT stock');
+    await field('filter-attributes').fill('db.system=postgresql note="a \\"b\\" c"');
+    await waitForListed(page, []);
+    await field('filter-attributes').fill('db.system="postgresql"');
+    await field('filter-min-ms').fill('0.2s');
+    await waitForListed(page, [shop.traceId]);
+    await page.reload();
+    await waitForListed(page, [shop.traceId]);
+    const shown = await page.evaluate(() =>
+      ['filter-service', 'filter-operation', 'filter-attributes', 'filter-min-ms'].map((id) => (document.querySelector(`[data-testid="${id}"]`) as unknown as { value: string }).value),
+    );
+    assert.deepEqual(shown, ['inventory', 'SELECT stock', 'db.system=postgresql', '200']);
+    assert.equal(await page.locator(tid('filter-service')).evaluate((e) => e.shadowRoot?.querySelector('.selected-value')?.textContent?.trim()), 'inventory', 'the dropdown shows the restored service');
+    await field('filter-min-ms').fill('300ms');
+    await waitForListed(page, []);
+  });
+
   it('every control has an accessible name', async () => {
     const named: [Parameters<Page['getByRole']>[0], string][] = [
       ['combobox', 'Service'],

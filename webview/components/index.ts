@@ -129,6 +129,17 @@ export function dropdown(label: string, attrs: Attrs, onChange: () => void): Dro
     current = element.value ?? '';
     onChange();
   });
+  // The toolkit takes new options in only when their slot reports the change (later than the
+  // replaceChildren below), and a value set before that is lost: set it again then.
+  element.shadowRoot?.addEventListener('slotchange', () => {
+    if ((element.value ?? '') === current) return;
+    quiet = true;
+    try {
+      element.value = current;
+    } finally {
+      quiet = false;
+    }
+  });
   return {
     element,
     get value() {
