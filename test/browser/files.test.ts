@@ -13,9 +13,11 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { Browser, Page } from 'playwright-core';
+import type { TraceFileImportDto, ViewerResponse } from '../../src/shared/protocol';
 import { importTraceFile } from '../../src/core/trace';
 import { ensureBuilt } from './lib/build';
 import { assertNoPageErrors, launchBrowser, openTrace, openViewer, screenshot, spanRow, tid, traceRow, type ViewerPage } from './lib/browser';
+import { tracesRequest } from '../unit/trace/helpers';
 import { hr, hrNanos, Sdk, span } from './lib/feed';
 import { startServe, type Serve } from './lib/serve';
 
@@ -35,7 +37,7 @@ async function feedExceptionTrace(otlpHttp: string, t0: number): Promise<{ trace
   try {
     const tracer = sdk.tracer('cart-http', '1.0.0');
     const root = span(tracer, 'POST /checkout', undefined, t0, { kind: SpanKind.SERVER, attributes: { 'http.route': '/checkout' } });
-    const reserve = span(tracer, 'reserve stock', root, t0 + 5, { kind: SpanKind.CLIENT });
+    const reserve = span(tracer, 'reserve stock', root, t0 + 5, { kind: SpanKind.CLIENT, attributes: { 'code.file.path': '/app/services/cart/src/handlers.ts', 'code.line.number': 40 } });
     const err = new Error('cart 17 is locked');
     err.stack = NODE_STACK;
     reserve.recordException(err, hr(t0 + 9));
@@ -180,5 +182,149 @@ describe('trace files and code links in the browser (meshlens serve)', function 
     assert.equal(await stacks.nth(1).locator(tid('stack-frame')).count(), 0);
     assert.deepEqual(await stacks.nth(1).locator('.frame-location').evaluateAll((s) => s.map((e) => `${e.getAttribute('data-file')}:${e.getAttribute('data-line')}`)), ['com/shop/stock/StockDao.java:88', 'java/lang/Thread.java:833']);
     await screenshot(page, 'stack-frames');
+  });
+  // The same bundle as a VS Code webview: acquireVsCodeApi is stubbed before the page's script runs,
+  // like the webview frame provides it, and answers the viewer's requests as the panel would: the
+  // host's own methods here in the test (recorded), the store's through serve's /api/rpc, live
+  // changes from its stream. What is checked is what the page asks the host, and what it then shows.
+  describe('as a VS Code webview (the panel host stubbed)', () => {
+    const HOST_METHODS = ['openCode', 'resolveCode', 'openTraceFile', 'exportTrace', 'nextTraceToOpen'];
+    const STUB_VSCODE_API = `(() => {
+      const hostMethods = HOST_METHODS;
+      // What reaches the window: VS Code's webview frame hands such link clicks to the OS opener.
+      const reached = [];
+      window.linkClicksAtWindow = reached;
+      window.addEventListener('click', (e) => {
+        const a = e.composedPath().find((n) => n.tagName === 'A');
+        if (a) reached.push(a.getAttribute('href') || '');
+      });
+      const post = (m) => window.postMessage(m, '*');
+      let state;
+      window.acquireVsCodeApi = () => ({
+        postMessage(msg) {
+          if (msg.type === 'ready') {
+            const es = new EventSource('api/stream');
+            for (const t of ['changed', 'resync']) es.addEventListener(t, (e) => post(JSON.parse(e.data)));
+            return;
+          }
+          const answer = hostMethods.includes(msg.method)
+            ? window.meshlensTestHost(msg)
+            : fetch('api/rpc', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(msg) }).then((r) => r.json());
+          answer.then(post);
+        },
+        getState: () => state,
+        setState: (s) => { state = s; },
+      });
+    })();`;
+    let calls: { method: string; params: unknown }[];
+    /** Resolves once the host got `n` requests of `method` (each request wakes the waiters). */
+    let wake: (() => void)[] = [];
+    const untilCalls = async (method: string, n: number) => {
+      while (calls.filter((c) => c.method === method).length < n) await new Promise<void>((resolve) => wake.push(resolve));
+    };
+    let pushTrace: ((traceId: string) => void) | undefined;
+    let nextImport: TraceFileImportDto | undefined;
+
+    const postImport = async (name: string, body: object): Promise<TraceFileImportDto> => {
+      const res = await fetch(`${serve!.api}/api/import?name=${name}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(res.status, 200);
+      return (await res.json()) as TraceFileImportDto;
+    };
+
+    beforeEach(async () => {
+      // Replace the plain page the outer beforeEach opened.
+      await view!.page.close();
+      calls = [];
+      wake = [];
+      pushTrace = undefined;
+      const p = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+      const errors: string[] = [];
+      const dialogs: string[] = [];
+      p.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+      });
+      p.on('pageerror', (e) => errors.push(`page error: ${e.stack ?? e.message}`));
+      p.on('dialog', (d) => {
+        dialogs.push(`${d.type()}: ${d.message()}`);
+        void d.dismiss().catch(() => undefined);
+      });
+      p.setDefaultTimeout(15_000);
+      await p.exposeFunction('meshlensTestHost', async (msg: { id: number; method: string; params: unknown }): Promise<ViewerResponse> => {
+        calls.push({ method: msg.method, params: msg.params });
+        for (const w of wake.splice(0)) w();
+        const ok = (result: unknown) => ({ type: 'response', id: msg.id, result }) as ViewerResponse;
+        switch (msg.method) {
+          case 'openCode':
+            return ok({ opened: true });
+          case 'resolveCode':
+            // This host's workspace has the cart service only.
+            return ok({ resolved: (msg.params as { files: string[] }).files.map((f) => f.startsWith('/app/services/cart/')) });
+          case 'exportTrace':
+            return ok({ file: '/home/me/shop/trace.json', spans: 2 });
+          case 'openTraceFile':
+            return ok(nextImport ?? null);
+          case 'nextTraceToOpen':
+            return new Promise((resolve) => (pushTrace = (traceId) => resolve(ok({ traceId }))));
+        }
+        return { type: 'response', id: msg.id, error: `unexpected ${msg.method}` };
+      });
+      // Plain JavaScript text: a function would be serialised with tsx's helpers, which the page lacks.
+      await p.addInitScript({ content: STUB_VSCODE_API.replace('HOST_METHODS', JSON.stringify(HOST_METHODS)) });
+      await p.goto(serve!.viewer, { waitUntil: 'load' });
+      await p.locator(tid('trace-list')).waitFor();
+      view = { page: p, errors, dialogs };
+      page = p;
+    });
+
+    const callsOf = (method: string) => calls.filter((c) => c.method === method).map((c) => c.params);
+
+    it('code links and stack frames ask the host to open the file at the line; frames are links where the host resolves them (one request)', async () => {
+      const root = failing.spans.find((s) => s.name === 'POST /checkout')!;
+      await openTrace(page, failing.traceId, root.spanContext().spanId);
+      await page.locator(spanRow(failing.failing.spanContext().spanId)).click();
+      const frames = page.locator(`${tid('span-details')} ${tid('stack-frame')}`);
+      await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 2, `${tid('span-details')} ${tid('stack-frame')}`);
+      assert.deepEqual(callsOf('resolveCode'), [{ files: ['/app/services/cart/src/handlers.ts', '/app/services/cart/src/main.mjs', 'com/shop/stock/StockDao.java', 'java/lang/Thread.java'] }]);
+      assert.deepEqual(await frames.evaluateAll((as) => as.map((a) => `${a.getAttribute('data-file')}:${a.getAttribute('data-line')}`)), ['/app/services/cart/src/handlers.ts:42', '/app/services/cart/src/main.mjs:8']);
+
+      const url = page.url();
+      await page.locator(`${tid('span-details')} ${tid('code-link')}`).click();
+      await frames.first().click();
+      await untilCalls('openCode', 2);
+      assert.deepEqual(callsOf('openCode'), [
+        { file: '/app/services/cart/src/handlers.ts', line: 40 },
+        { file: '/app/services/cart/src/handlers.ts', line: 42 },
+      ]);
+      assert.equal(page.url(), url, 'the page did not navigate');
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { linkClicksAtWindow: string[] }).linkClicksAtWindow), [], 'no link click reached the window');
+    });
+
+    it('Export asks the host for the open trace; Open shows the trace the host imported; the host can push a trace to show', async () => {
+      const root = failing.spans.find((s) => s.name === 'POST /checkout')!;
+      await openTrace(page, failing.traceId, root.spanContext().spanId);
+      await page.waitForFunction((sel) => !(document.querySelector(sel) as HTMLButtonElement).disabled, tid('export-trace'));
+      await page.getByRole('button', { name: 'Export trace' }).click();
+      await page.locator(tid('file-status')).filter({ hasText: 'Saved 2 spans to /home/me/shop/trace.json.' }).waitFor();
+      assert.deepEqual(callsOf('exportTrace'), [{ traceId: failing.traceId }]);
+
+      // Open: the host's dialog and import (here: the file posted to serve), then the viewer opens it.
+      const t1 = 'f11e1'.padStart(32, '0');
+      nextImport = await postImport('orders.json', tracesRequest([{ traceId: t1, spanId: '00000000000f11e1', service: 'orders', name: 'GET /orders', startMs: Date.now() - 5_000, durationMs: 12 }]));
+      await page.getByRole('button', { name: 'Open trace file' }).click();
+      await page.locator(`${tid('waterfall')} ${spanRow('00000000000f11e1')}`).waitFor();
+      assert.equal(await page.locator(traceRow(t1)).getAttribute('aria-selected'), 'true');
+      assert.deepEqual(callsOf('openTraceFile'), [{}]);
+
+      // The Explorer's Open Trace File: the host answers the waiting request, the viewer opens the trace and waits again.
+      const t2 = 'f11e2'.padStart(32, '0');
+      await postImport('billing.json', tracesRequest([{ traceId: t2, spanId: '00000000000f11e2', service: 'billing', name: 'charge', startMs: Date.now() - 4_000, durationMs: 7 }]));
+      await untilCalls('nextTraceToOpen', 1);
+      assert.ok(pushTrace, 'the viewer waits for a trace to show');
+      pushTrace(t2);
+      await page.locator(`${tid('waterfall')} ${spanRow('00000000000f11e2')}`).waitFor();
+      assert.equal(await page.locator(traceRow(t2)).getAttribute('aria-selected'), 'true');
+      await untilCalls('nextTraceToOpen', 2);
+      await screenshot(page, 'files-vscode-mode');
+    });
   });
 });
