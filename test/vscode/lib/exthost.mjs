@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import util from 'node:util';
 import { launchChromium, withTimeout } from './browser.mjs';
+import { DRIVE_MARKER, handleDriveRequest } from './webview.mjs';
 
 const BEGIN_MARKER = '[meshlens-e2e] BEGIN';
 const RESULT_MARKER = '[meshlens-e2e] RESULT ';
@@ -36,6 +37,11 @@ export async function runExtensionHostPhase({ server, workspaceDir, extensionDev
       const text = format(args);
       try { fs.writeSync(logFd, `[${level}] ${text}\n`); } catch { /* closed */ }
       if (text.startsWith(BEGIN_MARKER)) return;
+      if (text.startsWith(DRIVE_MARKER)) {
+        // The suite waits for the answer; the workbench must not wait for the action.
+        void handleDriveRequest(page, text, { artifactsDir, log });
+        return;
+      }
       if (text.startsWith(RESULT_MARKER)) {
         try { result = JSON.parse(text.slice(RESULT_MARKER.length)); } catch (e) { errorsOutside.push(`unreadable result line: ${e.message}`); }
         return;
