@@ -10,6 +10,7 @@ import {
   TraceStore,
   type Span,
 } from '../core/trace';
+import { answerFromGraph, GRAPH_ATTRIBUTE_KEYS, isGraphMethod, ServiceGraph } from '../core/graph';
 import { createForwarder, toForwarderStatsDto, type Forwarder } from './forward';
 import { Ingest } from './ingest';
 import { startReceivers, type Receivers } from './index';
@@ -27,6 +28,7 @@ function wireError(e: unknown): WireError {
 export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
   let store: TraceStore | undefined;
   let ingest: Ingest | undefined;
+  let graph: ServiceGraph | undefined;
   let receivers: Receivers | undefined;
   let forwarder: Forwarder | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -44,6 +46,11 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
     store = new TraceStore({ maxSpans: options.maxSpans });
     ingest = new Ingest(store);
     ingest.setForward(forwarder);
+    // The service map's graph, fed with span heads and the few attributes it reads (cheap: see
+    // Ingest.onSpanHeads). Imports go to the store only: their spans are old, the graph's windows
+    // are about live traffic.
+    const g = (graph = new ServiceGraph());
+    ingest.onSpanHeads(GRAPH_ATTRIBUTE_KEYS, (spans) => g.add(spans));
     const throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
     // One message per window at most: a burst of 1,000 requests is one update for the host.
     store.subscribe((change) => {
@@ -66,6 +73,7 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
   function answer<M extends TraceMethod>(method: M, params: TraceRequests[M]['params']): TraceRequests[M]['result'] {
     const s = store!;
     type R = TraceRequests[M]['result'];
+    if (isGraphMethod(method)) return answerFromGraph(graph!, method, params as never) as R;
     switch (method) {
       case 'query':
       case 'trace':

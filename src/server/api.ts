@@ -8,8 +8,14 @@
 // Trace files (the viewer's Open and Export in a browser): GET /api/traces/<id>/otlp downloads one
 // trace as OTLP/JSON, and POST /api/import takes a trace file's text (bounded, one at a time) into
 // the store, the one way besides the receivers that writes.
+//
+// The service graph (src/core/graph): the server owns one, fed from the Ingest, and answers the
+// viewer methods `graph` and `graphTraces` from it; GET /api/graph?window=5m&versioned=true and
+// GET /api/graph/traces?window=5m&nodeId=...|edgeId=...&limit=100 give the same to scripts.
 import * as http from 'node:http';
 import { answerFromStore, DEFAULT_MAX_IMPORT_BYTES, DEFAULT_QUERY_LIMIT, encodeTracesJson, importTraceFile, OtlpDecodeError, toStatsDto, type Span, type TraceStore } from '../core/trace';
+import { answerFromGraph, GRAPH_ATTRIBUTE_KEYS, isGraphMethod, ServiceGraph } from '../core/graph';
+import { GraphParamsError, parseGraphParams } from '../receiver/graph-params';
 import type { Ingest } from '../receiver/ingest';
 import { createViewerRpc, type ViewerSource } from '../receiver/viewer-bridge';
 import { HOST_VIEWER_METHODS, type ErrorDto, type ForwarderStatsDto, type ReceiverStatsDto, type ServicesDto, type TraceFileImportDto, type TraceListDto, type TraceQueryDto } from '../shared/protocol';
@@ -52,6 +58,11 @@ export interface ApiServerOptions {
   readonly maxStreamClients?: number;
   /** POST /api/rpc requests answered at once (default 32); more are answered "busy". */
   readonly maxRpcInFlight?: number;
+  /**
+   * The service graph to answer from; by default the server makes one and feeds it from `ingest`
+   * (a graph given here is fed by its owner).
+   */
+  readonly graph?: ServiceGraph;
 }
 
 export interface ApiServer {
@@ -69,6 +80,8 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
   const host = options.host ?? '127.0.0.1';
   const { store, ingest, receivers, forward, staticDir } = options;
   const stream = new LiveStream({ source: store, throttleMs: options.throttleMs, heartbeatMs: options.heartbeatMs, maxClients: options.maxStreamClients });
+  const graph = options.graph ?? new ServiceGraph();
+  const detachGraph = options.graph || !ingest ? undefined : ingest.onSpanHeads(GRAPH_ATTRIBUTE_KEYS, (spans) => graph.add(spans));
   const stats = () => ({ ...toStatsDto(store.stats(), ingest?.counters, receivers?.()), ...(forward && { forward: forward() }) });
   // The viewer protocol answered from the store, as the trace worker answers it in the extension.
   const source: ViewerSource = {
@@ -76,6 +89,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
       // The editor's own methods (opening code, file dialogs): a browser uses the vscode:// link,
       // GET /api/traces/<id>/otlp and POST /api/import instead.
       if (HOST_METHODS.has(method)) throw new Error(`${method} is answered only inside VS Code; in a browser, code links open through their vscode:// address and trace files through the page's Open and Export buttons`);
+      if (isGraphMethod(method)) return answerFromGraph(graph, method, params as never) as never;
       return answerFromStore(store, method, params, stats);
     },
   };
@@ -138,6 +152,16 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
         const trace = answerFromStore(store, 'trace', { traceId: id }, stats);
         if (trace) sendJson(res, 200, trace);
         else sendJson(res, 404, { error: `no trace ${id.toLowerCase()} in the store (not received yet, or evicted)` });
+      } else if (p === '/api/graph' || p === '/api/graph/traces') {
+        const method = p === '/api/graph' ? 'graph' : 'graphTraces';
+        let params;
+        try {
+          params = parseGraphParams(method, graphQuery(url.searchParams));
+        } catch (e) {
+          if (e instanceof GraphParamsError) throw new BadRequest(`${p}: ${e.message}`);
+          throw e;
+        }
+        sendJson(res, 200, answerFromGraph(graph, method, params as never));
       } else if (p === '/api/services') {
         noParams(url.searchParams);
         const body: ServicesDto = answerFromStore(store, 'services', {}, stats);
@@ -271,6 +295,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<ApiServ
     port,
     close(): Promise<void> {
       closing ??= new Promise<void>((resolve) => {
+        detachGraph?.();
         stream.close();
         server.close(() => resolve());
         server.closeAllConnections();
@@ -327,6 +352,20 @@ export function parseTraceQuery(params: URLSearchParams): TraceQueryDto {
   if (attributes.length) q.attributes = attributes;
   q.limit ??= DEFAULT_QUERY_LIMIT;
   return q;
+}
+
+/** A query string as graph params: each name once, `versioned` a boolean, `limit` a number (checked by parseGraphParams). */
+function graphQuery(params: URLSearchParams): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of params) {
+    if (Object.prototype.hasOwnProperty.call(out, name)) throw new BadRequest(`${name} may be given once`);
+    if (name === 'versioned') {
+      if (value !== 'true' && value !== 'false') throw new BadRequest(`versioned must be true or false, got ${JSON.stringify(value)}`);
+      out[name] = value === 'true';
+    } else if (name === 'limit') out[name] = /^\d+$/.test(value) ? Number(value) : value;
+    else out[name] = value;
+  }
+  return out;
 }
 
 function number(name: string, value: string): number {

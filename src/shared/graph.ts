@@ -2,7 +2,7 @@
 // spans by src/core/graph (as the OpenTelemetry Collector's servicegraph connector and Tempo derive
 // theirs) and answered by the trace source (the extension's trace worker, `meshlens serve`) for the
 // `graph` and `graphTraces` viewer methods (added to ViewerMethods below). Types and constants only.
-// docs/graph.md states how spans become nodes and edges.
+// The header of src/core/graph/service-graph.ts states how spans become nodes and edges.
 //
 // Nodes:
 // - `service`: a resource's service.name; with `versioned`, each version it ran as is a `version`

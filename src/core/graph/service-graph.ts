@@ -1,6 +1,6 @@
 // The service graph, derived from spans as they are ingested, as the OpenTelemetry Collector's
 // servicegraph connector and Tempo's service-graphs processor derive theirs (the facts carry over,
-// the code is ours). docs/graph.md states the rules; in short:
+// the code is ours). The rules:
 //
 // - A CLIENT or PRODUCER span is the caller's half of a request, kept under (traceId, spanId); a
 //   SERVER or CONSUMER span is the callee's half, kept under (traceId, parentSpanId). When both

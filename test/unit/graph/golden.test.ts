@@ -1,7 +1,7 @@
 // Golden tests of graph derivation: OTLP/JSON requests written for these tests (helpers.ts) go
 // through the JSON decoder into a ServiceGraph; its snapshot must equal the expected graph in
 // fixtures/<name>.json exactly. The fixtures were checked by hand against the rules in
-// docs/graph.md (GRAPH_GOLDEN_UPDATE=1 rewrites them; review the diff before committing one).
+// src/core/graph/service-graph.ts (GRAPH_GOLDEN_UPDATE=1 rewrites them; review the diff before committing one).
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

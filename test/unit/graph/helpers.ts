@@ -53,7 +53,7 @@ export function otlp(spans: readonly G[]): { resourceSpans: object[] } {
         {
           scope: { name: 'meshlens-test' },
           spans: g.spans.map((s) => {
-            const start = BigInt(T0 + s.at) * 1_000_000n;
+            const start = BigInt(Math.round((T0 + s.at) * 1e3)) * 1000n;
             return {
               traceId: tid(s.trace),
               spanId: sid(s.id),
