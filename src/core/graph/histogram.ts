@@ -32,15 +32,14 @@ export class SideStats {
   lastStartMs = Number.NEGATIVE_INFINITY;
   readonly bins = new Map<number, number>();
 
-  add(startMs: number, durationMs: number, error: boolean): void {
+  add(startMs: number, durationMs: number, error: boolean, bin: number = binOf(durationMs)): void {
     this.count++;
     if (error) this.errors++;
     if (durationMs < this.minMs) this.minMs = durationMs;
     if (durationMs > this.maxMs) this.maxMs = durationMs;
     if (startMs < this.firstStartMs) this.firstStartMs = startMs;
     if (startMs > this.lastStartMs) this.lastStartMs = startMs;
-    const b = binOf(durationMs);
-    this.bins.set(b, (this.bins.get(b) ?? 0) + 1);
+    this.bins.set(bin, (this.bins.get(bin) ?? 0) + 1);
   }
 
   merge(o: SideStats): void {

@@ -32,7 +32,7 @@
 // recently active one is evicted and counted).
 //
 // Pure: no Node APIs; the clock is injected (wall clock by default).
-import { semNumber, semString, SpanKind, StatusCode, type Attributes, type Resource, type SpanHeadWithAttributes } from '../trace';
+import { attrNumber, SpanKind, StatusCode, type Attributes, type AttrValue, type Resource, type SpanHeadWithAttributes } from '../trace';
 import { SEMCONV, semconvNames, type SemconvKey } from '../trace/semconv';
 import {
   GRAPH_WINDOW_MS,
@@ -48,7 +48,12 @@ import {
   type GraphTracesQueryDto,
   type GraphWindow,
 } from '../../shared/graph';
-import { SideStats } from './histogram';
+import { binOf, SideStats } from './histogram';
+
+// Read once: through the module system's re-exports each use would be a getter call per span.
+const { CLIENT, SERVER, PRODUCER, CONSUMER } = SpanKind;
+const STATUS_ERROR = StatusCode.ERROR;
+const toNumber = attrNumber;
 
 /** What the graph reads of a span: its head and these attributes (Ingest.onSpanHeads keys). */
 export type GraphSpan = SpanHeadWithAttributes;
@@ -81,9 +86,9 @@ interface Endpoint {
   /** Service endpoints only. */
   readonly version?: string;
   readonly system?: string;
+  /** The edges from here, by target and connection type: object keys, so no string is built per request. */
+  out?: Map<Endpoint, Partial<Record<GraphConnectionType, Edge>>>;
 }
-
-const USER: Endpoint = { kind: 'user', name: 'user' };
 
 /** A span waiting for its other half. */
 interface Half {
@@ -93,8 +98,7 @@ interface Half {
   readonly startMs: number;
   readonly durationMs: number;
   readonly error: boolean;
-  readonly service: string;
-  readonly version: string | undefined;
+  readonly endpoint: Endpoint;
   readonly attributes: Attributes;
   readonly expiresAtMs: number;
 }
@@ -147,8 +151,9 @@ class Edge {
   }
 
   record(side: 'client' | 'server', startMs: number, durationMs: number, error: boolean): void {
-    this.bucket(Math.floor(startMs / 1000))?.[side].add(startMs, durationMs, error);
-    this.total[side].add(startMs, durationMs, error);
+    const bin = binOf(durationMs);
+    this.bucket(Math.floor(startMs / 1000))?.[side].add(startMs, durationMs, error, bin);
+    this.total[side].add(startMs, durationMs, error, bin);
   }
 
   trace(traceId: string, startMs: number, capacity: number): void {
@@ -191,10 +196,14 @@ export class ServiceGraph {
   private readonly clock: () => number;
   /** Insertion order is expiry order (the clock does not go back, and a TTL is the same for all). */
   private readonly pending = new Map<string, Half>();
-  private readonly edges = new Map<string, Edge>();
+  private readonly edges = new Set<Edge>();
   /** server.port of SERVER spans -> the service that answered on it last (the localhost rule). */
-  private readonly ports = new Map<number, { service: string; version: string | undefined }>();
-  private readonly versions = new WeakMap<Resource, string | null>();
+  private readonly ports = new Map<number, Endpoint>();
+  /** A resource's service endpoint (name and version): resources are shared by the spans of a request. */
+  private readonly byResource = new WeakMap<Resource, Endpoint>();
+  /** Endpoints by kind, name, version and system, so equal endpoints are one object. */
+  private endpoints = new Map<string, Endpoint>();
+  private readonly user: Endpoint;
   private counts = { spans: 0, badSpans: 0, expired: 0, dropped: 0, evictedEdges: 0 };
 
   constructor(options: ServiceGraphOptions = {}) {
@@ -203,6 +212,7 @@ export class ServiceGraph {
     this.maxEdges = options.maxEdges ?? DEFAULT_GRAPH_MAX_EDGES;
     this.tracesPerEdge = options.tracesPerEdge ?? DEFAULT_GRAPH_TRACES_PER_EDGE;
     this.clock = options.clock ?? Date.now;
+    this.user = this.endpoint({ kind: 'user', name: 'user' });
   }
 
   /** Spans as they are ingested; never throws (a span it cannot read is counted as bad). */
@@ -235,36 +245,35 @@ export class ServiceGraph {
 
   private addOne(span: GraphSpan, nowMs: number): void {
     const kind = span.kind;
-    if (kind !== SpanKind.CLIENT && kind !== SpanKind.SERVER && kind !== SpanKind.PRODUCER && kind !== SpanKind.CONSUMER) return;
+    if (kind !== CLIENT && kind !== SERVER && kind !== PRODUCER && kind !== CONSUMER) return;
     const startMs = Number(span.startUnixNano) / 1e6;
     const d = Number(span.endUnixNano - span.startUnixNano) / 1e6;
     if (!Number.isFinite(startMs) || typeof span.traceId !== 'string') throw new Error('not a span');
-    const caller = kind === SpanKind.CLIENT || kind === SpanKind.PRODUCER;
-    const resource = span.resource;
-    let error = span.status.code === StatusCode.ERROR;
-    if (kind === SpanKind.SERVER) {
-      const status = semNumber(span, 'httpStatusCode');
+    const caller = kind === CLIENT || kind === PRODUCER;
+    const attributes = span.attributes;
+    const service = this.serviceOf(span.resource);
+    let error = span.status.code === STATUS_ERROR;
+    if (kind === SERVER) {
+      const status = toNumber(firstOf(attributes, 'httpStatusCode'));
       if (status !== undefined && status >= 500) error = true;
-      const port = semNumber(span, 'serverPort');
-      if (port !== undefined) this.ports.set(port, { service: resource.serviceName, version: this.versionOf(resource) });
+      const port = toNumber(firstOf(attributes, 'serverPort'));
+      if (port !== undefined) this.ports.set(port, service);
     }
     const half: Half = {
       caller,
-      messaging: kind === SpanKind.PRODUCER || kind === SpanKind.CONSUMER,
+      messaging: kind === PRODUCER || kind === CONSUMER,
       traceId: span.traceId,
       startMs,
       durationMs: d > 0 ? d : 0,
       error,
-      service: resource.serviceName,
-      version: this.versionOf(resource),
-      attributes: span.attributes,
+      endpoint: service,
+      attributes,
       expiresAtMs: nowMs + this.ttlMs,
     };
     if (caller) {
-      const dbSystem = kind === SpanKind.CLIENT ? semString(span, 'dbSystem') : undefined;
+      const dbSystem = kind === CLIENT ? text(attributes, 'dbSystem') : undefined;
       if (dbSystem !== undefined) {
-        const target: Endpoint = { kind: 'database', name: semString(span, 'dbNamespace') ?? dbSystem, system: dbSystem };
-        this.callerOnly(half, target, 'database', nowMs);
+        this.callerOnly(half, this.endpoint({ kind: 'database', name: text(attributes, 'dbNamespace') ?? dbSystem, system: dbSystem }), 'database', nowMs);
         return;
       }
       this.meet(span.traceId + span.spanId, half, nowMs);
@@ -283,8 +292,7 @@ export class ServiceGraph {
       this.pending.delete(key);
       if (other.caller !== half.caller) {
         const [c, s] = half.caller ? [half, other] : [other, half];
-        const edge = this.edge(this.serviceEndpoint(c.service, c.version), this.serviceEndpoint(s.service, s.version), c.messaging || s.messaging ? 'messaging' : 'request', nowMs);
-        if (edge === undefined) return;
+        const edge = this.edge(c.endpoint, s.endpoint, c.messaging || s.messaging ? 'messaging' : 'request', nowMs);
         edge.hasClient = edge.hasServer = true;
         edge.record('client', c.startMs, c.durationMs, c.error);
         edge.record('server', s.startMs, s.durationMs, s.error);
@@ -310,17 +318,16 @@ export class ServiceGraph {
   private resolveAlone(half: Half, nowMs: number): void {
     if (half.caller) {
       const messaging = half.messaging ? messagingEndpoint(half.attributes) : undefined;
-      if (messaging) return this.callerOnly(half, messaging, 'messaging', nowMs);
+      if (messaging) return this.callerOnly(half, this.endpoint(messaging), 'messaging', nowMs);
       const local = this.localService(half.attributes);
       if (local) return this.callerOnly(half, local, 'request', nowMs);
-      return this.callerOnly(half, externalEndpoint(half.attributes), 'virtual', nowMs);
+      return this.callerOnly(half, this.endpoint(externalEndpoint(half.attributes)), 'virtual', nowMs);
     }
     this.calleeOnly(half, nowMs);
   }
 
   private callerOnly(half: Half, target: Endpoint, type: GraphConnectionType, nowMs: number): void {
-    const edge = this.edge(this.serviceEndpoint(half.service, half.version), target, type, nowMs);
-    if (edge === undefined) return;
+    const edge = this.edge(half.endpoint, target, type, nowMs);
     edge.hasClient = true;
     edge.record('client', half.startMs, half.durationMs, half.error);
     edge.trace(half.traceId, half.startMs, this.tracesPerEdge);
@@ -329,8 +336,7 @@ export class ServiceGraph {
   /** A root server span, or one whose caller never came: from the messaging node or the user. */
   private calleeOnly(half: Half, nowMs: number): void {
     const messaging = half.messaging ? messagingEndpoint(half.attributes) : undefined;
-    const edge = this.edge(messaging ?? USER, this.serviceEndpoint(half.service, half.version), messaging ? 'messaging' : 'virtual', nowMs);
-    if (edge === undefined) return;
+    const edge = this.edge(messaging ? this.endpoint(messaging) : this.user, half.endpoint, messaging ? 'messaging' : 'virtual', nowMs);
     edge.hasServer = true;
     edge.record('server', half.startMs, half.durationMs, half.error);
     edge.trace(half.traceId, half.startMs, this.tracesPerEdge);
@@ -339,60 +345,70 @@ export class ServiceGraph {
   private localService(attributes: Attributes): Endpoint | undefined {
     const { host, port } = address(attributes);
     if (host === undefined || port === undefined || !LOOPBACK.has(host)) return undefined;
-    const known = this.ports.get(port);
-    return known ? this.serviceEndpoint(known.service, known.version) : undefined;
+    return this.ports.get(port);
   }
 
-  private serviceEndpoint(name: string, version: string | undefined): Endpoint {
-    return version === undefined ? { kind: 'service', name } : { kind: 'service', name, version };
+  /** The one endpoint object for these fields. */
+  private endpoint(e: Endpoint): Endpoint {
+    const key = endpointKey(e);
+    let known = this.endpoints.get(key);
+    if (known === undefined) {
+      // Bounded with the edges: when names churn (many external hosts), forget the endpoints no
+      // edge holds. A resource may still hold one; an equal new object is then made, and the
+      // snapshot merges edges by id, so that costs nothing but a second series.
+      if (this.endpoints.size >= 2 * this.maxEdges + 1024) this.compactEndpoints();
+      known = e;
+      this.endpoints.set(key, known);
+    }
+    return known;
   }
 
-  private edge(source: Endpoint, target: Endpoint, type: GraphConnectionType, nowMs: number): Edge | undefined {
-    const key = `${endpointKey(source)}\u0001${endpointKey(target)}\u0001${type}`;
-    let edge = this.edges.get(key);
+  private compactEndpoints(): void {
+    const live = new Map<string, Endpoint>();
+    for (const e of this.edges) {
+      live.set(endpointKey(e.source), e.source);
+      live.set(endpointKey(e.target), e.target);
+    }
+    live.set(endpointKey(this.user), this.user);
+    this.endpoints = live;
+  }
+
+  private serviceOf(resource: Resource): Endpoint {
+    let e = this.byResource.get(resource);
+    if (e === undefined) {
+      const version = versionOf(resource);
+      e = this.endpoint(version === undefined ? { kind: 'service', name: resource.serviceName } : { kind: 'service', name: resource.serviceName, version });
+      this.byResource.set(resource, e);
+    }
+    return e;
+  }
+
+  private edge(source: Endpoint, target: Endpoint, type: GraphConnectionType, nowMs: number): Edge {
+    const out = (source.out ??= new Map());
+    let byType = out.get(target);
+    if (byType === undefined) out.set(target, (byType = {}));
+    let edge = byType[type];
     if (edge === undefined) {
       if (this.edges.size >= this.maxEdges) this.evictEdge();
       edge = new Edge(source, target, type);
-      this.edges.set(key, edge);
+      byType[type] = edge;
+      this.edges.add(edge);
     }
     edge.lastUpdateMs = nowMs;
     return edge;
   }
 
   private evictEdge(): void {
-    let oldestKey: string | undefined;
-    let oldest = Number.POSITIVE_INFINITY;
-    for (const [key, e] of this.edges) {
-      if (e.lastUpdateMs < oldest) {
-        oldest = e.lastUpdateMs;
-        oldestKey = key;
-      }
+    let victim: Edge | undefined;
+    for (const e of this.edges) if (victim === undefined || e.lastUpdateMs < victim.lastUpdateMs) victim = e;
+    if (victim === undefined) return;
+    this.edges.delete(victim);
+    const byType = victim.source.out?.get(victim.target);
+    if (byType) {
+      delete byType[victim.type];
+      if (Object.keys(byType).length === 0) victim.source.out!.delete(victim.target);
     }
-    if (oldestKey !== undefined) {
-      this.edges.delete(oldestKey);
-      this.counts.evictedEdges++;
-    }
-  }
-
-  /**
-   * service.version of the resource; else the version suffix of k8s.deployment.name
-   * (`reviews-v2` -> `v2`: a `-v<digit>...` last segment), as Istio's samples name deployments.
-   */
-  private versionOf(resource: Resource): string | undefined {
-    const known = this.versions.get(resource);
-    if (known !== undefined) return known ?? undefined;
-    let version: string | null = null;
-    const v = firstOf(resource.attributes, 'serviceVersion');
-    if (typeof v === 'string' && v !== '') version = v;
-    else {
-      const deployment = firstOf(resource.attributes, 'k8sDeployment');
-      if (typeof deployment === 'string') {
-        const m = /-(v\d[0-9a-z.]*)$/i.exec(deployment);
-        if (m) version = m[1];
-      }
-    }
-    this.versions.set(resource, version);
-    return version ?? undefined;
+    this.counts.evictedEdges++;
   }
 
   /** The graph for a window ending at `nowMs`; nodes and edges sorted by id. */
@@ -419,7 +435,7 @@ export class ServiceGraph {
       }
       return ids;
     };
-    for (const e of this.edges.values()) {
+    for (const e of this.edges) {
       const w = e.window(from);
       if (w.client.count === 0 && w.server.count === 0) continue;
       const src = node(e.source);
@@ -483,7 +499,7 @@ export class ServiceGraph {
     const fromMs = from === undefined ? Number.NEGATIVE_INFINITY : from * 1000;
     const limit = Math.min(query.limit ?? DEFAULT_GRAPH_TRACES_LIMIT, MAX_GRAPH_TRACES_LIMIT);
     const found: { traceId: string; startMs: number }[] = [];
-    for (const e of this.edges.values()) {
+    for (const e of this.edges) {
       if (!matches(e, query)) continue;
       for (let i = 0; i < e.traceIds.length; i++) if (e.traceStarts[i] >= fromMs) found.push({ traceId: e.traceIds[i], startMs: e.traceStarts[i] });
     }
@@ -498,6 +514,21 @@ export class ServiceGraph {
     }
     return { traceIds };
   }
+}
+
+/**
+ * service.version of the resource; else the version suffix of k8s.deployment.name
+ * (`reviews-v2` -> `v2`: a `-v<digit>...` last segment), as Istio's samples name deployments.
+ */
+function versionOf(resource: Resource): string | undefined {
+  const v = firstOf(resource.attributes, 'serviceVersion');
+  if (typeof v === 'string' && v !== '') return v;
+  const deployment = firstOf(resource.attributes, 'k8sDeployment');
+  if (typeof deployment === 'string') {
+    const m = /-(v\d[0-9a-z.]*)$/i.exec(deployment);
+    if (m) return m[1];
+  }
+  return undefined;
 }
 
 function matches(e: Edge, q: GraphTracesQueryDto): boolean {
@@ -563,7 +594,12 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function firstOf(attributes: Attributes, key: SemconvKey): unknown {
+/**
+ * The first of a convention's names in these attributes. The graph reads span attributes only
+ * (not the resource, as semAttr also does): the conventions it reads are per request, and a
+ * resource attribute such as server.port would make every span of a service look the same.
+ */
+function firstOf(attributes: Attributes, key: SemconvKey): AttrValue | undefined {
   for (const name of SEMCONV[key]) {
     const v = attributes.get(name);
     if (v !== undefined) return v;

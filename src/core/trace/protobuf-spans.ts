@@ -310,8 +310,8 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
         expect(tag, LEN, 'Span', 9);
         if (build) keyValue(r, end(r), (attributes ??= new Map()), 0, at, 'attributes');
         else if (want) {
-          const got = wantedKeyValue(r, end(r), want, at);
-          if (got !== undefined) (attributes ??= new Map()).set(got.key, got.value);
+          const value = wantedKeyValue(r, end(r), want, at);
+          if (value !== NOT_WANTED) (attributes ??= new Map()).set(wantedKey, value);
         } else keyValue(r, end(r), undefined, 0, at, 'attributes');
         break;
       case 10:
@@ -575,10 +575,13 @@ function keyValue(r: Reader, stop: number, into: Map<string, AttrValue> | undefi
  * is matched on its bytes, so an unwanted key never becomes a string. A value is read (again, from
  * where it starts) only for a wanted key: its bytes were checked by the first pass.
  */
-function wantedKeyValue(r: Reader, stop: number, keys: AttributeKeys, at: At): { key: string; value: AttrValue } | undefined {
+function wantedKeyValue(r: Reader, stop: number, keys: AttributeKeys, at: At): AttrValue | typeof NOT_WANTED {
   let key: string | undefined;
   let valueFrom = -1;
   let valueTo = -1;
+  // The key comes first on the wire (as every SDK writes it): the value is then read once, built.
+  let built: AttrValue | typeof NOT_WANTED = NOT_WANTED;
+  let builtFor: string | undefined;
   while (r.pos < stop) {
     const tag = r.uint32();
     switch (tag >>> 3) {
@@ -613,7 +616,13 @@ function wantedKeyValue(r: Reader, stop: number, keys: AttributeKeys, at: At): {
         const e = end(r);
         valueFrom = r.pos;
         valueTo = e;
-        anyValue(r, e, 0, at, 'attributes', false);
+        if (key !== undefined) {
+          built = anyValue(r, e, 0, at, 'attributes', true);
+          builtFor = key;
+        } else {
+          anyValue(r, e, 0, at, 'attributes', false);
+          built = NOT_WANTED;
+        }
         break;
       }
       default:
@@ -621,13 +630,19 @@ function wantedKeyValue(r: Reader, stop: number, keys: AttributeKeys, at: At): {
     }
   }
   done(r, stop);
-  if (key === undefined) return undefined;
-  if (valueFrom < 0) return { key, value: null };
+  if (key === undefined) return NOT_WANTED;
+  wantedKey = key;
+  if (valueFrom < 0) return null;
+  if (built !== NOT_WANTED && builtFor === key) return built;
   r.pos = valueFrom;
   const value = anyValue(r, valueTo, 0, at, 'attributes', true);
   r.pos = stop;
-  return { key, value };
+  return value;
 }
+
+// wantedKeyValue's second result (a pair per attribute would be garbage on the hot path).
+const NOT_WANTED = Symbol('not wanted');
+let wantedKey = '';
 
 /** The value; with `build` false only checked (and null returned). */
 function anyValue(r: Reader, stop: number, depth: number, at: At, field: string, build: boolean): AttrValue {
