@@ -13,6 +13,7 @@
 //   so a runaway viewer cannot queue unbounded work on the trace worker;
 // - live messages flow only after the viewer said `ready` (earlier ones would be lost on a page
 //   that is still loading; the viewer asks for its snapshot after `ready` anyway).
+import { GraphParamsError, parseGraphParams } from './graph-params';
 import {
   HOST_VIEWER_METHODS,
   MAX_RESOLVE_FILES,
@@ -34,7 +35,7 @@ const MAX_STRING = 4096;
 const MAX_ATTRIBUTE_FILTERS = 64;
 const TRACE_ID = /^[0-9a-f]{32}$/i;
 const SPAN_ID = /^[0-9a-f]{16}$/i;
-const METHODS: ReadonlySet<string> = new Set<ViewerMethod>(['query', 'trace', 'layout', 'span', 'search', 'services', 'stats', ...HOST_VIEWER_METHODS]);
+const METHODS: ReadonlySet<string> = new Set<ViewerMethod>(['query', 'trace', 'layout', 'span', 'search', 'services', 'stats', 'graph', 'graphTraces', ...HOST_VIEWER_METHODS]);
 /** A path longer than this is not one any file system has (PATH_MAX is 4096). */
 export const MAX_CODE_PATH = 4096;
 /** Lines beyond this are not in any source file anyone opens. */
@@ -154,6 +155,14 @@ function parseParams(method: ViewerMethod, params: unknown): { method: ViewerMet
     case 'exportTrace':
       onlyKeys(p, ['traceId']);
       return { method, params: { traceId: traceIdOf(p) } };
+    case 'graph':
+    case 'graphTraces':
+      try {
+        return { method, params: parseGraphParams(method, p) };
+      } catch (e) {
+        if (e instanceof GraphParamsError) throw new Invalid(e.message);
+        throw e;
+      }
   }
 }
 

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { startTraceService, type TraceService } from '../../../src/receiver/trace-service';
 import { createViewerBridge, createViewerRpc, toViewerState, type LiveViewerSource } from '../../../src/receiver/viewer-bridge';
-import type { ChangedMessage, LiveMessage, TraceDto, TraceListDto, ViewerResponse } from '../../../src/shared/protocol';
+import type { ChangedMessage, LiveMessage, TraceDto, TraceLayoutDto, TraceListDto, ViewerResponse } from '../../../src/shared/protocol';
+import type { GraphDto } from '../../../src/shared/graph';
 import { send } from './client';
 
 const WORKER = path.resolve(__dirname, '../../../src/receiver/trace-worker.ts');
@@ -59,6 +60,11 @@ function result<T>(r: ViewerResponse): T {
   return r.result as T;
 }
 
+function error(r: ViewerResponse): string {
+  assert.ok('error' in r, `expected an error, got ${JSON.stringify(r)}`);
+  return r.error;
+}
+
 describe('viewer bridge (src/receiver/viewer-bridge.ts)', function () {
   this.timeout(30_000);
   let svc: TraceService;
@@ -104,6 +110,31 @@ describe('viewer bridge (src/receiver/viewer-bridge.ts)', function () {
       assert.ok(result<{ services: string[] }>(await inbox.response(4)).services.includes('checkout'));
       bridge.receive({ type: 'request', id: 5, method: 'stats', params: {} });
       assert.ok(result<{ store: { spans: number } }>(await inbox.response(5)).store.spans >= 1);
+    } finally {
+      bridge.dispose();
+    }
+  });
+
+  it('answers layout, span, search and graph from the worker, and checks their params at the door', async () => {
+    const trace = '5bf92f3577b34da6a3ce929d0e0e4737';
+    const inbox = new Inbox();
+    const bridge = createViewerBridge(svc, inbox.post);
+    try {
+      await postSpan(trace, '10f067aa0ba902b7');
+      bridge.receive({ type: 'request', id: 1, method: 'layout', params: { traceId: trace } });
+      const layout = result<TraceLayoutDto>(await inbox.response(1));
+      assert.deepEqual([layout.spanIds, layout.names, layout.services, layout.durationNs], [['10f067aa0ba902b7'], ['GET /cart'], ['checkout'], [12_000_000]]);
+      bridge.receive({ type: 'request', id: 2, method: 'span', params: { traceId: trace, spanId: '10F067AA0BA902B7' } });
+      assert.deepEqual(result<TraceDto>(await inbox.response(2)).spans[0].attributes, [{ key: 'http.route', value: '/cart' }]);
+      bridge.receive({ type: 'request', id: 3, method: 'search', params: { traceId: trace, text: '/CART' } });
+      assert.deepEqual(result(await inbox.response(3)), { spanIds: ['10f067aa0ba902b7'], truncated: false });
+      bridge.receive({ type: 'request', id: 4, method: 'graph', params: { window: 'all' } });
+      const graph = result<GraphDto>(await inbox.response(4));
+      assert.ok(graph.nodes.some((n) => n.id === 'service:checkout'), JSON.stringify(graph.nodes.map((n) => n.id)));
+      bridge.receive({ type: 'request', id: 5, method: 'graph', params: { window: '2m' } });
+      assert.match(error(await inbox.response(5)), /^graph: .*window/);
+      bridge.receive({ type: 'request', id: 6, method: 'graphTraces', params: { window: '5m', nodeId: 'a', edgeId: 'b' } });
+      assert.match(error(await inbox.response(6)), /exactly one of nodeId and edgeId/);
     } finally {
       bridge.dispose();
     }
