@@ -26,10 +26,23 @@
 //   consumer's: from its messaging node) rather than being dropped as the collector does: the
 //   request happened and its server-side figures are real.
 //
-// Metrics are recorded by span start in per-second buckets for the last 15 minutes (the largest
-// window) plus an all-time total per edge; latencies in sparse log histograms (histogram.ts), so
-// memory per edge is bounded by 900 buckets x the bins in use, and edges by `maxEdges` (the least
-// recently active one is evicted and counted).
+// Metrics, per edge series (source, target, their versions, connection type):
+// - recorded when the request completes (paired, complete at once, or expired), by span start, in
+//   per-second buckets for the last 15 minutes (the largest window) plus an all-time total; a
+//   window is the whole seconds up to and including now's (1m: the 60 seconds whose start second
+//   is > now's second - 60), so its edges are exact to the second;
+// - client side from the caller's span, server side from the callee's; an error is status ERROR,
+//   and on a SERVER span also http.response.status_code (or http.status_code) >= 500;
+// - rate: requests / window seconds (`all`: / the seconds between the first and last start, at
+//   least 1); percentiles: nearest rank on a log histogram, within 2.19% (histogram.ts);
+// - memory: at most 900 buckets per series, each with the histogram bins in use (at most ~600 per
+//   side, in practice a few dozen), `maxEdges` series (default 10,000; the least recently active
+//   is evicted and counted), `tracesPerEdge` trace ids per series (default 200, a ring).
+//
+// Versions: the resource's service.version, else a `-v<digit>...` suffix of k8s.deployment.name
+// (`reviews-v2` -> `v2`). Spans without either stay on their service node in the versioned graph.
+// Span attributes the graph reads are span attributes only (GRAPH_ATTRIBUTE_KEYS, the names of
+// src/core/trace/semconv.ts, old and new).
 //
 // Pure: no Node APIs; the clock is injected (wall clock by default).
 import { attrNumber, SpanKind, StatusCode, type Attributes, type AttrValue, type Resource, type SpanHeadWithAttributes } from '../trace';
