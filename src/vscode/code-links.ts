@@ -8,7 +8,7 @@
 //   3. the workspace file whose trailing segments match the most (findFiles on the file name,
 //      bounded), so two `handlers.ts` are told apart by their folders.
 import * as vscode from 'vscode';
-import { bestSuffixMatch, clampLine, codeBasename, isAbsoluteCodePath, isInsideFolder, normalizeCodePath, relativeCandidates } from '../core/trace/code-path';
+import { bestSuffixMatch, clampLine, codeBasename, fileNameGlob, isAbsoluteCodePath, isInsideFolder, normalizeCodePath, relativeCandidates } from '../core/trace/code-path';
 
 /** Files a name search returns at most: a monorepo's `index.ts` count is bounded, the time with it. */
 const MAX_FIND_RESULTS = 2000;
@@ -100,7 +100,7 @@ export class CodeLinks {
     if (name === '' || name === '..' || folders.length === 0) return undefined;
     let search = searches.get(name);
     if (!search) {
-      search = Promise.resolve(vscode.workspace.findFiles(`**/${globEscape(name)}`, FIND_EXCLUDE, MAX_FIND_RESULTS)).then(
+      search = Promise.resolve(vscode.workspace.findFiles(fileNameGlob(name), FIND_EXCLUDE, MAX_FIND_RESULTS)).then(
         (uris) => uris.filter((u) => u.scheme === 'file').map((u) => u.path),
         (e: unknown) => {
           this.log.warn(`Trace viewer: searching the workspace for ${name} failed: ${(e as Error).message}`);
@@ -120,9 +120,4 @@ async function isFile(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-/** A file name as a glob matching only itself: `[id].tsx` is a Next.js page, not a character class. */
-export function globEscape(name: string): string {
-  return name.replace(/[[\]{}*?!]/g, (c) => `[${c}]`);
 }

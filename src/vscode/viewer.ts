@@ -30,6 +30,11 @@ export class TraceViewer implements vscode.Disposable {
   private readonly registrations: vscode.Disposable[];
   /** Jump to code; `confirmOutside` is replaceable for the end-to-end tests. */
   readonly codeLinks: CodeLinks;
+  /** The file dialogs of Open trace file and Export trace; replaceable so the end-to-end tests can answer them. */
+  pickTraceFile = async (): Promise<vscode.Uri | undefined> =>
+    (await vscode.window.showOpenDialog({ canSelectMany: false, filters: TRACE_FILE_FILTERS, title: 'Open a trace file (OTLP/JSON, JSON Lines, Jaeger or Zipkin JSON)' }))?.[0];
+  pickExportTarget = async (traceId: string, suggested: vscode.Uri | undefined): Promise<vscode.Uri | undefined> =>
+    vscode.window.showSaveDialog({ filters: { 'OTLP/JSON': ['json'] }, title: `Export trace ${traceId} as OTLP/JSON`, defaultUri: suggested });
   /** A trace the viewer should show once it asks (nextTraceToOpen), and the request waiting for one. */
   private traceToOpen: string | undefined;
   private waiting: ((v: { traceId: string } | null) => void) | undefined;
@@ -153,8 +158,8 @@ export class TraceViewer implements vscode.Disposable {
       case 'resolveCode':
         return { resolved: await this.codeLinks.resolveMany((params as ViewerMethods['resolveCode']['params']).files) } as R;
       case 'openTraceFile': {
-        const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: TRACE_FILE_FILTERS, title: 'Open a trace file (OTLP/JSON, JSON Lines, Jaeger or Zipkin JSON)' });
-        return (picked?.[0] ? await this.importFile(picked[0]) : null) as R;
+        const picked = await this.pickTraceFile();
+        return (picked ? await this.importFile(picked) : null) as R;
       }
       case 'exportTrace':
         return (await this.exportTrace((params as ViewerMethods['exportTrace']['params']).traceId)) as R;
@@ -216,7 +221,7 @@ export class TraceViewer implements vscode.Disposable {
     if (!svc) throw new Error('the trace receiver is not running; there is nothing to export');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const name = `trace-${traceId}.json`;
-    const target = await vscode.window.showSaveDialog({ filters: { 'OTLP/JSON': ['json'] }, title: `Export trace ${traceId} as OTLP/JSON`, defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined });
+    const target = await this.pickExportTarget(traceId, folder ? vscode.Uri.joinPath(folder, name) : undefined);
     if (!target) return null;
     const { json, spans } = await svc.request('export', { traceIds: [traceId] });
     if (spans === 0) throw new Error(`trace ${traceId} is no longer in the store (evicted, or the receiver restarted)`);
@@ -231,7 +236,7 @@ export class TraceViewer implements vscode.Disposable {
    * person was told why).
    */
   async openTraceFile(uri?: vscode.Uri): Promise<TraceFileImportDto | undefined> {
-    const target = uri ?? (await vscode.window.showOpenDialog({ canSelectMany: false, filters: TRACE_FILE_FILTERS, title: 'Open a trace file (OTLP/JSON, JSON Lines, Jaeger or Zipkin JSON)' }))?.[0];
+    const target = uri ?? (await this.pickTraceFile());
     if (!target) return undefined;
     let r: TraceFileImportDto;
     try {

@@ -102,3 +102,12 @@ export function clampLine(line: number, lineCount: number): number {
   if (!Number.isFinite(line) || line < 1) return 1;
   return Math.min(Math.floor(line), Math.max(1, lineCount));
 }
+
+/**
+ * A glob for a file search by name: `[id].tsx` is a Next.js page, not a character class. Escaping
+ * differs between glob engines (VS Code's search did not match `[[]id].tsx`), so each character a
+ * glob could read specially becomes `?`; bestSuffixMatch then compares the names exactly.
+ */
+export function fileNameGlob(name: string): string {
+  return `**/${name.replace(/[[\]{}*?!,]/g, '?')}`;
+}

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { bestSuffixMatch, clampLine, isAbsoluteCodePath, isInsideFolder, normalizeCodePath, relativeCandidates, sharedSuffixLength } from '../../../src/core/trace/code-path';
+import { bestSuffixMatch, clampLine, fileNameGlob, isAbsoluteCodePath, isInsideFolder, normalizeCodePath, relativeCandidates, sharedSuffixLength } from '../../../src/core/trace/code-path';
 
 describe('code paths from spans and stack frames', () => {
   it('normalises file:// URLs, Windows paths and webpack URLs to plain paths', () => {
@@ -53,5 +53,14 @@ describe('code paths from spans and stack frames', () => {
     assert.equal(clampLine(0, 10), 1);
     assert.equal(clampLine(5, 10), 5);
     assert.equal(clampLine(5, 0), 1);
+  });
+
+  it('searches by name with glob characters as single-character wildcards; the suffix match is exact', () => {
+    assert.equal(fileNameGlob('[id].tsx'), '**/?id?.tsx');
+    assert.equal(fileNameGlob('{a,b}*?!.ts'), '**/?a?b????.ts');
+    assert.equal(fileNameGlob('handlers.ts'), '**/handlers.ts');
+    // What such a search may also return is not taken for the file.
+    assert.deepEqual(bestSuffixMatch('/app/pages/[id].tsx', ['/w/pages/xidx.tsx', '/w/pages/[id].tsx']), { path: '/w/pages/[id].tsx', shared: 2 });
+    assert.equal(bestSuffixMatch('/app/pages/[id].tsx', ['/w/pages/xidx.tsx']), undefined);
   });
 });

@@ -13,10 +13,11 @@ const ORDERS = 'e2e-code/services/orders/src/handlers.ts';
 const LINES = 30;
 const source = (name) => Array.from({ length: LINES }, (_, i) => `export const ${name}${i + 1} = ${i + 1};`).join('\n') + '\n';
 const TRACE = 'c0de11c5c0de11c5c0de11c5c0de11c5';
-const traceFile = JSON.stringify({
+const TRACE2 = 'f11e5f11e5f11e5f11e5f11e5f11e5ab';
+const traceFile = (traceId = TRACE) => JSON.stringify({
   resourceSpans: [{
     resource: { attributes: [{ key: 'service.name', value: { stringValue: 'cart' } }] },
-    scopeSpans: [{ scope: { name: 'e2e-files' }, spans: [{ traceId: TRACE, spanId: 'c0de11c5c0de11c5', name: 'POST /checkout', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000040000000', attributes: [{ key: 'code.file.path', value: { stringValue: '/app/services/cart/src/handlers.ts' } }] }] }],
+    scopeSpans: [{ scope: { name: 'e2e-files' }, spans: [{ traceId, spanId: 'c0de11c5c0de11c5', name: 'POST /checkout', kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000040000000', attributes: [{ key: 'code.file.path', value: { stringValue: '/app/services/cart/src/handlers.ts' } }] }] }],
   }],
 });
 
@@ -49,7 +50,9 @@ describe('MeshLens jump to code and trace files', function () {
     api = await getApi();
     await vscode.workspace.fs.writeFile(uriOf(CART), encode(source('cart')));
     await vscode.workspace.fs.writeFile(uriOf(ORDERS), encode(source('orders')));
-    await vscode.workspace.fs.writeFile(uriOf('e2e-code/traces/checkout-trace.json'), encode(traceFile));
+    await vscode.workspace.fs.writeFile(uriOf('e2e-code/traces/checkout-trace.json'), encode(traceFile()));
+    await vscode.workspace.fs.writeFile(uriOf('e2e-code/traces/second-trace.jsonl'), encode(traceFile(TRACE2) + '\n'));
+    await vscode.workspace.fs.writeFile(uriOf('e2e-code/web/pages/cart/[id].tsx'), encode(source('page')));
     await vscode.workspace.fs.writeFile(uriOf('e2e-code/traces/broken.json'), encode('{\n  "resourceSpans": [\n    {"resource": }\n  ]\n}\n'));
     outside = vscode.Uri.file(path.join(os.tmpdir(), `meshlens-outside-${process.pid}.ts`));
     await vscode.workspace.fs.writeFile(outside, encode(source('outside')));
@@ -75,6 +78,8 @@ describe('MeshLens jump to code and trace files', function () {
     assert.deepStrictEqual(await openCode(api, '/app/services/cart/src/handlers.ts', 21), { file: CART, line: 21 });
     assert.deepStrictEqual(await openCode(api, '/srv/build/orders/src/handlers.ts', 5), { file: ORDERS, line: 5 });
     assert.deepStrictEqual(await openCode(api, 'file:///app/services/orders/src/handlers.ts', 9999), { file: ORDERS, line: LINES + 1 }, 'the last line (the file ends with a newline)');
+    // Glob characters in the name are the name (the workspace search is by a glob).
+    assert.deepStrictEqual(await openCode(api, '/app/web/pages/cart/[id].tsx', 2), { file: 'e2e-code/web/pages/cart/[id].tsx', line: 2 });
   });
 
   it('says which stack-frame files resolve, in one request', async function () {
@@ -126,5 +131,39 @@ describe('MeshLens jump to code and trace files', function () {
     const spansBefore = (await svc.request('stats', {})).store.spans;
     assert.strictEqual(await vscode.commands.executeCommand('meshlens.openTraceFile', uriOf('e2e-code/traces/broken.json')), undefined);
     assert.strictEqual((await svc.request('stats', {})).store.spans, spansBefore);
+  });
+
+  it("the viewer's Open trace file and Export trace go through the host's dialogs and the trace worker", async function () {
+    const origOpen = api.viewer.pickTraceFile;
+    const origSave = api.viewer.pickExportTarget;
+    const asked = [];
+    try {
+      api.viewer.pickTraceFile = async () => uriOf('e2e-code/traces/second-trace.jsonl');
+      const opened = await result(api, 'openTraceFile', {});
+      assert.deepStrictEqual(opened, { fileName: 'second-trace.jsonl', format: 'otlp-jsonl', spans: 1, logs: 0, rejected: 0, rejectMessage: '', traceIds: [TRACE2] });
+
+      api.viewer.pickTraceFile = async () => uriOf('e2e-code/traces/broken.json');
+      const bad = await ask(api, 'openTraceFile', {});
+      assert.match(bad.error, /^broken\.json: line 3, column 18: invalid JSON/);
+      api.viewer.pickTraceFile = async () => undefined;
+      assert.strictEqual(await result(api, 'openTraceFile', {}), null, 'cancelled');
+
+      const target = uriOf('e2e-code/out/exported.json');
+      api.viewer.pickExportTarget = async (traceId, suggested) => (asked.push([traceId, path.basename(suggested.fsPath)]), target);
+      const saved = await result(api, 'exportTrace', { traceId: TRACE2 });
+      assert.deepStrictEqual(saved, { file: target.fsPath, spans: 1 });
+      assert.deepStrictEqual(asked, [[TRACE2, `trace-${TRACE2}.json`]]);
+      const written = JSON.parse(new TextDecoder().decode(await vscode.workspace.fs.readFile(target)));
+      const ids = written.resourceSpans.flatMap((r) => r.scopeSpans.flatMap((sc) => sc.spans.map((sp) => sp.traceId)));
+      assert.deepStrictEqual(ids, [TRACE2], 'only that trace, though the store holds others');
+
+      api.viewer.pickExportTarget = async () => undefined;
+      assert.strictEqual(await result(api, 'exportTrace', { traceId: TRACE2 }), null, 'cancelled');
+      api.viewer.pickExportTarget = async () => target;
+      assert.match((await ask(api, 'exportTrace', { traceId: 'ab'.repeat(16) })).error, /trace abab.* is no longer in the store/);
+    } finally {
+      api.viewer.pickTraceFile = origOpen;
+      api.viewer.pickExportTarget = origSave;
+    }
   });
 });
