@@ -113,7 +113,7 @@ export function parseViewerMessage(msg: unknown): Parsed {
 
 function parseParams(method: ViewerMethod, params: unknown): { method: ViewerMethod; params: unknown } {
   // Methods without params accept them left out, as `{}` is noise for the caller.
-  const p = params === undefined && (method === 'query' || method === 'services' || method === 'stats' || method === 'openTraceFile' || method === 'nextTraceToOpen') ? {} : params;
+  const p = params === undefined && (method === 'query' || method === 'services' || method === 'stats' || method === 'openTraceFile' || method === 'nextTraceToOpen' || method === 'serviceManifests' || method === 'nextMapReveal') ? {} : params;
   if (!isObject(p)) throw new Invalid('params must be an object');
   switch (method) {
     case 'query':
@@ -138,6 +138,8 @@ function parseParams(method: ViewerMethod, params: unknown): { method: ViewerMet
     case 'stats':
     case 'openTraceFile':
     case 'nextTraceToOpen':
+    case 'serviceManifests':
+    case 'nextMapReveal':
       onlyKeys(p, []);
       return { method, params: {} };
     case 'openCode': {

@@ -429,8 +429,36 @@ export interface ViewerMethods {
   nextTraceToOpen: { params: Readonly<Record<string, never>>; result: { readonly traceId: string } | null };
 }
 
+// The bridge between manifests and the service map (issue 9), also the panel host's own.
+export interface ViewerMethods {
+  /**
+   * The workspace manifests that configure each service (VirtualService, DestinationRule,
+   * Rollout, ...), by service name as the graph names it; the map puts a badge on those services
+   * and opens a manifest with `openCode`.
+   */
+  serviceManifests: { params: Readonly<Record<string, never>>; result: ServiceManifestsDto };
+  /**
+   * Answered when the host wants the map to show a service ("Reveal on Service Map" from a
+   * manifest). One waits at a time, as nextTraceToOpen.
+   */
+  nextMapReveal: { params: Readonly<Record<string, never>>; result: { readonly service: string } | null };
+}
+
+export interface ManifestRefDto {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Absolute path of the file, and the 1-based line of the object's `kind:`. */
+  readonly file: string;
+  readonly line: number;
+}
+
+export interface ServiceManifestsDto {
+  readonly services: Readonly<Record<string, readonly ManifestRefDto[]>>;
+}
+
 /** The methods above: the panel host answers them itself; a trace store never sees them. */
-export const HOST_VIEWER_METHODS = ['openCode', 'resolveCode', 'openTraceFile', 'exportTrace', 'nextTraceToOpen'] as const;
+export const HOST_VIEWER_METHODS = ['openCode', 'resolveCode', 'openTraceFile', 'exportTrace', 'nextTraceToOpen', 'serviceManifests', 'nextMapReveal'] as const;
 export type HostViewerMethod = (typeof HOST_VIEWER_METHODS)[number];
 
 /** What an import of a trace file gave (VS Code's openTraceFile, and POST /api/import of `meshlens serve`). */
