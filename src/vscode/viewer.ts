@@ -183,14 +183,18 @@ export class TraceViewer implements vscode.Disposable {
     });
   }
 
-  /** Has the viewer show `traceId`: now if it waits for one, else when it next asks. */
+  /** Has the viewer show `traceId`: now if its page is up and waits for one, else when it next asks. */
   private showTrace(traceId: string): void {
-    if (this.waiting) {
+    if (this.waiting && this.panel?.visible) {
       this.waiting({ traceId });
       this.waiting = undefined;
-    } else {
-      this.traceToOpen = traceId;
+      return;
     }
+    // A hidden panel's page is gone (not retained when hidden) and reloads when revealed: its
+    // request would take the trace with it, so it is let go and the reloaded page gets the trace.
+    this.waiting?.(null);
+    this.waiting = undefined;
+    this.traceToOpen = traceId;
   }
 
   /** Imports a trace file through the trace worker (started if needed). Throws with a message for people. */
