@@ -255,6 +255,27 @@ describe('trace list: filters, scatter and keyboard (meshlens serve + OpenTeleme
     assert.equal(await page.locator(`${tid('trace-row')}[aria-selected="true"]`).count(), 1);
   });
 
+  it('keyboard: a live update keeps the focus on the same trace; the new trace gets a point', async () => {
+    const ids = await listedTraceIds(page);
+    await page.locator(traceRow(ids[2])).focus();
+    await page.keyboard.press('ArrowDown');
+    // Not another "nightly import": the other tests look that one up by name.
+    const sdk = new Sdk(serve!.otlpHttp, { 'service.name': 'late' });
+    const tracer = sdk.tracer('late', '1.0.0');
+    const t0 = Date.now();
+    span(tracer, 'late arrival', undefined, t0).end(hr(t0 + 3));
+    const spans = (await sdk.flush()).spans;
+    await sdk.shutdown();
+    const live = { traceId: spans[0].spanContext().traceId };
+    note(spans);
+    await waitForListed(page, fedIds());
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-trace-id')), ids[3], 'still on the row it was on');
+    assert.equal(await page.locator(`${tid('trace-row')}[tabindex="0"]`).getAttribute('data-trace-id'), ids[3]);
+    await page.locator(`${tid('scatter-point')}[data-trace-id="${live.traceId}"]`).waitFor();
+    await page.keyboard.press('Home');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-trace-id')), live.traceId, 'the new trace is first');
+  });
+
   it('keyboard: / goes to the search field (not while typing in a field), Esc in a field returns to the list', async () => {
     const ids = await listedTraceIds(page);
     const activeTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null);
@@ -287,10 +308,16 @@ describe('trace list: filters, scatter and keyboard (meshlens serve + OpenTeleme
     await field('filter-attributes').fill('db.system=postgresql note="a \\"b\\" c"');
     await waitForListed(page, []);
     await field('filter-attributes').fill('db.system="postgresql"');
+    await field('filter-min-ms').fill('300ms');
+    await waitForListed(page, []);
+    // A change of the list shows the last query was answered (the state is saved with its answer).
     await field('filter-min-ms').fill('0.2s');
     await waitForListed(page, [shop.traceId]);
+    const before = queries.length;
     await page.reload();
     await waitForListed(page, [shop.traceId]);
+    assert.ok(queries.length > before);
+    assert.deepEqual(queries[before], { service: 'inventory', operation: 'SELECT stock', attributes: [{ key: 'db.system', value: 'postgresql' }], minMs: 200, limit: 500 }, 'the first query after the reload has every filter');
     const shown = await page.evaluate(() =>
       ['filter-service', 'filter-operation', 'filter-attributes', 'filter-min-ms'].map((id) => (document.querySelector(`[data-testid="${id}"]`) as unknown as { value: string }).value),
     );

@@ -1,6 +1,7 @@
 // The trace list: filters (sent to the host as a query), the duration-over-time scatter and a sortable
 // table, newest first by default. Keyboard: the table is one tab stop (roving tabindex), arrows,
-// PageUp/PageDown, Home/End move, Enter opens; `/` goes to the text filter, Esc in a filter comes back.
+// PageUp/PageDown, Home/End move, Enter (or Space) opens; `/` goes to the text filter, Esc in a filter
+// comes back.
 import type { TraceQueryDto, TraceSummaryDto } from '../../src/shared/protocol';
 import { button, checkbox, dropdown, textField, type TextControl } from '../components';
 import { clear, el } from '../dom';
@@ -115,11 +116,14 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
   /** The row that holds the tab stop (by trace, so it survives redraws and re-sorting). */
   let active: string | undefined;
 
-  // What the host was last asked for per parsed field: a field being edited into shape keeps the
-  // last good value in the query (live refreshes go on) until it reads again.
+  // Parsed field values, and the query as it stood when every field last read well: while a field
+  // is being edited into shape, the live refreshes (main.ts asks query() on each) keep asking that,
+  // not a mix of the new checkbox and the old attributes.
   let goodAttributes: AttributeFilter[] = [];
-  let goodMin: number | undefined = initial.minMs;
-  let goodMax: number | undefined = initial.maxMs;
+  let goodMin: number | undefined;
+  let goodMax: number | undefined;
+  let valid = true;
+  let lastGood: TraceQueryDto = {};
   const fields: [TextControl, string][] = [
     [attrs, 'Attributes'],
     [minMs, 'Min duration'],
@@ -144,7 +148,8 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
     }
     problem.textContent = messages.join(' · ');
     problem.hidden = messages.length === 0;
-    if (messages.length) return false;
+    valid = messages.length === 0;
+    if (!valid) return false;
     goodAttributes = a.ok ? a.value : goodAttributes;
     goodMin = lo.ok ? lo.value : goodMin;
     goodMax = hi.ok ? hi.value : goodMax;
@@ -268,7 +273,8 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
       draw();
     },
     query() {
-      return {
+      if (!valid) return lastGood;
+      lastGood = {
         service: service.value || wantedService || undefined,
         operation: operation.value.trim() || undefined,
         attributes: goodAttributes.length ? goodAttributes : undefined,
@@ -278,6 +284,7 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
         maxMs: goodMax,
         limit: LIMIT,
       };
+      return lastGood;
     },
     setSelected(id) {
       selected = id;
