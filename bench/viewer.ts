@@ -555,7 +555,9 @@ async function main(): Promise<void> {
       const order = SIZES.map((_, i) => SIZES[(i + round) % SIZES.length]);
       for (const size of order) {
         const f = await openTrace(page, traces.get(size)!.traceId);
-        if (f.rows === 0 || !f.label.includes(`${size} spans`)) throw new Error(`the waterfall of the ${n(size)}-span trace shows ${f.rows} rows, toolbar "${f.label}"`);
+        // The toolbar may group digits ("50,000 spans") in the page's locale.
+        const spans = f.label.replace(/(\d)[,.\u00a0\u202f](?=\d{3}\b)/g, '$1');
+        if (f.rows === 0 || !spans.includes(`${size} spans`)) throw new Error(`the waterfall of the ${n(size)}-span trace shows ${f.rows} rows, toolbar "${f.label}"`);
         if (round >= WARMUP_ROUNDS) opens.get(size)!.push(f);
         await sleep(SETTLE_MS);
       }
