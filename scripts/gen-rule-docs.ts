@@ -4,6 +4,10 @@ import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { RETIRED_CODES, RULES } from '../src/core';
 import type { RuleMeta } from '../src/core';
+import { CORRELATION_CODES } from '../src/core/correlate';
+
+// ML5xxx codes come from the bridge (src/core/correlate), which needs traces: `meshlens lint` never reports them.
+const TRAFFIC = new Set(CORRELATION_CODES.map((m) => m.code));
 
 const dir = path.join(__dirname, '..', 'docs', 'rules');
 
@@ -11,7 +15,7 @@ function page(m: RuleMeta): string {
   const lines = [
     `# ${m.code}: ${m.title}`,
     '',
-    `<!-- Generated from src/core/analysis/rules by scripts/gen-rule-docs.ts; edit the rule's meta, not this file. -->`,
+    `<!-- Generated from ${TRAFFIC.has(m.code) ? 'src/core/correlate/codes.ts' : 'src/core/analysis/rules'} by scripts/gen-rule-docs.ts; edit the rule's meta, not this file. -->`,
     '',
     `| | |`,
     `|---|---|`,
@@ -49,14 +53,16 @@ function page(m: RuleMeta): string {
     '',
     `- For one object: the annotation \`meshlens.io/ignore: ${m.code}\`.`,
     `- For one line: the comment \`# meshlens-disable-next-line ${m.code}\` on the line above.`,
-    `- Everywhere: the setting \`"meshlens.rules": { "${m.code}": "off" }\`, or \`meshlens lint --rule ${m.code}=off\`.`,
+    TRAFFIC.has(m.code)
+      ? `- Everywhere: the setting \`"meshlens.rules": { "${m.code}": "off" }\`, or \`"meshlens.bridge.enabled": false\` for every traffic lens and finding. (\`meshlens lint\` has no traces, so it never reports ${m.code}.)`
+      : `- Everywhere: the setting \`"meshlens.rules": { "${m.code}": "off" }\`, or \`meshlens lint --rule ${m.code}=off\`.`,
     '',
   ];
   return lines.join('\n');
 }
 
 function index(): string {
-  const rows = RULES.map((r) => r.meta).map((m) => `| [${m.code}](${m.code}.md) | \`${m.id}\` | ${m.severity} | ${m.title} |`);
+  const rows = [...RULES.map((r) => r.meta), ...CORRELATION_CODES].map((m) => `| [${m.code}](${m.code}.md) | \`${m.id}\` | ${m.severity} | ${m.title} |`);
   const retired = RETIRED_CODES.map((r) => `| ${r.code} | \`${r.id}\` | retired | ${r.reason} |`);
   return [
     '# Rules',
@@ -76,6 +82,7 @@ function index(): string {
 
 const wanted = new Map<string, string>([['README.md', index()]]);
 for (const r of RULES) wanted.set(`${r.meta.code}.md`, page(r.meta));
+for (const m of CORRELATION_CODES) wanted.set(`${m.code}.md`, page(m));
 
 const check = process.argv.includes('--check');
 const stale: string[] = [];
