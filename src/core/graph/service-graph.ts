@@ -61,7 +61,7 @@ import {
   type GraphTracesQueryDto,
   type GraphWindow,
 } from '../../shared/graph';
-import { binOf, SideStats } from './histogram';
+import { SideStats } from './histogram';
 
 // Read once: through the module system's re-exports each use would be a getter call per span.
 const { CLIENT, SERVER, PRODUCER, CONSUMER } = SpanKind;
@@ -125,7 +125,8 @@ class Bucket {
 class Edge {
   /** Ascending by second; only seconds with requests. */
   readonly buckets: Bucket[] = [];
-  readonly total = new Bucket(0);
+  /** Everything older than the buckets (they are folded in when they leave the horizon): `all` is this plus the buckets. */
+  readonly older = new Bucket(0);
   /** Recent (traceId, start) pairs, a ring. */
   readonly traceIds: string[] = [];
   readonly traceStarts: number[] = [];
@@ -147,9 +148,13 @@ class Edge {
     if (last === undefined || second > last.second) {
       const b = new Bucket(second);
       bs.push(b);
-      // Older than the largest window before the newest second: only the total keeps them.
+      // Older than the largest window before the newest second: folded into `older`.
       let drop = 0;
-      while (drop < bs.length && bs[drop].second <= second - HORIZON_S) drop++;
+      while (drop < bs.length && bs[drop].second <= second - HORIZON_S) {
+        this.older.client.merge(bs[drop].client);
+        this.older.server.merge(bs[drop].server);
+        drop++;
+      }
       if (drop > 0) bs.splice(0, drop);
       return b;
     }
@@ -164,9 +169,7 @@ class Edge {
   }
 
   record(side: 'client' | 'server', startMs: number, durationMs: number, error: boolean): void {
-    const bin = binOf(durationMs);
-    this.bucket(Math.floor(startMs / 1000))?.[side].add(startMs, durationMs, error, bin);
-    this.total[side].add(startMs, durationMs, error, bin);
+    (this.bucket(Math.floor(startMs / 1000)) ?? this.older)[side].add(startMs, durationMs, error);
   }
 
   trace(traceId: string, startMs: number, capacity: number): void {
@@ -180,11 +183,14 @@ class Edge {
     this.traceNext = (this.traceNext + 1) % capacity;
   }
 
-  /** The window's figures (`all`: the total). */
+  /** The window's figures (`all`: from the first request on). */
   window(fromSecond: number | undefined): Bucket {
-    if (fromSecond === undefined) return this.total;
-    const out = new Bucket(fromSecond);
-    for (let i = this.buckets.length - 1; i >= 0 && this.buckets[i].second >= fromSecond; i--) {
+    const out = new Bucket(fromSecond ?? 0);
+    if (fromSecond === undefined) {
+      out.client.merge(this.older.client);
+      out.server.merge(this.older.server);
+    }
+    for (let i = this.buckets.length - 1; i >= 0 && (fromSecond === undefined || this.buckets[i].second >= fromSecond); i--) {
       out.client.merge(this.buckets[i].client);
       out.server.merge(this.buckets[i].server);
     }
@@ -259,8 +265,11 @@ export class ServiceGraph {
   private addOne(span: GraphSpan, nowMs: number): void {
     const kind = span.kind;
     if (kind !== CLIENT && kind !== SERVER && kind !== PRODUCER && kind !== CONSUMER) return;
-    const startMs = Number(span.startUnixNano) / 1e6;
-    const d = Number(span.endUnixNano - span.startUnixNano) / 1e6;
+    // Doubles, not a BigInt difference per span: a time near 2^60 ns is exact to 256 ns as a double,
+    // far below what a latency in ms shows.
+    const startNs = Number(span.startUnixNano);
+    const startMs = startNs / 1e6;
+    const d = (Number(span.endUnixNano) - startNs) / 1e6;
     if (!Number.isFinite(startMs) || typeof span.traceId !== 'string') throw new Error('not a span');
     const caller = kind === CLIENT || kind === PRODUCER;
     const attributes = span.attributes;

@@ -662,7 +662,7 @@ function anyValue(r: Reader, stop: number, depth: number, at: At, field: string,
         break;
       case 3:
         expect(tag, VARINT, 'AnyValue', 3);
-        if (build) value = BigInt.asIntN(64, long(r.int64()));
+        if (build) value = smallVarint(r) ? BigInt(r.uint32()) : BigInt.asIntN(64, long(r.int64()));
         else skipVarint64(r);
         break;
       case 4:
@@ -803,6 +803,16 @@ function checkStr(r: Reader): string {
   }
   r.pos = start + len;
   return '';
+}
+
+/**
+ * Whether the varint at the reader is at most 4 bytes (a value below 2^28: ports, status codes,
+ * counts), which uint32() reads exactly and without the Long and four BigInts of int64().
+ */
+function smallVarint(r: Reader): boolean {
+  const buf = r.buf;
+  const p = r.pos;
+  return p + 4 <= r.len && (buf[p] < 0x80 || buf[p + 1] < 0x80 || buf[p + 2] < 0x80 || buf[p + 3] < 0x80);
 }
 
 /** A 64-bit varint skipped with the checks of Reader.int64 (at most 10 bytes). */

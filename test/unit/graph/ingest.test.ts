@@ -6,7 +6,7 @@ import { AttributeKeys, decodeTraceHeadsProtobuf, decodeTracesJson, decodeTraces
 import { GRAPH_ATTRIBUTE_KEYS, ServiceGraph } from '../../../src/core/graph';
 import { Ingest, type RawPayload } from '../../../src/receiver/ingest';
 import { encodeTraces } from '../trace/pb';
-import { call, otlp, T0, type G } from './helpers';
+import { call, otlp, sid, T0, tid, type G } from './helpers';
 
 /** Several requests covering every rule: HTTP, gRPC, messaging, databases, externals, loopback, versions, roots, orphans. */
 function requests(): G[][] {
@@ -52,6 +52,23 @@ describe('graph input through the receiver path', () => {
         assert.equal(heads[i].resource.attributes.get('service.version'), full[i].resource.attributes.get('service.version'));
       }
     }
+  });
+
+  it('int64 attribute values decode exactly on the short-varint path and the long one', () => {
+    const ints = ['0', '1', '127', '128', '268435455', '268435456', '4294967295', '-1', '-268435456', '9007199254740993', '9223372036854775807', '-9223372036854775808'];
+    const req = {
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'service.name', value: { stringValue: 'a' } }] },
+          scopeSpans: [{ spans: [{ traceId: tid(1), spanId: sid(1), name: 'x', kind: 3, startTimeUnixNano: '1', endTimeUnixNano: '2', attributes: ints.map((v, i) => ({ key: `i${i}`, value: { intValue: v } })) }] }],
+        },
+      ],
+    };
+    const span = decodeTracesProtobuf(encodeTraces(req)).spans[0];
+    assert.deepEqual([...span.attributes.values()], ints.map((v) => BigInt(v)));
+    assert.deepEqual([...span.attributes.values()], [...decodeTracesJson(req).spans[0].attributes.values()]);
+    const head = decodeTraceHeadsProtobuf(encodeTraces(req), new AttributeKeys(['i3', 'i11'])).heads[0] as SpanHeadWithAttributes;
+    assert.deepEqual([...head.attributes], [['i3', 128n], ['i11', -9223372036854775808n]]);
   });
 
   it('collecting attributes accepts and rejects exactly the bytes plain heads do (corrupted requests)', () => {
