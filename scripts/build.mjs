@@ -61,4 +61,5 @@ if (watch) {
   await copyFile('webview/viewer.css', 'dist/webview/viewer.css');
   await copyFile('webview/details.css', 'dist/webview/details.css');
   await copyFile('webview/list.css', 'dist/webview/list.css');
+  await copyFile('webview/map.css', 'dist/webview/map.css');
 }

@@ -7,6 +7,7 @@ import { clear, el } from './dom';
 import { renderDetails } from './views/details';
 import { fileActions } from './views/files';
 import { renderList } from './views/list';
+import { renderMap } from './views/map';
 import { renderWaterfall, type WaterfallView } from './views/waterfall';
 
 const channel = createChannel();
@@ -27,7 +28,47 @@ const list = renderList(saved?.filters ?? {}, () => void refresh(), (id) => void
   if (!p) void refresh();
 });
 clear(root);
-root.appendChild(el('div', { class: 'viewer' }, banner, fileActions(channel, () => openTrace?.summary.traceId), list.element, el('div', { class: 'lower' }, tracePane, detailsPane)));
+const tracesPanel = el('div', { class: 'tab-panel', role: 'tabpanel', id: 'panel-traces', 'aria-labelledby': 'tab-traces' });
+const mapPanel = el('div', { class: 'tab-panel', role: 'tabpanel', id: 'panel-map', 'aria-labelledby': 'tab-map', hidden: true });
+tracesPanel.appendChild(el('div', { class: 'viewer' }, banner, fileActions(channel, () => openTrace?.summary.traceId), list.element, el('div', { class: 'lower' }, tracePane, detailsPane)));
+
+// Traces | Map. The active tab is not part of ViewerState: a reload starts on Traces.
+type Tab = 'traces' | 'map';
+const tabButton = (tab: Tab, text: string, panel: HTMLElement) =>
+  el('button', { type: 'button', role: 'tab', id: `tab-${tab}`, 'aria-controls': panel.id, 'aria-selected': tab === 'traces' ? 'true' : 'false', tabindex: tab === 'traces' ? 0 : -1, 'data-testid': `tab-${tab}` }, text);
+const tabs: Record<Tab, HTMLButtonElement> = { traces: tabButton('traces', 'Traces', tracesPanel), map: tabButton('map', 'Map', mapPanel) };
+const order: Tab[] = ['traces', 'map'];
+const map = renderMap(channel, { openTrace: (id) => {
+  showTab('traces');
+  void open(id);
+}, showMap: () => showTab('map') });
+mapPanel.appendChild(map.element);
+
+function showTab(tab: Tab, focus = false): void {
+  for (const t of order) {
+    tabs[t].setAttribute('aria-selected', String(t === tab));
+    tabs[t].tabIndex = t === tab ? 0 : -1;
+  }
+  tracesPanel.hidden = tab !== 'traces';
+  mapPanel.hidden = tab !== 'map';
+  if (tab === 'map') map.show();
+  else map.hide();
+  if (focus) tabs[tab].focus();
+}
+const tablist = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Views' }, tabs.traces, tabs.map);
+tablist.addEventListener('click', (e) => {
+  const t = order.find((x) => tabs[x] === (e.target as Element).closest('[role="tab"]'));
+  if (t) showTab(t);
+});
+tablist.addEventListener('keydown', (e) => {
+  const i = order.findIndex((x) => tabs[x] === document.activeElement);
+  if (i < 0) return;
+  const next = e.key === 'ArrowRight' ? (i + 1) % order.length : e.key === 'ArrowLeft' ? (i + order.length - 1) % order.length : e.key === 'Home' ? 0 : e.key === 'End' ? order.length - 1 : -1;
+  if (next < 0) return;
+  e.preventDefault();
+  showTab(order[next], true);
+});
+root.appendChild(el('div', { class: 'app-shell' }, tablist, tracesPanel, mapPanel));
 
 function save(): void {
   channel.setState({ selectedTraceId: openTrace?.summary.traceId, filters: list.query() as TraceQueryDto });

@@ -1,0 +1,239 @@
+// The Map tab in Chromium against `meshlens serve`, fed a Bookinfo-like mesh through the
+// OpenTelemetry JS SDK (lib/mesh.ts): nodes by kind, edges labelled with the rate, error % and p95
+// the recorded spans give, health colours, the versioned app boxes, find/hide expressions (and the
+// message for a bad one), an edge's traces opening in the waterfall, keyboard use, and a live
+// update that keeps every node where it was. Expectations come from the spans the SDK recorded.
+import * as assert from 'node:assert/strict';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import type { Browser, Page } from 'playwright-core';
+import { DEFAULT_HEALTH_THRESHOLDS, GRAPH_WINDOW_MS } from '../../src/shared/graph';
+import { ensureBuilt } from './lib/build';
+import { assertNoPageErrors, launchBrowser, openViewer, screenshot, spanRow, tid, type ViewerPage } from './lib/browser';
+import { feedAds, feedMesh, observedEdges, percentile, type Mesh, type ObservedEdge } from './lib/mesh';
+import { startServe, type Serve } from './lib/serve';
+
+const WINDOW_S = GRAPH_WINDOW_MS['5m'] / 1000;
+const node = (id: string) => `${tid('map-node')}[data-node-id="${id}"]`;
+const edge = (id: string) => `${tid('map-edge')}[data-edge-id="${id}"]`;
+
+/** The numbers in an edge label "0.067 rps · 10% · p95 22 ms[ · 40% share]". */
+function parseLabel(text: string): { rate: number; errorPct: number; p95Ms: number; sharePct?: number } {
+  const m = /^([\d.]+) rps · ([\d.]+)% · p95 ([\d.]+) (ms|s)(?: · ([\d.]+)% share)?$/.exec(text);
+  assert.ok(m, `edge label "${text}" is not "<rate> rps · <errors>% · p95 <latency>"`);
+  return { rate: Number(m[1]), errorPct: Number(m[2]), p95Ms: Number(m[3]) * (m[4] === 's' ? 1000 : 1), sharePct: m[5] === undefined ? undefined : Number(m[5]) };
+}
+
+function near(actual: number, expected: number, rel: number, what: string): void {
+  assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected) + 1e-9, `${what}: ${actual}, expected ${expected} (±${rel * 100}%)`);
+}
+
+function healthOf(e: ObservedEdge): string {
+  const rate = e.errors / e.requests;
+  return rate >= DEFAULT_HEALTH_THRESHOLDS.failure ? 'failure' : rate >= DEFAULT_HEALTH_THRESHOLDS.degraded ? 'degraded' : 'healthy';
+}
+
+function kindOf(id: string): string {
+  return id === 'user' ? 'user' : id.slice(0, id.indexOf(':'));
+}
+
+async function nodeIds(page: Page): Promise<string[]> {
+  return (await page.locator(tid('map-node')).evaluateAll((ns) => ns.map((n) => n.getAttribute('data-node-id') ?? ''))).sort();
+}
+
+async function edgeIds(page: Page): Promise<string[]> {
+  return (await page.locator(tid('map-edge')).evaluateAll((es) => es.map((e) => e.getAttribute('data-edge-id') ?? ''))).sort();
+}
+
+async function waitForNodes(page: Page, ids: readonly string[]): Promise<void> {
+  const want = JSON.stringify([...ids].sort());
+  await page.waitForFunction(
+    ({ sel, want }) => JSON.stringify(Array.from(document.querySelectorAll(sel)).map((n) => n.getAttribute('data-node-id')).sort()) === want,
+    { sel: tid('map-node'), want },
+  );
+}
+
+describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh)', function () {
+  let serve: Serve | undefined;
+  let browser: Browser | undefined;
+  let view: ViewerPage | undefined;
+  let page: Page;
+  let mesh: Mesh;
+  let flat: Map<string, ObservedEdge>;
+  let versioned: Map<string, ObservedEdge>;
+  let flatNodes: string[];
+
+  before(async function () {
+    await ensureBuilt();
+    serve = await startServe();
+    mesh = await feedMesh(serve.otlpHttp);
+    flat = observedEdges(mesh.spans, false);
+    versioned = observedEdges(mesh.spans, true);
+    flatNodes = [...new Set([...flat.values()].flatMap((e) => e.id.replace(/#.*$/, '').split('->')))].sort();
+    browser = await launchBrowser();
+    view = await openViewer(browser, serve.viewer);
+    page = view.page;
+    await page.locator(tid('tab-map')).click();
+  });
+
+  afterEach(function () {
+    assertNoPageErrors(view);
+  });
+
+  after(async function () {
+    await browser?.close();
+    await serve?.stop();
+  });
+
+  it('draws every node by kind and every edge with the rate, error % and p95 the spans give, coloured by health', async function () {
+    // The mesh as the spans make it: 7 nodes, 6 edges (user, database and messaging included).
+    assert.deepEqual(flatNodes, ['database:mysql/ratings', 'service:details', 'service:notifications', 'service:productpage', 'service:ratings', 'service:reviews', 'user']);
+    await waitForNodes(page, flatNodes);
+    for (const id of flatNodes) assert.equal(await page.locator(node(id)).getAttribute('data-kind'), kindOf(id), id);
+    assert.deepEqual(await edgeIds(page), [...flat.keys()].sort());
+    for (const e of flat.values()) {
+      const label = parseLabel((await page.locator(`${edge(e.id)} ${tid('map-edge-label')}`).textContent()) ?? '');
+      near(label.rate, e.requests / WINDOW_S, 0.03, `${e.id} rate`);
+      near(label.errorPct, (100 * e.errors) / e.requests, 0.02, `${e.id} error %`);
+      // The graph's percentiles come from a log histogram (within 2.19%); the label rounds to the ms.
+      const p95 = percentile(e.durationsMs, 95);
+      assert.ok(Math.abs(label.p95Ms - p95) <= 0.022 * p95 + 0.5, `${e.id} p95: ${label.p95Ms} ms, the spans give ${p95} ms`);
+      assert.match((await page.locator(edge(e.id)).getAttribute('class')) ?? '', new RegExp(`\\bh-${healthOf(e)}\\b`), `${e.id} health`);
+    }
+    // Both degraded and failing edges are in this mesh (details 10%, ratings 25%).
+    assert.deepEqual([...new Set([...flat.values()].map(healthOf))].sort(), ['degraded', 'failure', 'healthy']);
+    const legend = (await page.locator(tid('map-legend')).textContent()) ?? '';
+    assert.match(legend, /0\.1%/);
+    assert.match(legend, /20%/);
+    const reviews = flat.get('service:productpage->service:reviews')!;
+    assert.equal(await page.locator(node('service:reviews')).getAttribute('aria-label'), `reviews, service, ${+(reviews.requests / WINDOW_S).toPrecision(2)} req/s, 0% errors`);
+    // Callers before callees: each edge's source box is left of its target's.
+    for (const e of flat.values()) {
+      const [s, t] = e.id.replace(/#.*$/, '').split('->');
+      const a = (await page.locator(node(s)).boundingBox())!;
+      const b = (await page.locator(node(t)).boundingBox())!;
+      assert.ok(a.x + a.width <= b.x, `${s} is not left of ${t}`);
+    }
+    await screenshot(page, 'map');
+  });
+
+  it('versioned: reviews v1, v2 and v3 inside the reviews box, with each version\'s share', async function () {
+    await page.locator(tid('map-versioned')).click();
+    const versions = ['version:reviews@v1', 'version:reviews@v2', 'version:reviews@v3'];
+    await page.locator(node(versions[2])).waitFor();
+    const app = (await page.locator(node('service:reviews')).boundingBox())!;
+    for (const v of versions) {
+      const b = (await page.locator(node(v)).boundingBox())!;
+      assert.ok(b.x >= app.x && b.y >= app.y && b.x + b.width <= app.x + app.width && b.y + b.height <= app.y + app.height, `${v} is not inside the reviews box`);
+    }
+    assert.deepEqual(await edgeIds(page), [...versioned.keys()].sort());
+    const intoReviews = versions.map((v) => versioned.get(`version:productpage@v1->${v}`)!);
+    const total = intoReviews.reduce((n, e) => n + e.requests, 0);
+    for (const e of intoReviews) {
+      const label = parseLabel((await page.locator(`${edge(e.id)} ${tid('map-edge-label')}`).textContent()) ?? '');
+      near(label.sharePct!, (100 * e.requests) / total, 0.01, `${e.id} share`);
+    }
+    await screenshot(page, 'map-versioned');
+    await page.locator(tid('map-versioned')).click();
+    await waitForNodes(page, flatNodes);
+  });
+
+  it('find highlights what matches, hide removes it with its edges, a bad expression says why', async function () {
+    const find = page.locator(`${tid('map-find')} input`);
+    const hide = page.locator(`${tid('map-hide')} input`);
+    const found = () => page.locator(`${tid('map-node')}.found`).evaluateAll((ns) => ns.map((n) => n.getAttribute('data-node-id')).sort());
+
+    await find.fill('name=reviews');
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length === 1, `${tid('map-node')}.found`);
+    assert.deepEqual(await found(), ['service:reviews']);
+
+    // Nodes whose served requests failed more than 5% of the time, from the spans.
+    const inbound = new Map<string, { requests: number; errors: number }>();
+    for (const e of flat.values()) {
+      const t = e.id.replace(/#.*$/, '').split('->')[1];
+      const n = inbound.get(t) ?? { requests: 0, errors: 0 };
+      inbound.set(t, { requests: n.requests + e.requests, errors: n.errors + e.errors });
+    }
+    // Database calls are judged by the caller's status too; only services serve with a status of their own here.
+    const failing = [...inbound].filter(([, n]) => n.errors / n.requests > 0.05).map(([id]) => id).sort();
+    assert.deepEqual(failing, ['service:details', 'service:ratings']);
+    await find.fill('errors>5% kind=service');
+    await page.waitForFunction((n) => document.querySelectorAll(n.sel).length === n.count, { sel: `${tid('map-node')}.found`, count: failing.length });
+    assert.deepEqual(await found(), failing);
+
+    await find.fill('p95>fast');
+    const message = page.locator(tid('map-expr-error'));
+    await message.waitFor();
+    assert.match((await message.textContent()) ?? '', /Find: "fast" is not a duration/);
+    assert.equal(await page.locator(tid('map-find')).getAttribute('aria-invalid'), 'true');
+    await find.fill('');
+    await message.waitFor({ state: 'hidden' });
+    assert.deepEqual(await found(), []);
+
+    await hide.fill('kind=database');
+    await page.locator(node('database:mysql/ratings')).waitFor({ state: 'detached' });
+    assert.deepEqual(await edgeIds(page), [...flat.keys()].filter((id) => !id.includes('database:')).sort());
+    await hide.fill('name=reviews');
+    await page.locator(node('service:reviews')).waitFor({ state: 'detached' });
+    assert.deepEqual(await nodeIds(page), flatNodes.filter((id) => id !== 'service:reviews'));
+    assert.deepEqual(await edgeIds(page), [...flat.keys()].filter((id) => !id.includes('service:reviews')).sort());
+    await hide.fill('');
+    await waitForNodes(page, flatNodes);
+  });
+
+  it('a click on an edge shows its client and server figures and its traces; a trace opens in the waterfall', async function () {
+    const e = flat.get('service:productpage->service:reviews')!;
+    await page.locator(`${edge(e.id)} ${tid('map-edge-label')}`).click();
+    const details = page.locator(tid('map-details'));
+    await details.waitFor();
+    assert.match((await details.locator('h2').textContent()) ?? '', /^productpage → reviews$/);
+    const requestsRow = await details.locator(`${tid('map-metrics')} tbody tr`).first().locator('td').allTextContents();
+    assert.deepEqual(requestsRow, [String(e.requests), String(e.requests)]);
+    await page.waitForFunction((sel) => document.querySelectorAll(sel).length > 0, tid('map-trace'));
+    const listed = await details.locator(tid('map-trace')).evaluateAll((bs) => bs.map((b) => b.getAttribute('data-trace-id') ?? ''));
+    for (const id of listed) assert.ok(e.traceIds.has(id), `${id} did not go through ${e.id}`);
+    assert.equal(listed.length, Math.min(20, e.traceIds.size));
+    await screenshot(page, 'map-details');
+
+    const traceId = listed[0];
+    const root = mesh.spans.find((s: ReadableSpan) => s.spanContext().traceId === traceId && !s.parentSpanContext)!;
+    await details.locator(`${tid('map-trace')}[data-trace-id="${traceId}"]`).click();
+    assert.equal(await page.locator(tid('tab-traces')).getAttribute('aria-selected'), 'true');
+    await page.locator(spanRow(root.spanContext().spanId)).waitFor();
+    assert.equal(await page.locator(tid('map')).isVisible(), false);
+    await page.locator(tid('tab-map')).click();
+  });
+
+  it('keyboard: arrows move between nodes, Enter selects, accessible names; tabs move with arrows', async function () {
+    await page.locator(node('user')).focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-node-id')), 'service:productpage');
+    await page.keyboard.press('Enter');
+    const details = page.locator(tid('map-details'));
+    assert.match((await details.locator('h2').textContent()) ?? '', /^productpage$/);
+    assert.equal(await page.locator(`${tid('map-node')}[tabindex="0"]`).count(), 1);
+    await page.keyboard.press('Escape');
+    await details.waitFor({ state: 'hidden' });
+
+    await page.locator(tid('tab-map')).focus();
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.locator(tid('tab-traces')).getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'tab-traces');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.locator(tid('tab-map')).getAttribute('aria-selected'), 'true');
+    await page.locator(tid('map')).waitFor();
+  });
+
+  it('a live update adds the new service and keeps every other node where it was', async function () {
+    const before = await page.locator(tid('map-node')).evaluateAll((ns) => Object.fromEntries(ns.map((n) => [n.getAttribute('data-node-id'), n.getAttribute('transform')])));
+    await feedAds(serve!.otlpHttp, 5);
+    await page.locator(node('service:ads')).waitFor();
+    const after = await page.locator(tid('map-node')).evaluateAll((ns) => Object.fromEntries(ns.map((n) => [n.getAttribute('data-node-id'), n.getAttribute('transform')])));
+    for (const id of flatNodes) assert.equal(after[id], before[id], `${id} moved`);
+    const ads = (await page.locator(node('service:ads')).boundingBox())!;
+    for (const id of flatNodes) {
+      const b = (await page.locator(node(id)).boundingBox())!;
+      assert.ok(ads.x >= b.x + b.width || b.x >= ads.x + ads.width || ads.y >= b.y + b.height || b.y >= ads.y + ads.height, `ads overlaps ${id}`);
+    }
+    await page.locator(edge('service:productpage->service:ads')).waitFor();
+  });
+});

@@ -1,0 +1,746 @@
+// The service map (issue 9): the graph the trace source derives from spans (src/shared/graph.ts),
+// drawn left to right by the layered layout of model/map-layout.ts, with d3 for the SVG joins and
+// zoom. Services are boxes; with "versioned" their versions sit inside the app box (Kiali's
+// versioned app graph); databases are cylinders, messaging systems parallelograms, external
+// services dashed boxes, users a circle. Edges carry rate, error % and p95, are as thick as their
+// rate and coloured by health (Kiali's thresholds). Live updates keep every node where it was.
+//
+// Everything from spans is text (textContent, d3 .text()), never markup.
+import * as d3 from 'd3';
+import type { GraphDto, GraphEdgeDto, GraphMetricsDto, GraphNodeDto, GraphWindow } from '../../src/shared/graph';
+import { DEFAULT_HEALTH_THRESHOLDS, GRAPH_WINDOWS } from '../../src/shared/graph';
+import type { ManifestRefDto } from '../../src/shared/protocol';
+import type { Channel } from '../channel';
+import { button, checkbox, dropdown, textField } from '../components';
+import { clear, el } from '../dom';
+import { edgeMetrics, matchEdge, matchNode, nodeMetrics, parseMapExpr, type MapTerm } from '../model/map-expr';
+import { edgeAccessibleName, edgeLabel, edgeWidth, formatErrorPct, formatMs, formatRate, health, nodeAccessibleName, thresholdsText } from '../model/map-format';
+import { layoutMap, type LayoutBox, type LayoutLink, type Placed } from '../model/map-layout';
+
+export interface MapView {
+  readonly element: HTMLElement;
+  /** The tab became visible: load (or catch up on live changes missed while hidden). */
+  show(): void;
+  hide(): void;
+  /** Select and centre a service (the editor's "Reveal on Service Map"). */
+  reveal(service: string): void;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+const NODE_W = 168;
+const NODE_H = 46;
+const USER_W = 64;
+const VERSION_W = 140;
+const VERSION_H = 30;
+const APP_HEAD = 30;
+const VERSION_GAP = 6;
+/** Live changes re-query the graph at most once per second. */
+const LIVE_MIN_INTERVAL_MS = 1000;
+const TRACE_LIMIT = 20;
+const NAME_CHARS = 22;
+
+/** A drawn node: where it is (absolute), how big, and what it is. */
+interface Drawn {
+  readonly node: GraphNodeDto;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  /** For version nodes: their app's name. */
+  readonly app?: string;
+  /** Service nodes drawn as an app box around their versions. */
+  readonly versions?: GraphNodeDto[];
+}
+
+const WINDOW_TEXT: Record<GraphWindow, string> = { '1m': 'Last minute', '5m': 'Last 5 minutes', '15m': 'Last 15 minutes', all: 'All' };
+
+function short(name: string): string {
+  return name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS - 1)}…` : name;
+}
+
+function metricsLine(m: GraphMetricsDto): string {
+  return m.requests === 0 ? 'no traffic' : `${formatRate(m.ratePerSec)} rps · ${formatErrorPct(m.errorRate)}`;
+}
+
+export interface MapHooks {
+  /** Opens a trace in the Traces tab's waterfall. */
+  openTrace(traceId: string): void;
+  /** Brings the Map tab forward (the editor asked to reveal a service). */
+  showMap(): void;
+}
+
+export function renderMap(channel: Channel, hooks: MapHooks): MapView {
+  const reducedMotion = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+  let windowValue: GraphWindow = '5m';
+  let graph: GraphDto | undefined;
+  let findTerms: readonly MapTerm[] = [];
+  let hideTerms: readonly MapTerm[] = [];
+  /** Top-level box positions by id, kept across updates. */
+  let positions = new Map<string, Placed>();
+  let sizes = new Map<string, { w: number; h: number }>();
+  let drawn = new Map<string, Drawn>();
+  let selected: { kind: 'node' | 'edge'; id: string } | undefined;
+  let focusId: string | undefined;
+  let fitted = false;
+  let visible = false;
+  let dirty = true;
+  let manifests: Readonly<Record<string, readonly ManifestRefDto[]>> = {};
+  let pendingReveal: string | undefined;
+
+  // Controls.
+  const exprError = el('div', { class: 'map-expr-error', id: 'map-expr-error', role: 'alert', 'data-testid': 'map-expr-error', hidden: true });
+  const find = textField('Find', { 'data-testid': 'map-find', placeholder: 'Find: name=reviews errors>1%', class: 'map-expr' }, () => applyExpr());
+  const hideField = textField('Hide', { 'data-testid': 'map-hide', placeholder: 'Hide: kind=external rate<0.1', class: 'map-expr' }, () => applyExpr());
+  const windowSelect = dropdown('Time window', { 'data-testid': 'map-window' }, () => {
+    windowValue = windowSelect.value as GraphWindow;
+    void load();
+  });
+  windowSelect.setOptions(GRAPH_WINDOWS.map((w) => [w, WINDOW_TEXT[w]] as const), windowValue);
+  const versioned = checkbox('Versions', { 'data-testid': 'map-versioned', title: 'Show the versions of each service inside its box' }, () => {
+    // Boxes change size: a fresh layout, then fit.
+    positions = new Map();
+    fitted = false;
+    void load();
+  });
+  const animate = checkbox('Traffic animation', { 'data-testid': 'map-animate', checked: !reducedMotion }, () => root.classList.toggle('animate', animate.checked));
+  const fitButton = button('Fit', { 'data-testid': 'map-fit', title: 'Fit the map to the view (f)' }, () => fit(true));
+  const status = el('span', { class: 'map-status muted', role: 'status', 'data-testid': 'map-status' });
+  const th = thresholdsText(DEFAULT_HEALTH_THRESHOLDS);
+  const legend = el(
+    'div',
+    { class: 'map-legend', 'data-testid': 'map-legend', role: 'note', 'aria-label': 'Edge colours' },
+    el('span', { class: 'swatch healthy' }),
+    `healthy (${th.healthy})`,
+    el('span', { class: 'swatch degraded' }),
+    `degraded (errors ${th.degraded})`,
+    el('span', { class: 'swatch failure' }),
+    `failing (errors ${th.failure})`,
+    el('span', { class: 'swatch none' }),
+    'no traffic',
+  );
+  const toolbar = el('div', { class: 'map-toolbar', role: 'toolbar', 'aria-label': 'Map' }, find.element, hideField.element, windowSelect.element, versioned.element, animate.element, fitButton.element, status);
+  const details = el('aside', { class: 'map-details', 'data-testid': 'map-details', 'aria-label': 'Selection', hidden: true });
+
+  const svgEl = document.createElementNS(SVG, 'svg');
+  svgEl.setAttribute('class', 'map-svg');
+  svgEl.setAttribute('role', 'group');
+  svgEl.setAttribute('aria-label', 'Service map: Tab to the nodes, arrows to move between them, Enter to select, f to fit');
+  const svg = d3.select(svgEl);
+  const defs = svg.append('defs');
+  for (const h of ['none', 'healthy', 'degraded', 'failure']) {
+    defs
+      .append('marker')
+      .attr('id', `map-arrow-${h}`)
+      .attr('class', `arrow ${h}`)
+      .attr('viewBox', '0 0 10 10')
+      .attr('refX', 9)
+      .attr('refY', 5)
+      .attr('markerWidth', 9)
+      .attr('markerHeight', 9)
+      .attr('markerUnits', 'userSpaceOnUse')
+      .attr('orient', 'auto')
+      .append('path')
+      .attr('d', 'M0,0L10,5L0,10z');
+  }
+  const viewport = svg.append('g').attr('class', 'viewport');
+  const gApps = viewport.append('g').attr('class', 'apps');
+  const gEdges = viewport.append('g').attr('class', 'edges');
+  const gNodes = viewport.append('g').attr('class', 'nodes');
+  const empty = el('p', { class: 'map-empty empty', hidden: true }, 'No traffic in this window yet. Send traces to the receiver, or choose a longer window.');
+  const canvas = el('div', { class: 'map-canvas' }, svgEl, empty, legend);
+  const root = el('div', { class: 'map', 'data-testid': 'map' }, toolbar, exprError, el('div', { class: 'map-body' }, canvas, details));
+  root.classList.toggle('animate', animate.checked);
+
+  const zoom = d3
+    .zoom<SVGSVGElement, unknown>()
+    .scaleExtent([0.05, 4])
+    .on('zoom', (e: d3.D3ZoomEvent<SVGSVGElement, unknown>) => viewport.attr('transform', e.transform.toString()));
+  svg.call(zoom).on('dblclick.zoom', null);
+
+  // ---- data ----
+  let seq = 0;
+  let inflight = false;
+  let again = false;
+  let lastRequestMs = -Infinity;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  async function load(): Promise<void> {
+    const mine = ++seq;
+    inflight = true;
+    lastRequestMs = performance.now();
+    try {
+      const g = await channel.request('graph', { window: windowValue, versioned: versioned.checked });
+      if (mine !== seq) return;
+      graph = g;
+      dirty = false;
+      draw();
+    } catch (e) {
+      if (mine === seq) status.textContent = `Cannot load the graph: ${(e as Error)?.message ?? String(e)}`;
+    } finally {
+      if (mine === seq) inflight = false;
+      if (again && mine === seq) {
+        again = false;
+        scheduleLive();
+      }
+    }
+  }
+
+  /** A live change: one graph request per second at most, the last change never lost. */
+  function scheduleLive(): void {
+    if (!visible) {
+      dirty = true;
+      return;
+    }
+    if (timer !== undefined) return;
+    if (inflight) {
+      again = true;
+      return;
+    }
+    const wait = Math.max(0, lastRequestMs + LIVE_MIN_INTERVAL_MS - performance.now());
+    timer = setTimeout(() => {
+      timer = undefined;
+      void load();
+    }, wait);
+  }
+  channel.onLive(() => scheduleLive());
+
+  if (channel.inVsCode) {
+    // Only the panel host answers these; a refusal means no badges.
+    channel.request('serviceManifests', {}).then(
+      (r) => {
+        manifests = r.services;
+        if (graph) draw();
+      },
+      () => undefined,
+    );
+    const wait = (): void => {
+      channel.request('nextMapReveal', {}).then(
+        (r) => {
+          if (!r) return;
+          hooks.showMap();
+          view.reveal(r.service);
+          wait();
+        },
+        () => undefined,
+      );
+    };
+    wait();
+  }
+
+  // ---- expressions ----
+  function applyExpr(): void {
+    const f = parseMapExpr(find.value);
+    const h = parseMapExpr(hideField.value);
+    const bad = !f.ok ? `Find: ${f.error}` : !h.ok ? `Hide: ${h.error}` : '';
+    exprError.hidden = !bad;
+    exprError.textContent = bad;
+    find.setInvalid(!f.ok ? 'map-expr-error' : undefined);
+    hideField.setInvalid(!h.ok ? 'map-expr-error' : undefined);
+    // A bad expression leaves the map as the last good one drew it.
+    if (f.ok) findTerms = f.terms;
+    if (h.ok) hideTerms = h.terms;
+    if (graph) draw();
+  }
+
+  // ---- drawing ----
+  function draw(): void {
+    if (!graph) return;
+    const t0 = performance.now();
+    const g = graph;
+    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    const versionsOf = new Map<string, GraphNodeDto[]>();
+    for (const n of g.nodes) if (n.kind === 'version' && n.parent && byId.has(n.parent)) (versionsOf.get(n.parent) ?? versionsOf.set(n.parent, []).get(n.parent)!).push(n);
+    for (const vs of versionsOf.values()) vs.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
+    const top = (id: string): string => {
+      const n = byId.get(id);
+      return n?.kind === 'version' && n.parent && byId.has(n.parent) ? n.parent : id;
+    };
+    const appName = (n: GraphNodeDto) => (n.kind === 'version' && n.parent ? byId.get(n.parent)?.name : undefined);
+
+    // Layout of the top-level boxes (hidden ones too: hiding must not move the rest).
+    const boxes: LayoutBox[] = [];
+    const newSizes = new Map<string, { w: number; h: number }>();
+    for (const n of g.nodes) {
+      if (n.kind === 'version' && n.parent && byId.has(n.parent)) continue;
+      const vs = versionsOf.get(n.id);
+      const w = n.kind === 'user' ? USER_W : vs ? VERSION_W + 24 : NODE_W;
+      const h = vs ? APP_HEAD + vs.length * (VERSION_H + VERSION_GAP) + 6 : n.kind === 'user' ? USER_W : n.kind === 'database' ? NODE_H + 10 : NODE_H;
+      boxes.push({ id: n.id, width: w, height: h });
+      newSizes.set(n.id, { w, h });
+    }
+    const links: LayoutLink[] = g.edges.map((e) => ({ source: top(e.source), target: top(e.target) }));
+    // A box that changed size (a new version inside) is placed again rather than overlapping others.
+    const keep = new Map<string, Placed>();
+    for (const [id, p] of positions) {
+      const was = sizes.get(id);
+      const now = newSizes.get(id);
+      if (now && was && was.w === now.w && was.h === now.h) keep.set(id, p);
+    }
+    positions = layoutMap(boxes, links, keep, { columnGap: 240, rowGap: 40 });
+    sizes = newSizes;
+
+    // What is drawn: hidden nodes (and versions of hidden apps) left out.
+    const hidden = new Set<string>();
+    if (hideTerms.length) for (const n of g.nodes) if (matchNode(n, hideTerms, appName(n))) hidden.add(n.id);
+    for (const n of g.nodes) if (n.kind === 'version' && n.parent && hidden.has(n.parent)) hidden.add(n.id);
+    drawn = new Map();
+    for (const n of g.nodes) {
+      if (hidden.has(n.id) || (n.kind === 'version' && n.parent && byId.has(n.parent))) continue;
+      const p = positions.get(n.id)!;
+      const s = newSizes.get(n.id)!;
+      const vs = versionsOf.get(n.id);
+      drawn.set(n.id, { node: n, x: p.x, y: p.y, w: s.w, h: s.h, versions: vs });
+      vs?.forEach((v, i) => {
+        if (hidden.has(v.id)) return;
+        drawn.set(v.id, { node: v, app: n.name, x: p.x + 12, y: p.y + APP_HEAD + i * (VERSION_H + VERSION_GAP), w: VERSION_W, h: VERSION_H });
+      });
+    }
+    const edges = g.edges.filter((e) => drawn.has(e.source) && drawn.has(e.target));
+    const maxRate = Math.max(0, ...edges.map((e) => edgeMetrics(e)?.ratePerSec ?? 0));
+
+    drawApps([...drawn.values()].filter((d) => d.versions));
+    drawEdges(edges, maxRate);
+    drawNodes([...drawn.values()].filter((d) => !d.versions));
+    ensureFocus();
+    empty.hidden = g.nodes.length > 0;
+    status.textContent = `${g.nodes.length} nodes, ${g.edges.length} edges${hidden.size ? ` (${hidden.size} hidden)` : ''}`;
+    performance.measure('meshlens-map-render', { start: t0, end: performance.now() });
+
+    if (!fitted && drawn.size > 0) {
+      fitted = true;
+      fit(false);
+    }
+    if (selected && !(selected.kind === 'node' ? drawn.has(selected.id) : edges.some((e) => e.id === selected!.id))) select(undefined);
+    else if (selected) renderDetails(false);
+    if (pendingReveal) view.reveal(pendingReveal);
+  }
+
+  const isFound = (d: Drawn) => findTerms.length > 0 && matchNode(d.node, findTerms, d.app);
+  const badgeOf = (d: Drawn) => (d.node.kind === 'service' ? manifests[d.node.name] : undefined);
+
+  function drawApps(apps: Drawn[]): void {
+    const sel = gApps
+      .selectAll<SVGGElement, Drawn>('g.app')
+      .data(apps, (d) => d.node.id)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'app');
+        g.append('rect').attr('class', 'app-box').attr('rx', 8);
+        g.append('text').attr('class', 'app-name');
+        g.append('text').attr('class', 'badge').attr('data-testid', 'map-badge').text('⚙');
+        return g;
+      });
+    sel
+      .attr('data-testid', 'map-node')
+      .attr('data-node-id', (d) => d.node.id)
+      .attr('data-kind', (d) => d.node.kind)
+      .attr('tabindex', (d) => (d.node.id === focusId ? 0 : -1))
+      .attr('role', 'button')
+      .attr('aria-label', (d) => nodeAccessibleName(d.node) + (badgeOf(d) ? ', has manifests' : ''))
+      .classed('found', isFound)
+      .classed('selected', (d) => selected?.kind === 'node' && selected.id === d.node.id)
+      .attr('transform', (d) => `translate(${d.x},${d.y})`);
+    sel.select('rect').attr('width', (d) => d.w).attr('height', (d) => d.h);
+    sel.select('text.app-name').attr('x', 10).attr('y', 20).text((d) => short(d.node.name));
+    sel.select('text.badge').attr('x', (d) => d.w - 16).attr('y', 19).attr('display', (d) => (badgeOf(d) ? null : 'none'));
+  }
+
+  function drawNodes(nodes: Drawn[]): void {
+    const sel = gNodes
+      .selectAll<SVGGElement, Drawn>('g.node')
+      .data(nodes, (d) => d.node.id)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'node');
+        g.append('path').attr('class', 'shape');
+        g.append('text').attr('class', 'name');
+        g.append('text').attr('class', 'sub');
+        g.append('text').attr('class', 'badge').attr('data-testid', 'map-badge').text('⚙');
+        return g;
+      });
+    sel
+      .attr('data-testid', 'map-node')
+      .attr('data-node-id', (d) => d.node.id)
+      .attr('data-kind', (d) => d.node.kind)
+      .attr('class', (d) => `node ${d.node.kind} h-${health(d.node.inbound.requests ? d.node.inbound : null)}`)
+      .attr('tabindex', (d) => (d.node.id === focusId ? 0 : -1))
+      .attr('role', 'button')
+      .attr('aria-label', (d) => nodeAccessibleName(d.node, d.app) + (badgeOf(d) ? ', has manifests' : ''))
+      .classed('found', isFound)
+      .classed('selected', (d) => selected?.kind === 'node' && selected.id === d.node.id)
+      .attr('transform', (d) => `translate(${d.x},${d.y})`);
+    sel.select('path.shape').attr('d', (d) => shape(d));
+    sel
+      .select('text.name')
+      .attr('x', (d) => (d.node.kind === 'user' ? d.w / 2 : 12))
+      .attr('y', (d) => (d.node.kind === 'user' ? d.h / 2 + 4 : d.node.kind === 'version' ? 19 : d.node.kind === 'database' ? 27 : 19))
+      .attr('text-anchor', (d) => (d.node.kind === 'user' ? 'middle' : null))
+      .text((d) => (d.node.kind === 'user' ? 'users' : short(d.node.name)));
+    sel
+      .select('text.sub')
+      .attr('x', (d) => (d.node.kind === 'version' ? d.w - 8 : 12))
+      .attr('y', (d) => (d.node.kind === 'version' ? 19 : d.node.kind === 'database' ? 43 : 36))
+      .attr('text-anchor', (d) => (d.node.kind === 'version' ? 'end' : null))
+      .attr('display', (d) => (d.node.kind === 'user' ? 'none' : null))
+      .text((d) => (d.node.kind === 'version' ? (nodeMetrics(d.node).requests ? `${formatRate(nodeMetrics(d.node).ratePerSec)} rps` : '') : subtitle(d.node)));
+    sel.select('text.badge').attr('x', (d) => d.w - 18).attr('y', 18).attr('display', (d) => (badgeOf(d) ? null : 'none'));
+  }
+
+  function subtitle(n: GraphNodeDto): string {
+    const kind = n.kind === 'service' ? '' : `${n.system ?? n.kind} · `;
+    return kind + metricsLine(nodeMetrics(n));
+  }
+
+  function shape(d: Drawn): string {
+    const { w, h } = d;
+    switch (d.node.kind) {
+      case 'user':
+        return `M${w / 2},0A${w / 2},${h / 2} 0 1 1 ${w / 2},${h}A${w / 2},${h / 2} 0 1 1 ${w / 2},0z`;
+      case 'database': {
+        const ry = 7;
+        return `M0,${ry}A${w / 2},${ry} 0 0 1 ${w},${ry}V${h - ry}A${w / 2},${ry} 0 0 1 0,${h - ry}Z M0,${ry}A${w / 2},${ry} 0 0 0 ${w},${ry}`;
+      }
+      case 'messaging':
+        return `M10,0H${w}L${w - 10},${h}H0Z`;
+      default: {
+        const r = d.node.kind === 'version' ? 5 : 6;
+        return `M${r},0H${w - r}Q${w},0 ${w},${r}V${h - r}Q${w},${h} ${w - r},${h}H${r}Q0,${h} 0,${h - r}V${r}Q0,0 ${r},0z`;
+      }
+    }
+  }
+
+  interface EdgeGeom {
+    readonly e: GraphEdgeDto;
+    readonly d: string;
+    readonly lx: number;
+    readonly ly: number;
+  }
+
+  function geometry(e: GraphEdgeDto, fanOut: ReadonlyMap<string, number>, fanIn: ReadonlyMap<string, number>): EdgeGeom {
+    const s = drawn.get(e.source)!;
+    const t = drawn.get(e.target)!;
+    const x0 = s.x + s.w;
+    const y0 = s.y + s.h / 2;
+    const x1 = t.x - 2;
+    const y1 = t.y + t.h / 2;
+    // Forward edges: a flat S; backward ones (cycles) loop out and back in.
+    const c = Math.max(40, Math.abs(x1 - x0) / 2);
+    const p1x = x0 + c;
+    const p2x = x1 - c;
+    // Labels of edges fanning out of one node go near their targets, of edges fanning into one
+    // node near their sources: where the curves are apart, so the labels do not pile up.
+    const at = (fanOut.get(e.source) ?? 0) > 1 && (fanOut.get(e.source) ?? 0) >= (fanIn.get(e.target) ?? 0) ? 0.62 : (fanIn.get(e.target) ?? 0) > 1 ? 0.38 : 0.5;
+    const u = 1 - at;
+    const lx = u * u * u * x0 + 3 * u * u * at * p1x + 3 * u * at * at * p2x + at * at * at * x1;
+    const ly = u * u * u * y0 + 3 * u * u * at * y0 + 3 * u * at * at * y1 + at * at * at * y1;
+    return { e, d: `M${x0},${y0}C${p1x},${y0} ${p2x},${y1} ${x1},${y1}`, lx, ly };
+  }
+
+  function drawEdges(edges: GraphEdgeDto[], maxRate: number): void {
+    const fanOut = new Map<string, number>();
+    const fanIn = new Map<string, number>();
+    for (const e of edges) {
+      fanOut.set(e.source, (fanOut.get(e.source) ?? 0) + 1);
+      fanIn.set(e.target, (fanIn.get(e.target) ?? 0) + 1);
+    }
+    const geoms = edges.map((e) => geometry(e, fanOut, fanIn));
+    const sel = gEdges
+      .selectAll<SVGGElement, EdgeGeom>('g.edge')
+      .data(geoms, (g) => g.e.id)
+      .join((enter) => {
+        const g = enter.append('g').attr('class', 'edge');
+        g.append('path').attr('class', 'hit');
+        g.append('path').attr('class', 'line');
+        g.append('path').attr('class', 'flow');
+        g.append('text').attr('class', 'label').attr('data-testid', 'map-edge-label');
+        return g;
+      });
+    sel
+      .attr('data-testid', 'map-edge')
+      .attr('data-edge-id', (g) => g.e.id)
+      .attr('class', (g) => `edge h-${health(edgeMetrics(g.e))} ${g.e.connectionType}`)
+      .attr('role', 'button')
+      .attr('aria-label', (g) => edgeAccessibleName(g.e, drawnName(g.e.source), drawnName(g.e.target)))
+      .classed('found', (g) => matchEdge(g.e, findTerms))
+      .classed('selected', (g) => selected?.kind === 'edge' && selected.id === g.e.id);
+    sel.select('path.hit').attr('d', (g) => g.d);
+    sel
+      .select('path.line')
+      .attr('d', (g) => g.d)
+      .attr('stroke-width', (g) => edgeWidth(edgeMetrics(g.e)?.ratePerSec ?? 0, maxRate))
+      .attr('marker-end', (g) => `url(#map-arrow-${health(edgeMetrics(g.e))})`);
+    sel
+      .select('path.flow')
+      .attr('d', (g) => g.d)
+      .attr('display', (g) => ((edgeMetrics(g.e)?.requests ?? 0) > 0 ? null : 'none'));
+    sel
+      .select('text.label')
+      .attr('x', (g) => g.lx)
+      .attr('y', (g) => g.ly - 5)
+      .text((g) => edgeLabel(g.e));
+  }
+
+  function drawnName(id: string): string {
+    const d = drawn.get(id);
+    if (!d) return id;
+    return d.app ? `${d.app} ${d.node.name}` : d.node.kind === 'user' ? 'users' : d.node.name;
+  }
+
+  // ---- zoom / fit ----
+  function fit(animated: boolean): void {
+    if (drawn.size === 0) return;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (const d of drawn.values()) {
+      x0 = Math.min(x0, d.x);
+      y0 = Math.min(y0, d.y - 16);
+      x1 = Math.max(x1, d.x + d.w);
+      y1 = Math.max(y1, d.y + d.h);
+    }
+    const W = svgEl.clientWidth || 800;
+    const H = svgEl.clientHeight || 500;
+    const pad = 32;
+    const k = Math.min(1.4, (W - 2 * pad) / Math.max(1, x1 - x0), (H - 2 * pad - 30) / Math.max(1, y1 - y0));
+    const t = d3.zoomIdentity.translate(W / 2 - (k * (x0 + x1)) / 2, (H - 30) / 2 - (k * (y0 + y1)) / 2).scale(k);
+    if (animated && !reducedMotion) svg.transition().duration(250).call(zoom.transform, t);
+    else svg.call(zoom.transform, t);
+  }
+
+  function centre(d: Drawn): void {
+    const W = svgEl.clientWidth || 800;
+    const H = svgEl.clientHeight || 500;
+    const k = Math.max(0.8, d3.zoomTransform(svgEl).k);
+    svg.call(zoom.transform, d3.zoomIdentity.translate(W / 2 - k * (d.x + d.w / 2), H / 2 - k * (d.y + d.h / 2)).scale(k));
+  }
+
+  // ---- selection and details ----
+  let detailsSeq = 0;
+
+  function select(s: { kind: 'node' | 'edge'; id: string } | undefined): void {
+    selected = s;
+    gNodes.selectAll<SVGGElement, Drawn>('g.node').classed('selected', (d) => s?.kind === 'node' && s.id === d.node.id);
+    gApps.selectAll<SVGGElement, Drawn>('g.app').classed('selected', (d) => s?.kind === 'node' && s.id === d.node.id);
+    gEdges.selectAll<SVGGElement, EdgeGeom>('g.edge').classed('selected', (g) => s?.kind === 'edge' && s.id === g.e.id);
+    renderDetails(true);
+  }
+
+  function metricsTable(cols: readonly [string, GraphMetricsDto | null][]): HTMLElement {
+    const row = (label: string, f: (m: GraphMetricsDto) => string) => el('tr', {}, el('th', { scope: 'row' }, label), ...cols.map(([, m]) => el('td', {}, m ? f(m) : '–')));
+    return el(
+      'table',
+      { class: 'map-metrics', 'data-testid': 'map-metrics' },
+      el('thead', {}, el('tr', {}, el('th', {}, ''), ...cols.map(([h]) => el('th', { scope: 'col' }, h)))),
+      el(
+        'tbody',
+        {},
+        row('Requests', (m) => String(m.requests)),
+        row('Rate', (m) => `${formatRate(m.ratePerSec)} req/s`),
+        row('Errors', (m) => `${m.errors} (${formatErrorPct(m.errorRate)})`),
+        row('p50', (m) => formatMs(m.p50Ms)),
+        row('p95', (m) => formatMs(m.p95Ms)),
+        row('p99', (m) => formatMs(m.p99Ms)),
+      ),
+    );
+  }
+
+  function renderDetails(fetchTraces: boolean): void {
+    if (!selected || !graph) {
+      details.hidden = true;
+      clear(details);
+      return;
+    }
+    const sel = selected;
+    const traces = el('ul', { class: 'map-traces', 'aria-label': 'Traces' });
+    const keepTraces = !fetchTraces ? details.querySelector('.map-traces') : null;
+    clear(details);
+    details.hidden = false;
+    const close = el('button', { type: 'button', class: 'map-close', 'aria-label': 'Close details', title: 'Close (Esc)' }, '×');
+    close.addEventListener('click', () => select(undefined));
+    if (sel.kind === 'node') {
+      const d = drawn.get(sel.id);
+      if (!d) return;
+      const n = d.node;
+      details.append(
+        el('div', { class: 'map-details-head' }, el('h2', {}, d.app ? `${d.app} ${n.name}` : n.kind === 'user' ? 'users' : n.name), close),
+        el('p', { class: 'muted' }, n.kind + (n.system ? ` · ${n.system}` : '')),
+        metricsTable([
+          ['Inbound', n.inbound],
+          ['Outbound', n.outbound],
+        ]),
+      );
+      const refs = badgeOf(d);
+      if (refs?.length) {
+        const list = el('ul', { class: 'map-manifests', 'aria-label': 'Manifests' });
+        for (const r of refs) {
+          const b = el('button', { type: 'button', class: 'link', 'data-testid': 'map-manifest', title: `${r.file}:${r.line}` }, `${r.kind} ${r.namespace}/${r.name}`);
+          b.addEventListener('click', () => void channel.request('openCode', { file: r.file, line: r.line }).catch(() => undefined));
+          list.append(el('li', {}, b));
+        }
+        details.append(el('h3', {}, 'Manifests'), list);
+      }
+    } else {
+      const e = graph.edges.find((x) => x.id === sel.id);
+      if (!e) return;
+      details.append(
+        el('div', { class: 'map-details-head' }, el('h2', {}, `${drawnName(e.source)} → ${drawnName(e.target)}`), close),
+        el('p', { class: 'muted' }, e.connectionType + (e.share !== undefined ? ` · ${formatErrorPct(e.share)} of the requests to ${drawnName(top2(e.target))}` : '')),
+        metricsTable([
+          ['Client', e.client],
+          ['Server', e.server],
+        ]),
+      );
+    }
+    details.append(el('h3', {}, 'Traces'));
+    if (keepTraces) {
+      details.append(keepTraces);
+      return;
+    }
+    details.append(traces);
+    traces.append(el('li', { class: 'muted' }, 'Loading…'));
+    const mine = ++detailsSeq;
+    channel.request('graphTraces', { window: windowValue, ...(sel.kind === 'node' ? { nodeId: sel.id } : { edgeId: sel.id }), limit: TRACE_LIMIT }).then(
+      (r) => {
+        if (mine !== detailsSeq) return;
+        clear(traces);
+        if (r.traceIds.length === 0) traces.append(el('li', { class: 'muted' }, 'No trace in this window.'));
+        for (const id of r.traceIds) {
+          const b = el('button', { type: 'button', class: 'link mono', 'data-testid': 'map-trace', 'data-trace-id': id, title: 'Open in the Traces tab' }, id);
+          b.addEventListener('click', () => hooks.openTrace(id));
+          traces.append(el('li', {}, b));
+        }
+      },
+      (e: unknown) => {
+        if (mine !== detailsSeq) return;
+        clear(traces);
+        traces.append(el('li', { class: 'error' }, `Cannot list the traces: ${(e as Error)?.message ?? String(e)}`));
+      },
+    );
+  }
+
+  function top2(id: string): string {
+    const n = graph?.nodes.find((x) => x.id === id);
+    return n?.kind === 'version' && n.parent ? n.parent : id;
+  }
+
+  // ---- pointer and keyboard ----
+  svgEl.addEventListener('click', (ev) => {
+    const t = ev.target as Element;
+    const node = t.closest('[data-testid="map-node"]');
+    const edge = t.closest('[data-testid="map-edge"]');
+    if (node) {
+      const id = node.getAttribute('data-node-id')!;
+      setFocus(id, false);
+      select({ kind: 'node', id });
+    } else if (edge) select({ kind: 'edge', id: edge.getAttribute('data-edge-id')! });
+  });
+
+  function setFocus(id: string, move: boolean): void {
+    focusId = id;
+    svgEl.querySelectorAll('[data-testid="map-node"][tabindex="0"]').forEach((e) => e.setAttribute('tabindex', '-1'));
+    const target = svgEl.querySelector(`[data-testid="map-node"][data-node-id="${CSS.escape(id)}"]`) as SVGGElement | null;
+    target?.setAttribute('tabindex', '0');
+    if (move) target?.focus();
+  }
+
+  function nearest(from: Drawn, dx: number, dy: number): Drawn | undefined {
+    const cx = from.x + from.w / 2;
+    const cy = from.y + from.h / 2;
+    let best: Drawn | undefined;
+    let bestScore = Infinity;
+    for (const d of drawn.values()) {
+      if (d === from) continue;
+      const vx = d.x + d.w / 2 - cx;
+      const vy = d.y + d.h / 2 - cy;
+      const along = vx * dx + vy * dy;
+      if (along <= 0) continue;
+      const across = Math.abs(vx * dy - vy * dx);
+      const score = along + 2 * across;
+      if (score < bestScore) {
+        bestScore = score;
+        best = d;
+      }
+    }
+    return best;
+  }
+
+  svgEl.addEventListener('focusin', (ev) => {
+    const node = (ev.target as Element).closest?.('[data-testid="map-node"]');
+    if (node) focusId = node.getAttribute('data-node-id') ?? undefined;
+  });
+
+  root.addEventListener('keydown', (ev) => {
+    const target = ev.target as Element;
+    if (target.closest('vscode-text-field, input, vscode-dropdown')) return;
+    if (ev.key === 'f' && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
+      fit(true);
+      ev.preventDefault();
+      return;
+    }
+    if (ev.key === 'Escape' && selected) {
+      select(undefined);
+      if (focusId) setFocus(focusId, true);
+      ev.preventDefault();
+      return;
+    }
+    const node = target.closest('[data-testid="map-node"]');
+    if (!node) return;
+    const cur = drawn.get(node.getAttribute('data-node-id')!);
+    if (!cur) return;
+    const dir: Record<string, [number, number]> = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
+    if (dir[ev.key]) {
+      const next = nearest(cur, ...dir[ev.key]);
+      if (next) {
+        setFocus(next.node.id, true);
+        keepVisible(next);
+      }
+      ev.preventDefault();
+    } else if (ev.key === 'Enter' || ev.key === ' ') {
+      select({ kind: 'node', id: cur.node.id });
+      ev.preventDefault();
+    }
+  });
+
+  /** One tab stop into the graph: the focused node, else the first one drawn. */
+  function ensureFocus(): void {
+    if (focusId && drawn.has(focusId)) return;
+    let first: Drawn | undefined;
+    for (const d of drawn.values()) if (!first || d.x < first.x || (d.x === first.x && d.y < first.y)) first = d;
+    if (first) setFocus(first.node.id, false);
+  }
+
+  function keepVisible(d: Drawn): void {
+    const t = d3.zoomTransform(svgEl);
+    const W = svgEl.clientWidth;
+    const H = svgEl.clientHeight;
+    const [x, y] = t.apply([d.x, d.y]);
+    if (x < 0 || y < 0 || x + d.w * t.k > W || y + d.h * t.k > H) centre(d);
+  }
+
+  const view: MapView = {
+    element: root,
+    show() {
+      visible = true;
+      if (dirty || !graph) void load();
+      else if (!fitted) fit(false);
+    },
+    hide() {
+      visible = false;
+    },
+    reveal(service) {
+      const id = `service:${service}`;
+      const d = drawn.get(id);
+      if (!d) {
+        // Not drawn yet (loading) or not in this window: try again after the next graph.
+        pendingReveal = graph ? undefined : service;
+        if (graph) status.textContent = graph.nodes.some((n) => n.id === id) ? `${service} is hidden by the Hide expression.` : `${service} has no traffic in this window.`;
+        return;
+      }
+      pendingReveal = undefined;
+      centre(d);
+      setFocus(id, true);
+      select({ kind: 'node', id });
+    },
+  };
+  svgEl.addEventListener('focus', ensureFocus);
+  return view;
+}
