@@ -163,6 +163,13 @@ class GraphView {
     return [...this.nodes.values()].filter((n) => n.kind === 'version' && n.parent === parent).map((n) => n.name);
   }
 
+  /** The callee of an edge as people name it: `reviews v2` for a version node. */
+  calleeOf(e: GraphEdgeDto): string {
+    const n = this.nodes.get(e.target);
+    if (!n) return e.target;
+    return n.kind === 'version' ? `${this.nodes.get(n.parent ?? '')?.name ?? ''} ${n.name}`.trim() : n.name;
+  }
+
   /** The caller of an edge as people name it: the service (a version node's app), or the virtual node. */
   callerOf(e: GraphEdgeDto): string {
     const n = this.nodes.get(e.source);
@@ -345,7 +352,7 @@ class Correlator {
     if (weighted) this.split(vs, routePath, dests);
     const edges = dests.flatMap((d) => d.edges);
     const service = dests.find((d) => d.service)?.service ?? dests[0].host.name;
-    if (typeof rule.timeout === 'string') this.timeout(vs, index, rule.timeout, edges, service);
+    if (typeof rule.timeout === 'string') this.timeout(vs, index, rule.timeout, edges);
     this.retries(vs, rule, index, edges, service);
   }
 
@@ -393,7 +400,7 @@ class Correlator {
     });
   }
 
-  private timeout(vs: K8sObject, index: number, text: string, edges: GraphEdgeDto[], service: string): void {
+  private timeout(vs: K8sObject, index: number, text: string, edges: GraphEdgeDto[]): void {
     const d = parseGoDuration(text);
     if (!d.ok || d.nanos <= 0n) return;
     const timeoutMs = Number(d.nanos) / 1e6;
@@ -406,7 +413,7 @@ class Correlator {
     if (!worst || worst.p99 <= TIMEOUT_P99_FRACTION * timeoutMs) return;
     this.report(timeoutNearObservedP99, vs, ['spec', 'http', index, 'timeout'], 'value', 'nearTimeout', {
       p99: fmtMs(worst.p99),
-      service,
+      service: this.g.calleeOf(worst.e),
       window: this.window,
       requests: fmtInt(worst.m.requests),
       caller: this.g.callerOf(worst.e),
