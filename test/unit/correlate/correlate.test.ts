@@ -284,6 +284,19 @@ describe('bridge: timeout, retries, circuit breaker', () => {
     );
     assert.deepEqual(codes(run({ [URI]: dr('      tcp: { maxConnections: 8 }\n      http: { http1MaxPendingRequests: 100 }\n') }, graph, '1m')), []);
   });
+
+  it('circuit breaker on a subset: only the requests into that subset\'s version count', () => {
+    // 1,200 requests in the last minute, a fifth into v2: about 2.4 in flight into v2, 9.6 into v1.
+    const { graph, sent } = traffic({ n: 1200, v2: 0.2, overMs: 59_000, clientMs: () => 600 });
+    const subsetPool = (limit: number) =>
+      BASE.replace('    - name: v2\n      labels: { version: v2 }\n', `    - name: v2\n      labels: { version: v2 }\n      trafficPolicy:\n        connectionPool:\n          http: { http2MaxRequests: ${limit} }\n`);
+    const inFlightV2 = (sent.v2 / 60) * 0.6;
+    const tight = run({ [URI]: subsetPool(Math.floor(inFlightV2)) }, graph, '1m');
+    assert.deepEqual(tight.findings.map((f) => f.path), ['spec.subsets[1].trafficPolicy.connectionPool.http.http2MaxRequests']);
+    assert.match(tight.findings[0].message, /to reviews subset v2 /);
+    // A limit v1's traffic alone would exceed, but v2's does not reach 80% of.
+    assert.deepEqual(codes(run({ [URI]: subsetPool(Math.ceil(inFlightV2 / 0.8) + 1) }, graph, '1m')), []);
+  });
 });
 
 describe('bridge: Rollout canary', () => {
