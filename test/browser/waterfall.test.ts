@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { context, trace, SpanKind } from '@opentelemetry/api';
 import type { Browser, Page } from 'playwright-core';
 import { ensureBuilt, REPO } from './lib/build';
-import { assertNoPageErrors, launchBrowser, openTrace, openViewer, screenshot, spanRow, tid, type ViewerPage } from './lib/browser';
+import { assertNoPageErrors, attrRows, launchBrowser, openTrace, openViewer, screenshot, spanRow, tid, type ViewerPage } from './lib/browser';
 import { feedShopTrace, hr, Sdk, type ShopTrace } from './lib/feed';
 import { startServe, type Serve } from './lib/serve';
 
@@ -165,6 +165,16 @@ describe('trace viewer: the waterfall (legend, events, critical path, zoom, keyb
       els.filter((e) => !(e.getAttribute('aria-label') || e.textContent?.trim() || (e.id && document.querySelector(`label[for="${e.id}"]`)))).map((e) => e.outerHTML.slice(0, 80)),
     );
     assert.deepEqual(unnamed, []);
+  });
+
+  it('copies a span\'s attributes as JSON, as the table shows them', async () => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serve!.viewer).origin });
+    await page.locator(spanRow(id('GET /checkout'))).click();
+    const shown = await attrRows(page, 'span-attributes');
+    assert.equal(shown['code.line.number'], String(shop.codeLine));
+    await page.locator(`${tid('span-attributes')} ${tid('copy-attributes')}`).click();
+    await page.locator(`${tid('span-attributes')} ${tid('copy-attributes')}`, { hasText: 'Copied' }).waitFor();
+    assert.deepEqual(JSON.parse(await page.evaluate(() => navigator.clipboard.readText())), shown);
   });
 
   it('a trace that grows while open keeps what the user collapsed and selected', async () => {

@@ -19,9 +19,30 @@ function attrTable(testid: string, title: string, attrs: readonly AttributeDto[]
   return el(
     'section',
     { 'data-testid': testid, 'aria-label': title },
-    el('h3', {}, title, el('span', { class: 'count' }, ` ${attrs.length}`)),
+    el('h3', {}, title, el('span', { class: 'count' }, ` ${attrs.length}`), attrs.length > 0 && copyButton(title, attrs)),
     rows.length ? el('table', { class: 'attrs' }, el('tbody', {}, ...rows)) : el('p', { class: 'empty' }, 'none'),
   );
+}
+
+/**
+ * Copies a table as a JSON object of key -> the value as shown (int64 as its digits, not the
+ * protocol's {int}), which is what people paste into an issue or a query.
+ */
+function copyButton(title: string, attrs: readonly AttributeDto[]): HTMLElement {
+  const button = el('button', { type: 'button', class: 'copy', 'data-testid': 'copy-attributes', 'aria-label': `Copy ${title.toLowerCase()} attributes as JSON`, title: 'Copy as JSON' }, 'Copy');
+  button.addEventListener('click', () => {
+    const text = JSON.stringify(Object.fromEntries(attrs.map((a) => [a.key, formatAttrValue(a.value)])), null, 2);
+    navigator.clipboard.writeText(text).then(
+      () => flash(button, 'Copied'),
+      () => flash(button, 'Copy failed'),
+    );
+  });
+  return button;
+}
+
+function flash(button: HTMLElement, text: string): void {
+  button.textContent = text;
+  setTimeout(() => (button.textContent = 'Copy'), 1500);
 }
 
 function attr(span: SpanDto, ...keys: string[]): AttributeDto['value'] | undefined {
