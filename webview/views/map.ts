@@ -38,6 +38,9 @@ const VERSION_GAP = 6;
 const LIVE_MIN_INTERVAL_MS = 1000;
 const TRACE_LIMIT = 20;
 const NAME_CHARS = 22;
+/** Below this zoom edge labels, second lines and traffic dashes are left out; below the next, names too. */
+const FAR_SCALE = 0.55;
+const FARTHER_SCALE = 0.3;
 
 /** A drawn node: where it is (absolute), how big, and what it is. */
 interface Drawn {
@@ -154,7 +157,13 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   const zoom = d3
     .zoom<SVGSVGElement, unknown>()
     .scaleExtent([0.05, 4])
-    .on('zoom', (e: d3.D3ZoomEvent<SVGSVGElement, unknown>) => viewport.attr('transform', e.transform.toString()));
+    .on('zoom', (e: d3.D3ZoomEvent<SVGSVGElement, unknown>) => {
+      viewport.attr('transform', e.transform.toString());
+      // Level of detail: text too small to read is not drawn (nor its halo, nor the moving
+      // dashes), which is most of the paint of a large map seen whole.
+      root.classList.toggle('far', e.transform.k < FAR_SCALE);
+      root.classList.toggle('farther', e.transform.k < FARTHER_SCALE);
+    });
   svg.call(zoom).on('dblclick.zoom', null);
 
   // ---- data ----
