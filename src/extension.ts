@@ -10,6 +10,7 @@ import {
   openLocation,
   ReferenceLenses,
 } from './vscode/assist';
+import { TRAFFIC_DIAGNOSTICS, TrafficBridge } from './vscode/bridge';
 import { readSettings } from './vscode/config';
 import { FindingCodeActions } from './vscode/codeActions';
 import { DIAGNOSTIC_SOURCE } from './vscode/diagnostics';
@@ -26,6 +27,8 @@ export interface MeshLensApi {
   traces: TraceReceiver;
   /** The trace viewer panel: open or not, the state it was restored with. */
   viewer: TraceViewer;
+  /** Observed traffic next to the manifests: its lenses, and an event after each refresh. */
+  bridge: TrafficBridge;
 }
 
 const YAML_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { pattern: '**/*.{yaml,yml}' }];
@@ -42,6 +45,9 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
   const lenses = new ReferenceLenses(manifests);
   const traces = new TraceReceiver(context.extensionPath, log);
   const viewer = new TraceViewer(context.extensionUri, traces, log);
+  const trafficDiagnostics = vscode.languages.createDiagnosticCollection(TRAFFIC_DIAGNOSTICS);
+  const bridge = new TrafficBridge(manifests, traces, trafficDiagnostics, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'), log, (service) => viewer.revealOnMap(service));
+  viewer.serviceManifests = () => bridge.serviceManifests();
 
   context.subscriptions.push(
     log,
@@ -76,6 +82,10 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     traces,
     // Registers meshlens.openTraceViewer and the panel serializer.
     viewer,
+    // Registers meshlens.revealOnMap.
+    bridge,
+    trafficDiagnostics,
+    vscode.languages.registerCodeLensProvider(YAML_SELECTOR, bridge),
     vscode.commands.registerCommand('meshlens.startReceiver', () => traces.start()),
     vscode.commands.registerCommand('meshlens.stopReceiver', () => traces.stop()),
     vscode.commands.registerCommand('meshlens.showReceiverStats', () => traces.showStats()),
@@ -102,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     onDidUpdate: manifests.onDidUpdate,
     traces,
     viewer,
+    bridge,
   };
 }
 

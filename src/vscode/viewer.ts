@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withJsonLocation } from '../core/trace/json-location';
 import { createViewerBridge, createViewerRpc, toViewerState, type LiveViewerSource } from '../receiver/viewer-bridge';
-import { HOST_VIEWER_METHODS, type HostViewerMethod, type TraceFileImportDto, type ViewerMethods, type ViewerResponse, type ViewerState } from '../shared/protocol';
+import { HOST_VIEWER_METHODS, type HostViewerMethod, type ServiceManifestsDto, type TraceFileImportDto, type ViewerMethods, type ViewerResponse, type ViewerState } from '../shared/protocol';
 import { CodeLinks } from './code-links';
 import type { TraceReceiver } from './traces';
 import { newNonce, viewerHtml } from './viewer-html';
@@ -38,6 +38,11 @@ export class TraceViewer implements vscode.Disposable {
   /** A trace the viewer should show once it asks (nextTraceToOpen), and the request waiting for one. */
   private traceToOpen: string | undefined;
   private waiting: ((v: { traceId: string } | null) => void) | undefined;
+  /** The map's manifest badges: the traffic bridge answers (extension.ts sets it). */
+  serviceManifests: () => ServiceManifestsDto = () => ({ services: {} });
+  /** A service the map should show once it asks (nextMapReveal), and the request waiting for one. */
+  private serviceToReveal: string | undefined;
+  private waitingReveal: ((v: { service: string } | null) => void) | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -165,6 +170,10 @@ export class TraceViewer implements vscode.Disposable {
         return (await this.exportTrace((params as ViewerMethods['exportTrace']['params']).traceId)) as R;
       case 'nextTraceToOpen':
         return (await this.nextTraceToOpen()) as R;
+      case 'serviceManifests':
+        return this.serviceManifests() as R;
+      case 'nextMapReveal':
+        return (await this.nextMapReveal()) as R;
     }
     throw new Error(`unknown method ${String(method)}`);
   }
@@ -181,6 +190,33 @@ export class TraceViewer implements vscode.Disposable {
     return new Promise((resolve) => {
       this.waiting = resolve;
     });
+  }
+
+  // The same long poll as nextTraceToOpen, for Reveal on Service Map.
+  private nextMapReveal(): Promise<{ service: string } | null> {
+    this.waitingReveal?.(null);
+    this.waitingReveal = undefined;
+    if (this.serviceToReveal) {
+      const service = this.serviceToReveal;
+      this.serviceToReveal = undefined;
+      return Promise.resolve({ service });
+    }
+    return new Promise((resolve) => {
+      this.waitingReveal = resolve;
+    });
+  }
+
+  /** Opens the viewer with its map on `service` (a hidden panel's page reloads on reveal: as showTrace). */
+  async revealOnMap(service: string): Promise<void> {
+    if (this.waitingReveal && this.panel?.visible) {
+      this.waitingReveal({ service });
+      this.waitingReveal = undefined;
+    } else {
+      this.waitingReveal?.(null);
+      this.waitingReveal = undefined;
+      this.serviceToReveal = service;
+    }
+    await this.open();
   }
 
   /** Has the viewer show `traceId`: now if its page is up and waits for one, else when it next asks. */
@@ -266,6 +302,8 @@ export class TraceViewer implements vscode.Disposable {
   dispose(): void {
     this.waiting?.(null);
     this.waiting = undefined;
+    this.waitingReveal?.(null);
+    this.waitingReveal = undefined;
     this.panel?.dispose();
     this.panel = undefined;
     for (const r of this.registrations) r.dispose();
