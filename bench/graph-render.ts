@@ -247,6 +247,7 @@ export async function measureGraphRender(): Promise<{ table: string; figures: { 
     const page = await openMap(browser, serve, () => updated(base, round++), errors);
     let frames: { work: number; draw: boolean }[] = [];
     let draws = 0;
+    let updateDraws: { drawMs: number; shownMs: number }[] = [];
     try {
       await page.locator('[data-testid="tab-map"]').click();
       await page.waitForFunction(() => (globalThis as unknown as { __mapBench: { done: unknown[] } }).__mapBench.done.length > 0);
@@ -257,7 +258,8 @@ export async function measureGraphRender(): Promise<{ table: string; figures: { 
         await new Promise((r) => setTimeout(r, 1000));
       }
       frames = await page.evaluate(() => (globalThis as unknown as { __mapBench: { stopFrames(): { work: number; draw: boolean }[] } }).__mapBench.stopFrames());
-      draws = await page.evaluate(() => (globalThis as unknown as { __mapBench: { done: unknown[] } }).__mapBench.done.length - 1);
+      updateDraws = await page.evaluate(() => (globalThis as unknown as { __mapBench: { done: { drawMs: number; shownMs: number }[] } }).__mapBench.done.slice(1));
+      draws = updateDraws.length;
     } finally {
       await page.close();
     }
@@ -272,9 +274,9 @@ export async function measureGraphRender(): Promise<{ table: string; figures: { 
       '|---|---|---|---|',
       ...rows,
       '',
-      `| live updates, 300 services, animation on (${UPDATE_SECONDS} s, ${draws} redraws, ${frames.length} frames) | p50 | p95 | max | update frames p95 | update frames max | frames > 16 ms |`,
-      '|---|---|---|---|---|---|---|',
-      `| main-thread work per frame (ms) | ${pct(work, 50).toFixed(1)} | ${updateP95FrameMs.toFixed(1)} | ${Math.max(...work).toFixed(1)} | ${pct(drawFrames, 95).toFixed(1)} | ${Math.max(0, ...drawFrames).toFixed(1)} | ${work.filter((w) => w > 16).length} |`,
+      `| live updates, 300 services, animation on (${UPDATE_SECONDS} s, ${draws} redraws, ${frames.length} frames) | p50 | p95 | max | update frames p95 | update frames max | frames > 16 ms | update: draw script p50 / until shown p50 |`,
+      '|---|---|---|---|---|---|---|---|',
+      `| main-thread work per frame (ms) | ${pct(work, 50).toFixed(1)} | ${updateP95FrameMs.toFixed(1)} | ${Math.max(...work).toFixed(1)} | ${pct(drawFrames, 95).toFixed(1)} | ${Math.max(0, ...drawFrames).toFixed(1)} | ${work.filter((w) => w > 16).length} | ${pct(updateDraws.map((d) => d.drawMs), 50).toFixed(1)} / ${pct(updateDraws.map((d) => d.shownMs), 50).toFixed(1)} |`,
       '',
       `Target: 300 services laid out and drawn under 1,000 ms (${render.get(300)!.shown < 1000 ? 'met' : 'NOT met'}); updates under 16 ms per frame (p95 ${updateP95FrameMs < 16 ? 'met' : 'NOT met'}).`,
     ].join('\n');

@@ -61,6 +61,23 @@ function short(name: string): string {
   return name.length > NAME_CHARS ? `${name.slice(0, NAME_CHARS - 1)}…` : name;
 }
 
+/**
+ * Writes an attribute only when its value changes: a live update re-draws every node and edge, and
+ * each write invalidates style and paint even when the value is the same.
+ */
+function put(e: Element, name: string, value: string | number | null): void {
+  if (value === null) {
+    if (e.hasAttribute(name)) e.removeAttribute(name);
+    return;
+  }
+  const v = String(value);
+  if (e.getAttribute(name) !== v) e.setAttribute(name, v);
+}
+
+function putText(e: Element, text: string): void {
+  if (e.textContent !== text) e.textContent = text;
+}
+
 function metricsLine(m: GraphMetricsDto): string {
   return m.requests === 0 ? 'no traffic' : `${formatRate(m.ratePerSec)} rps · ${formatErrorPct(m.errorRate)}`;
 }
@@ -285,7 +302,8 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       const now = newSizes.get(id);
       if (now && was && was.w === now.w && was.h === now.h) keep.set(id, p);
     }
-    positions = layoutMap(boxes, links, keep, { columnGap: 240, rowGap: 40 });
+    // Nothing new (the usual live update): no layout at all.
+    positions = boxes.every((b) => keep.has(b.id)) ? keep : layoutMap(boxes, links, keep, { columnGap: 240, rowGap: 40 });
     sizes = newSizes;
 
     // What is drawn: hidden nodes (and versions of hidden apps) left out.
@@ -327,70 +345,71 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   const isFound = (d: Drawn) => findTerms.length > 0 && matchNode(d.node, findTerms, d.app);
   const badgeOf = (d: Drawn) => (d.node.kind === 'service' ? manifests[d.node.name] : undefined);
 
+  const nodeClass = (d: Drawn, base: string) =>
+    `${base}${isFound(d) ? ' found' : ''}${selected?.kind === 'node' && selected.id === d.node.id ? ' selected' : ''}`;
+
+  /** The attributes every node group carries (apps and plain nodes alike). */
+  function nodeGroup(g: SVGGElement, d: Drawn, cls: string, label: string): void {
+    put(g, 'data-node-id', d.node.id);
+    put(g, 'data-kind', d.node.kind);
+    put(g, 'class', nodeClass(d, cls));
+    put(g, 'tabindex', d.node.id === focusId ? 0 : -1);
+    put(g, 'aria-label', label + (badgeOf(d) ? ', has manifests' : ''));
+    put(g, 'transform', `translate(${d.x},${d.y})`);
+  }
+
   function drawApps(apps: Drawn[]): void {
-    const sel = gApps
+    gApps
       .selectAll<SVGGElement, Drawn>('g.app')
       .data(apps, (d) => d.node.id)
       .join((enter) => {
-        const g = enter.append('g').attr('class', 'app');
+        const g = enter.append('g').attr('class', 'app').attr('data-testid', 'map-node').attr('role', 'button');
         g.append('rect').attr('class', 'app-box').attr('rx', 8);
-        g.append('text').attr('class', 'app-name');
-        g.append('text').attr('class', 'badge').attr('data-testid', 'map-badge').text('⚙');
+        g.append('text').attr('class', 'app-name').attr('x', 10).attr('y', 20);
+        g.append('text').attr('class', 'badge').attr('data-testid', 'map-badge').attr('y', 19).text('⚙');
         return g;
+      })
+      .each(function (d) {
+        nodeGroup(this, d, 'app', nodeAccessibleName(d.node));
+        const [rect, name, badge] = Array.from(this.children);
+        put(rect, 'width', d.w);
+        put(rect, 'height', d.h);
+        putText(name, short(d.node.name));
+        put(badge, 'x', d.w - 16);
+        put(badge, 'display', badgeOf(d) ? null : 'none');
       });
-    sel
-      .attr('data-testid', 'map-node')
-      .attr('data-node-id', (d) => d.node.id)
-      .attr('data-kind', (d) => d.node.kind)
-      .attr('tabindex', (d) => (d.node.id === focusId ? 0 : -1))
-      .attr('role', 'button')
-      .attr('aria-label', (d) => nodeAccessibleName(d.node) + (badgeOf(d) ? ', has manifests' : ''))
-      .classed('found', isFound)
-      .classed('selected', (d) => selected?.kind === 'node' && selected.id === d.node.id)
-      .attr('transform', (d) => `translate(${d.x},${d.y})`);
-    sel.select('rect').attr('width', (d) => d.w).attr('height', (d) => d.h);
-    sel.select('text.app-name').attr('x', 10).attr('y', 20).text((d) => short(d.node.name));
-    sel.select('text.badge').attr('x', (d) => d.w - 16).attr('y', 19).attr('display', (d) => (badgeOf(d) ? null : 'none'));
   }
 
   function drawNodes(nodes: Drawn[]): void {
-    const sel = gNodes
+    gNodes
       .selectAll<SVGGElement, Drawn>('g.node')
       .data(nodes, (d) => d.node.id)
       .join((enter) => {
-        const g = enter.append('g').attr('class', 'node');
+        const g = enter.append('g').attr('class', 'node').attr('data-testid', 'map-node').attr('role', 'button');
         g.append('path').attr('class', 'shape');
         g.append('text').attr('class', 'name');
         g.append('text').attr('class', 'sub');
-        g.append('text').attr('class', 'badge').attr('data-testid', 'map-badge').text('⚙');
+        g.append('text').attr('class', 'badge').attr('data-testid', 'map-badge').attr('y', 18).text('⚙');
         return g;
+      })
+      .each(function (d) {
+        const k = d.node.kind;
+        nodeGroup(this, d, `node ${k} h-${health(d.node.inbound.requests ? d.node.inbound : null)}`, nodeAccessibleName(d.node, d.app));
+        const [path, name, sub, badge] = Array.from(this.children);
+        put(path, 'd', shape(d));
+        put(name, 'x', k === 'user' ? d.w / 2 : 12);
+        put(name, 'y', k === 'user' ? d.h / 2 + 4 : k === 'database' ? 27 : 19);
+        put(name, 'text-anchor', k === 'user' ? 'middle' : null);
+        putText(name, k === 'user' ? 'users' : short(d.node.name));
+        put(sub, 'x', k === 'version' ? d.w - 8 : 12);
+        put(sub, 'y', k === 'version' ? 19 : k === 'database' ? 43 : 36);
+        put(sub, 'text-anchor', k === 'version' ? 'end' : null);
+        put(sub, 'display', k === 'user' ? 'none' : null);
+        const m = nodeMetrics(d.node);
+        putText(sub, k === 'version' ? (m.requests ? `${formatRate(m.ratePerSec)} rps` : '') : subtitle(d.node));
+        put(badge, 'x', d.w - 18);
+        put(badge, 'display', badgeOf(d) ? null : 'none');
       });
-    sel
-      .attr('data-testid', 'map-node')
-      .attr('data-node-id', (d) => d.node.id)
-      .attr('data-kind', (d) => d.node.kind)
-      .attr('class', (d) => `node ${d.node.kind} h-${health(d.node.inbound.requests ? d.node.inbound : null)}`)
-      .attr('tabindex', (d) => (d.node.id === focusId ? 0 : -1))
-      .attr('role', 'button')
-      .attr('aria-label', (d) => nodeAccessibleName(d.node, d.app) + (badgeOf(d) ? ', has manifests' : ''))
-      .classed('found', isFound)
-      .classed('selected', (d) => selected?.kind === 'node' && selected.id === d.node.id)
-      .attr('transform', (d) => `translate(${d.x},${d.y})`);
-    sel.select('path.shape').attr('d', (d) => shape(d));
-    sel
-      .select('text.name')
-      .attr('x', (d) => (d.node.kind === 'user' ? d.w / 2 : 12))
-      .attr('y', (d) => (d.node.kind === 'user' ? d.h / 2 + 4 : d.node.kind === 'version' ? 19 : d.node.kind === 'database' ? 27 : 19))
-      .attr('text-anchor', (d) => (d.node.kind === 'user' ? 'middle' : null))
-      .text((d) => (d.node.kind === 'user' ? 'users' : short(d.node.name)));
-    sel
-      .select('text.sub')
-      .attr('x', (d) => (d.node.kind === 'version' ? d.w - 8 : 12))
-      .attr('y', (d) => (d.node.kind === 'version' ? 19 : d.node.kind === 'database' ? 43 : 36))
-      .attr('text-anchor', (d) => (d.node.kind === 'version' ? 'end' : null))
-      .attr('display', (d) => (d.node.kind === 'user' ? 'none' : null))
-      .text((d) => (d.node.kind === 'version' ? (nodeMetrics(d.node).requests ? `${formatRate(nodeMetrics(d.node).ratePerSec)} rps` : '') : subtitle(d.node)));
-    sel.select('text.badge').attr('x', (d) => d.w - 18).attr('y', 18).attr('display', (d) => (badgeOf(d) ? null : 'none'));
   }
 
   function subtitle(n: GraphNodeDto): string {
@@ -451,40 +470,34 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       fanIn.set(e.target, (fanIn.get(e.target) ?? 0) + 1);
     }
     const geoms = edges.map((e) => geometry(e, fanOut, fanIn));
-    const sel = gEdges
+    gEdges
       .selectAll<SVGGElement, EdgeGeom>('g.edge')
       .data(geoms, (g) => g.e.id)
       .join((enter) => {
-        const g = enter.append('g').attr('class', 'edge');
+        const g = enter.append('g').attr('class', 'edge').attr('data-testid', 'map-edge').attr('role', 'button');
         g.append('path').attr('class', 'hit');
         g.append('path').attr('class', 'line');
         g.append('path').attr('class', 'flow');
         g.append('text').attr('class', 'label').attr('data-testid', 'map-edge-label');
         return g;
+      })
+      .each(function (g) {
+        const m = edgeMetrics(g.e);
+        const h = health(m);
+        put(this, 'data-edge-id', g.e.id);
+        put(this, 'class', `edge h-${h} ${g.e.connectionType}${matchEdge(g.e, findTerms) ? ' found' : ''}${selected?.kind === 'edge' && selected.id === g.e.id ? ' selected' : ''}`);
+        put(this, 'aria-label', edgeAccessibleName(g.e, drawnName(g.e.source), drawnName(g.e.target)));
+        const [hit, line, flow, label] = Array.from(this.children);
+        put(hit, 'd', g.d);
+        put(line, 'd', g.d);
+        put(line, 'stroke-width', edgeWidth(m?.ratePerSec ?? 0, maxRate).toFixed(1));
+        put(line, 'marker-end', `url(#map-arrow-${h})`);
+        put(flow, 'd', g.d);
+        put(flow, 'display', (m?.requests ?? 0) > 0 ? null : 'none');
+        put(label, 'x', g.lx.toFixed(1));
+        put(label, 'y', (g.ly - 5).toFixed(1));
+        putText(label, edgeLabel(g.e));
       });
-    sel
-      .attr('data-testid', 'map-edge')
-      .attr('data-edge-id', (g) => g.e.id)
-      .attr('class', (g) => `edge h-${health(edgeMetrics(g.e))} ${g.e.connectionType}`)
-      .attr('role', 'button')
-      .attr('aria-label', (g) => edgeAccessibleName(g.e, drawnName(g.e.source), drawnName(g.e.target)))
-      .classed('found', (g) => matchEdge(g.e, findTerms))
-      .classed('selected', (g) => selected?.kind === 'edge' && selected.id === g.e.id);
-    sel.select('path.hit').attr('d', (g) => g.d);
-    sel
-      .select('path.line')
-      .attr('d', (g) => g.d)
-      .attr('stroke-width', (g) => edgeWidth(edgeMetrics(g.e)?.ratePerSec ?? 0, maxRate))
-      .attr('marker-end', (g) => `url(#map-arrow-${health(edgeMetrics(g.e))})`);
-    sel
-      .select('path.flow')
-      .attr('d', (g) => g.d)
-      .attr('display', (g) => ((edgeMetrics(g.e)?.requests ?? 0) > 0 ? null : 'none'));
-    sel
-      .select('text.label')
-      .attr('x', (g) => g.lx)
-      .attr('y', (g) => g.ly - 5)
-      .text((g) => edgeLabel(g.e));
   }
 
   function drawnName(id: string): string {
