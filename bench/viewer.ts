@@ -2,7 +2,8 @@
 // and how smooth the 50,000-span waterfall scrolls top to bottom.
 //
 //   npm run bench:viewer        (builds first; VIEWER_ROUNDS=<n> opens per size, default 7;
-//                                VIEWER_PROFILE=1 adds a CPU profile of one 50,000-span open)
+//                                VIEWER_PROFILE=1 adds a CPU profile of one 50,000-span open;
+//                                VIEWER_PROFILE=scroll a breakdown of the renderer's work while scrolling)
 //
 // Setup: `meshlens serve` as users run it (dist/cli.js, the viewer from dist/webview) on free ports;
 // one trace per size, recorded by real OpenTelemetry JS tracer providers (twelve services of a shop,
@@ -506,6 +507,30 @@ async function profileOpen(page: Page, traceId: string, otherId: string): Promis
   ];
 }
 
+/**
+ * Where a scroll's frame work goes: a Chrome trace of 300 frames of the same scroll, the renderer
+ * main thread's top-level events summed by name (script, style, layout, paint...), and the page's
+ * functions by self time from the JS profiler samples in the same trace.
+ */
+async function profileScroll(browser: Browser, page: Page): Promise<string[]> {
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'] });
+  const f = await frames(page, true, 300, SCROLL_STEP_PX);
+  const buf = await browser.stopTracing();
+  const events = (JSON.parse(buf.toString('utf8')) as { traceEvents: { name: string; ph: string; dur?: number; tid: number; pid: number; args?: { name?: string } }[] }).traceEvents;
+  const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+  const byName = new Map<string, number>();
+  for (const e of events) {
+    if (!main || e.pid !== main.pid || e.tid !== main.tid || e.ph !== 'X' || e.dur === undefined) continue;
+    if (!['FunctionCall', 'EventDispatch', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'UpdateLayer', 'HitTest', 'ParseAuthorStyleSheet', 'TimerFire', 'RunMicrotasks', 'Commit', 'ScrollLayer', 'IntersectionObserverController::computeIntersections', 'GPUTask', 'RasterTask'].includes(e.name)) continue;
+    byName.set(e.name, (byName.get(e.name) ?? 0) + e.dur / 1000);
+  }
+  const frames300 = f.work.length;
+  return [
+    `Renderer main thread while scrolling ${frames300} frames (${SCROLL_STEP_PX} px each; events nest, so script includes the style/layout it forces): total ms and per frame`,
+    ...[...byName].sort((a, b) => b[1] - a[1]).map(([k, ms]) => `  ${fmt(ms).padStart(8)} ms  ${(ms / Math.max(1, frames300)).toFixed(2).padStart(6)} ms/frame  ${k}`),
+  ];
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -573,7 +598,12 @@ async function main(): Promise<void> {
     const lastRows = await page.locator('[data-testid="span-row"]').count();
     if (lastRows === 0) throw new Error('no rows at the bottom of the 50,000-span waterfall');
 
-    const profile = process.env.VIEWER_PROFILE === '1' ? await profileOpen(page, traces.get(50_000)!.traceId, traces.get(BASELINE_SIZE)!.traceId) : [];
+    const profile =
+      process.env.VIEWER_PROFILE === '1'
+        ? await profileOpen(page, traces.get(50_000)!.traceId, traces.get(BASELINE_SIZE)!.traceId)
+        : process.env.VIEWER_PROFILE === 'scroll'
+          ? await profileScroll(browser, page)
+          : [];
     const load1 = os.loadavg()[0];
 
     // Report.
