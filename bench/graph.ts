@@ -8,7 +8,7 @@
 //   attributes), and, for comparison, with a whole-span hook (Ingest.onSpans, the only kind of
 //   hook before). Each mode runs in a process of its own, as in production (a process either has
 //   the hook or not: one process running all three makes the decoder and the store see three span
-//   shapes, which slows all of them); the processes take turns, so load on the machine hits the
+//   shapes, which may slow all of them -- suspected, not shown); the processes take turns, so load on the machine hits the
 //   modes alike; medians of per-turn ratios. No HTTP: the denominator is decode + store only,
 //   which makes the overhead look larger than behind a receiver (bench:ingest measures that).
 //
