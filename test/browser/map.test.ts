@@ -223,6 +223,33 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
     await page.locator(tid('map')).waitFor();
   });
 
+  it('zoom and pan, then Fit (the button and f) shows the whole map again; the animation toggle stops the dashes', async function () {
+    const fitted = await page.locator(`${tid('map')} g.viewport`).getAttribute('transform');
+    // The fit is animated: equal within a hundredth of a pixel or of a zoom step.
+    // The fit is animated: equal within a hundredth (no named helpers inside: this runs in the page).
+    const isFitted = (want: string | null) => {
+      const [got, exp] = [document.querySelector('[data-testid="map"] g.viewport')?.getAttribute('transform'), want].map((t) => (t ?? '').match(/-?[\d.]+(e-?\d+)?/g)?.map(Number) ?? []);
+      return got.length > 0 && got.length === exp.length && got.every((v, i) => Math.abs(v - exp[i]) < 0.01);
+    };
+    const canvas = (await page.locator(`${tid('map')} svg.map-svg`).boundingBox())!;
+    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    await page.mouse.wheel(0, -600);
+    await page.waitForFunction((t) => document.querySelector('[data-testid="map"] g.viewport')?.getAttribute('transform') !== t, fitted);
+    await page.keyboard.press('f');
+    await page.waitForFunction(isFitted, fitted);
+    await page.mouse.wheel(0, 400);
+    await page.waitForFunction((t) => document.querySelector('[data-testid="map"] g.viewport')?.getAttribute('transform') !== t, fitted);
+    await page.locator(tid('map-fit')).click();
+    await page.waitForFunction(isFitted, fitted);
+
+    const flow = page.locator(`${edge('service:productpage->service:reviews')} path.flow`);
+    assert.notEqual(await flow.evaluate((e) => getComputedStyle(e).animationName), 'none');
+    await page.locator(tid('map-animate')).click();
+    assert.equal(await flow.evaluate((e) => getComputedStyle(e).animationName), 'none');
+    await page.locator(tid('map-animate')).click();
+    assert.notEqual(await flow.evaluate((e) => getComputedStyle(e).animationName), 'none');
+  });
+
   it('a live update adds the new service and keeps every other node where it was', async function () {
     const before = await page.locator(tid('map-node')).evaluateAll((ns) => Object.fromEntries(ns.map((n) => [n.getAttribute('data-node-id'), n.getAttribute('transform')])));
     await feedAds(serve!.otlpHttp, 5);

@@ -303,7 +303,7 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       if (now && was && was.w === now.w && was.h === now.h) keep.set(id, p);
     }
     // Nothing new (the usual live update): no layout at all.
-    positions = boxes.every((b) => keep.has(b.id)) ? keep : layoutMap(boxes, links, keep, { columnGap: 240, rowGap: 40 });
+    positions = boxes.every((b) => keep.has(b.id)) ? keep : layoutMap(boxes, links, keep, { columnGap: 200, rowGap: 40 });
     sizes = newSizes;
 
     // What is drawn: hidden nodes (and versions of hidden apps) left out.
@@ -690,14 +690,18 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
     if (node) focusId = node.getAttribute('data-node-id') ?? undefined;
   });
 
+  // f fits wherever the focus is while the map shows (the tab, the page), except in a field.
+  document.addEventListener('keydown', (ev) => {
+    if (!visible || ev.key !== 'f' || ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+    const t = ev.target as Element | null;
+    if (t?.closest?.('vscode-text-field, vscode-dropdown, input, textarea, select, [contenteditable]')) return;
+    fit(true);
+    ev.preventDefault();
+  });
+
   root.addEventListener('keydown', (ev) => {
     const target = ev.target as Element;
     if (target.closest('vscode-text-field, input, vscode-dropdown')) return;
-    if (ev.key === 'f' && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
-      fit(true);
-      ev.preventDefault();
-      return;
-    }
     if (ev.key === 'Escape' && selected) {
       select(undefined);
       if (focusId) setFocus(focusId, true);
