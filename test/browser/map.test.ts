@@ -263,4 +263,108 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
     }
     await page.locator(edge('service:productpage->service:ads')).waitFor();
   });
+
+  // The same bundle as a VS Code webview (acquireVsCodeApi stubbed before the page's script runs,
+  // as in files.test.ts): the panel host's serviceManifests and nextMapReveal answered by the test,
+  // the store's methods by serve. Checked: what the page asks the host, and what it shows.
+  describe('as a VS Code webview: manifest badges and Reveal on Service Map', () => {
+    const HOST_METHODS = ['openCode', 'resolveCode', 'openTraceFile', 'exportTrace', 'nextTraceToOpen', 'serviceManifests', 'nextMapReveal'];
+    const STUB_VSCODE_API = `(() => {
+      const hostMethods = HOST_METHODS;
+      const post = (m) => window.postMessage(m, '*');
+      let state;
+      window.acquireVsCodeApi = () => ({
+        postMessage(msg) {
+          if (msg.type === 'ready') {
+            const es = new EventSource('api/stream');
+            for (const t of ['changed', 'resync']) es.addEventListener(t, (e) => post(JSON.parse(e.data)));
+            return;
+          }
+          const answer = hostMethods.includes(msg.method)
+            ? window.meshlensTestHost(msg)
+            : fetch('api/rpc', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(msg) }).then((r) => r.json());
+          answer.then(post);
+        },
+        getState: () => state,
+        setState: (s) => { state = s; },
+      });
+    })();`;
+    const manifest = { kind: 'VirtualService', namespace: 'bookinfo', name: 'reviews', file: '/ws/bookinfo/reviews.yaml', line: 3 };
+    let host: ViewerPage | undefined;
+    const calls: { method: string; params: unknown }[] = [];
+    const wake: (() => void)[] = [];
+    let reveal: ((service: string) => void) | undefined;
+    const untilCalls = async (method: string, n: number) => {
+      while (calls.filter((c) => c.method === method).length < n) await new Promise<void>((resolve) => wake.push(resolve));
+    };
+
+    before(async function () {
+      const p = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+      const errors: string[] = [];
+      p.on('console', (m) => {
+        if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
+      });
+      p.on('pageerror', (e) => errors.push(`page error: ${e.stack ?? e.message}`));
+      p.setDefaultTimeout(15_000);
+      await p.exposeFunction('meshlensTestHost', async (msg: { id: number; method: string; params: unknown }) => {
+        calls.push({ method: msg.method, params: msg.params });
+        for (const w of wake.splice(0)) w();
+        const ok = (result: unknown) => ({ type: 'response', id: msg.id, result });
+        switch (msg.method) {
+          case 'serviceManifests':
+            return ok({ services: { reviews: [manifest] } });
+          case 'openCode':
+            return ok({ opened: true });
+          case 'nextMapReveal':
+            return new Promise((resolve) => (reveal = (service) => resolve(ok({ service }))));
+          case 'nextTraceToOpen':
+            return new Promise(() => undefined);
+        }
+        return { type: 'response', id: msg.id, error: `unexpected ${msg.method}` };
+      });
+      // Plain JavaScript text: a function would be serialised with tsx's helpers, which the page lacks.
+      await p.addInitScript({ content: STUB_VSCODE_API.replace('HOST_METHODS', JSON.stringify(HOST_METHODS)) });
+      await p.goto(serve!.viewer, { waitUntil: 'load' });
+      await p.locator(tid('trace-list')).waitFor();
+      host = { page: p, errors, dialogs: [] };
+    });
+
+    afterEach(function () {
+      assertNoPageErrors(host);
+    });
+
+    after(async function () {
+      await host?.page.close();
+    });
+
+    it('services with manifests carry a badge; the details list them and a click asks the host to open one', async function () {
+      const p = host!.page;
+      await p.locator(tid('tab-map')).click();
+      await p.locator(node('service:reviews')).waitFor();
+      await untilCalls('serviceManifests', 1);
+      const badgeShown = (id: string) => p.locator(`${node(id)} ${tid('map-badge')}`).evaluate((b) => getComputedStyle(b).display !== 'none');
+      await p.waitForFunction((sel) => { const b = document.querySelector(sel); return !!b && getComputedStyle(b).display !== 'none'; }, `${node('service:reviews')} ${tid('map-badge')}`);
+      assert.equal(await badgeShown('service:details'), false);
+      assert.match((await p.locator(node('service:reviews')).getAttribute('aria-label')) ?? '', /, has manifests$/);
+      await p.locator(node('service:reviews')).click();
+      const link = p.locator(`${tid('map-details')} ${tid('map-manifest')}`);
+      assert.equal(await link.textContent(), 'VirtualService bookinfo/reviews');
+      await link.click();
+      await untilCalls('openCode', 1);
+      assert.deepEqual(calls.filter((c) => c.method === 'openCode').map((c) => c.params), [{ file: manifest.file, line: manifest.line }]);
+    });
+
+    it('the host\'s reveal brings the Map tab forward with the service selected and focused', async function () {
+      const p = host!.page;
+      await p.locator(tid('tab-traces')).click();
+      await untilCalls('nextMapReveal', 1);
+      reveal!('ratings');
+      await p.waitForFunction(() => document.querySelector('[data-testid="tab-map"]')?.getAttribute('aria-selected') === 'true');
+      await p.waitForFunction(() => document.activeElement?.getAttribute('data-node-id') === 'service:ratings');
+      assert.equal(await p.locator(`${tid('map-details')} h2`).textContent(), 'ratings');
+      assert.match((await p.locator(node('service:ratings')).getAttribute('class')) ?? '', /\bselected\b/);
+      // It waits for the next one.
+      await untilCalls('nextMapReveal', 2);
+    });
+  });
 });
