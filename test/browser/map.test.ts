@@ -210,6 +210,15 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
     await page.keyboard.press('Enter');
     const details = page.locator(tid('map-details'));
     assert.match((await details.locator('h2').textContent()) ?? '', /^productpage$/);
+    // Its edges are buttons in the details: an edge's figures without a mouse.
+    const own = [...flat.keys()].filter((id) => id.replace(/#.*$/, '').split('->').includes('service:productpage')).sort();
+    assert.deepEqual((await details.locator(tid('map-node-edge')).evaluateAll((bs) => bs.map((b) => b.getAttribute('data-edge-id') ?? ''))).sort(), own);
+    await details.locator(`${tid('map-node-edge')}[data-edge-id="service:productpage->service:details"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((sel) => document.querySelector(sel)?.textContent === 'productpage → details', `${tid('map-details')} h2`);
+    await page.locator(node('service:productpage')).focus();
+    await page.keyboard.press('Enter');
+    assert.match((await details.locator('h2').textContent()) ?? '', /^productpage$/);
     assert.equal(await page.locator(`${tid('map-node')}[tabindex="0"]`).count(), 1);
     await page.keyboard.press('Escape');
     await details.waitFor({ state: 'hidden' });

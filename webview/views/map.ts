@@ -590,6 +590,19 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
           ['Outbound', n.outbound],
         ]),
       );
+      // The node's edges as buttons: the way to an edge's details from the keyboard.
+      const own = graph.edges.filter((e) => (e.source === n.id || e.target === n.id) && drawn.has(e.source) && drawn.has(e.target));
+      if (own.length) {
+        const list = el('ul', { class: 'map-edges', 'aria-label': 'Edges' });
+        for (const e of own) {
+          const m = edgeMetrics(e);
+          const text = e.source === n.id ? `→ ${drawnName(e.target)}` : `← ${drawnName(e.source)}`;
+          const b = el('button', { type: 'button', class: 'link', 'data-testid': 'map-node-edge', 'data-edge-id': e.id }, text);
+          b.addEventListener('click', () => select({ kind: 'edge', id: e.id }));
+          list.append(el('li', {}, b, el('span', { class: 'muted' }, ` ${m && m.requests ? `${formatRate(m.ratePerSec)} rps · ${formatErrorPct(m.errorRate)}` : 'no traffic'}`)));
+        }
+        details.append(el('h3', {}, 'Edges'), list);
+      }
       const refs = badgeOf(d);
       if (refs?.length) {
         const list = el('ul', { class: 'map-manifests', 'aria-label': 'Manifests' });
