@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { TraceFileImportDto, ViewerResponse } from '../../src/shared/protocol';
 import { importTraceFile } from '../../src/core/trace';
 import { ensureBuilt } from './lib/build';
-import { assertNoPageErrors, launchBrowser, openTrace, openViewer, screenshot, spanRow, tid, traceRow, type ViewerPage } from './lib/browser';
+import { assertNoPageErrors, launchBrowser, openTrace, openViewer, screenshot, spanRow, tid, traceRow, vscodeApiStub, type ViewerPage } from './lib/browser';
 import { tracesRequest } from '../unit/trace/helpers';
 import { hr, hrNanos, Sdk, span } from './lib/feed';
 import { startServe, type Serve } from './lib/serve';
@@ -188,34 +188,14 @@ describe('trace files and code links in the browser (meshlens serve)', function 
   // host's own methods here in the test (recorded), the store's through serve's /api/rpc, live
   // changes from its stream. What is checked is what the page asks the host, and what it then shows.
   describe('as a VS Code webview (the panel host stubbed)', () => {
-    const HOST_METHODS = ['openCode', 'resolveCode', 'openTraceFile', 'exportTrace', 'nextTraceToOpen'];
-    const STUB_VSCODE_API = `(() => {
-      const hostMethods = HOST_METHODS;
-      // What reaches the window: VS Code's webview frame hands such link clicks to the OS opener.
+    // What reaches the window: VS Code's webview frame hands such link clicks to the OS opener.
+    const STUB_VSCODE_API = vscodeApiStub(`
       const reached = [];
       window.linkClicksAtWindow = reached;
       window.addEventListener('click', (e) => {
         const a = e.composedPath().find((n) => n.tagName === 'A');
         if (a) reached.push(a.getAttribute('href') || '');
-      });
-      const post = (m) => window.postMessage(m, '*');
-      let state;
-      window.acquireVsCodeApi = () => ({
-        postMessage(msg) {
-          if (msg.type === 'ready') {
-            const es = new EventSource('api/stream');
-            for (const t of ['changed', 'resync']) es.addEventListener(t, (e) => post(JSON.parse(e.data)));
-            return;
-          }
-          const answer = hostMethods.includes(msg.method)
-            ? window.meshlensTestHost(msg)
-            : fetch('api/rpc', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(msg) }).then((r) => r.json());
-          answer.then(post);
-        },
-        getState: () => state,
-        setState: (s) => { state = s; },
-      });
-    })();`;
+      });`);
     let calls: { method: string; params: unknown }[];
     /** Resolves once the host got `n` requests of `method` (each request wakes the waiters). */
     let wake: (() => void)[] = [];
@@ -269,7 +249,7 @@ describe('trace files and code links in the browser (meshlens serve)', function 
         return { type: 'response', id: msg.id, error: `unexpected ${msg.method}` };
       });
       // Plain JavaScript text: a function would be serialised with tsx's helpers, which the page lacks.
-      await p.addInitScript({ content: STUB_VSCODE_API.replace('HOST_METHODS', JSON.stringify(HOST_METHODS)) });
+      await p.addInitScript({ content: STUB_VSCODE_API });
       await p.goto(serve!.viewer, { waitUntil: 'load' });
       await p.locator(tid('trace-list')).waitFor();
       view = { page: p, errors, dialogs };

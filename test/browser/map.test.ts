@@ -8,7 +8,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_HEALTH_THRESHOLDS, GRAPH_WINDOW_MS } from '../../src/shared/graph';
 import { ensureBuilt } from './lib/build';
-import { assertNoPageErrors, launchBrowser, openViewer, screenshot, spanRow, tid, type ViewerPage } from './lib/browser';
+import { assertNoPageErrors, launchBrowser, openViewer, screenshot, spanRow, tid, vscodeApiStub, type ViewerPage } from './lib/browser';
 import { feedAds, feedMesh, observedEdges, percentile, type Mesh, type ObservedEdge } from './lib/mesh';
 import { startServe, type Serve } from './lib/serve';
 
@@ -277,27 +277,7 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
   // as in files.test.ts): the panel host's serviceManifests and nextMapReveal answered by the test,
   // the store's methods by serve. Checked: what the page asks the host, and what it shows.
   describe('as a VS Code webview: manifest badges and Reveal on Service Map', () => {
-    const HOST_METHODS = ['openCode', 'resolveCode', 'openTraceFile', 'exportTrace', 'nextTraceToOpen', 'serviceManifests', 'nextMapReveal'];
-    const STUB_VSCODE_API = `(() => {
-      const hostMethods = HOST_METHODS;
-      const post = (m) => window.postMessage(m, '*');
-      let state;
-      window.acquireVsCodeApi = () => ({
-        postMessage(msg) {
-          if (msg.type === 'ready') {
-            const es = new EventSource('api/stream');
-            for (const t of ['changed', 'resync']) es.addEventListener(t, (e) => post(JSON.parse(e.data)));
-            return;
-          }
-          const answer = hostMethods.includes(msg.method)
-            ? window.meshlensTestHost(msg)
-            : fetch('api/rpc', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(msg) }).then((r) => r.json());
-          answer.then(post);
-        },
-        getState: () => state,
-        setState: (s) => { state = s; },
-      });
-    })();`;
+    const STUB_VSCODE_API = vscodeApiStub();
     const manifest = { kind: 'VirtualService', namespace: 'bookinfo', name: 'reviews', file: '/ws/bookinfo/reviews.yaml', line: 3 };
     let host: ViewerPage | undefined;
     const calls: { method: string; params: unknown }[] = [];
@@ -332,7 +312,7 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
         return { type: 'response', id: msg.id, error: `unexpected ${msg.method}` };
       });
       // Plain JavaScript text: a function would be serialised with tsx's helpers, which the page lacks.
-      await p.addInitScript({ content: STUB_VSCODE_API.replace('HOST_METHODS', JSON.stringify(HOST_METHODS)) });
+      await p.addInitScript({ content: STUB_VSCODE_API });
       await p.goto(serve!.viewer, { waitUntil: 'load' });
       await p.locator(tid('trace-list')).waitFor();
       host = { page: p, errors, dialogs: [] };

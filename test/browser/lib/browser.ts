@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { HOST_VIEWER_METHODS } from '../../../src/shared/protocol';
 
 export const CHROMIUM = process.env.MESHLENS_E2E_CHROMIUM || '/usr/bin/chromium';
 export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
@@ -180,4 +181,35 @@ export async function attrRows(page: Page, section: 'span-attributes' | 'resourc
   return Object.fromEntries(
     await rows.evaluateAll((els) => els.map((e) => [e.getAttribute('data-key') ?? '', e.querySelector('.value')?.textContent ?? ''] as [string, string])),
   );
+}
+
+/**
+ * An init script (page.addInitScript) that stubs `acquireVsCodeApi` before the viewer's script runs,
+ * as VS Code's webview frame provides it, and answers like the panel would: the panel host's own
+ * methods (HOST_VIEWER_METHODS) through `window.meshlensTestHost(msg)`, which the test defines and
+ * which resolves to the response; the store's methods through serve's POST /api/rpc; live changes
+ * from its stream after `ready`. `prelude` runs first in the same scope.
+ */
+export function vscodeApiStub(prelude = ''): string {
+  return `(() => {
+      const hostMethods = ${JSON.stringify(HOST_VIEWER_METHODS)};
+      ${prelude}
+      const post = (m) => window.postMessage(m, '*');
+      let state;
+      window.acquireVsCodeApi = () => ({
+        postMessage(msg) {
+          if (msg.type === 'ready') {
+            const es = new EventSource('api/stream');
+            for (const t of ['changed', 'resync']) es.addEventListener(t, (e) => post(JSON.parse(e.data)));
+            return;
+          }
+          const answer = hostMethods.includes(msg.method)
+            ? window.meshlensTestHost(msg)
+            : fetch('api/rpc', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(msg) }).then((r) => r.json());
+          answer.then(post);
+        },
+        getState: () => state,
+        setState: (s) => { state = s; },
+      });
+    })();`;
 }
