@@ -267,6 +267,9 @@ export function toViewerState(raw: unknown): ViewerState {
   return state;
 }
 
+/** The panel host's long polls (see their docs in protocol.ts): outside the in-flight bound. */
+const LONG_POLLS: ReadonlySet<string> = new Set<ViewerMethod>(['nextTraceToOpen', 'nextMapReveal']);
+
 /** Validation, the in-flight bound and the call to the source: what both transports share. */
 export function createViewerRpc(source: ViewerSource, options: ViewerRpcOptions = {}): ViewerRpc {
   const maxInFlight = Math.max(1, options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT);
@@ -280,10 +283,14 @@ export function createViewerRpc(source: ViewerSource, options: ViewerRpcOptions 
       if (parsed.kind === 'ready') return undefined;
       if (parsed.kind === 'invalid') return parsed.id === undefined ? undefined : Promise.resolve({ type: 'response', id: parsed.id, error: parsed.error });
       const { id, method, params } = parsed.request;
-      if (inFlight >= maxInFlight) {
+      // A long poll waits for the editor, maybe for hours; counted, the two of them would hold a
+      // quarter of the bound for good. The host keeps at most one of each waiting (a new one
+      // answers the older with null), so leaving them out keeps the bound a bound.
+      const counted = !LONG_POLLS.has(method);
+      if (counted && inFlight >= maxInFlight) {
         return Promise.resolve({ type: 'response', id, error: `busy: ${maxInFlight} requests are already being answered; ask again when one is done` });
       }
-      inFlight++;
+      if (counted) inFlight++;
       let call: Promise<unknown>;
       try {
         call = source.request(method, params as never);
@@ -294,7 +301,7 @@ export function createViewerRpc(source: ViewerSource, options: ViewerRpcOptions 
         (result): ViewerResponse => ({ type: 'response', id, result: result as ViewerMethods[ViewerMethod]['result'] }),
         (e: unknown): ViewerResponse => ({ type: 'response', id, error: (e as Error)?.message ?? String(e) }),
       ).finally(() => {
-        inFlight--;
+        if (counted) inFlight--;
       });
     },
   };

@@ -229,6 +229,29 @@ describe('viewer bridge (src/receiver/viewer-bridge.ts)', function () {
     bridge.dispose();
   });
 
+  it("keeps the host's long polls (nextTraceToOpen, nextMapReveal) outside the in-flight bound", async () => {
+    const waiting: (() => void)[] = [];
+    const source: LiveViewerSource = {
+      request: (method) =>
+        method === 'nextTraceToOpen' || method === 'nextMapReveal'
+          ? new Promise((resolve) => waiting.push(() => resolve(null as never)))
+          : Promise.resolve({ services: ['a'] } as never),
+      onChanged: () => () => undefined,
+    };
+    const inbox = new Inbox();
+    const bridge = createViewerBridge(source, inbox.post, { maxInFlight: 1 });
+    bridge.receive({ type: 'request', id: 1, method: 'nextTraceToOpen' });
+    bridge.receive({ type: 'request', id: 2, method: 'nextMapReveal' });
+    // Both wait for the editor; the one slot is still free for the viewer's work.
+    bridge.receive({ type: 'request', id: 3, method: 'services' });
+    assert.deepEqual(result(await inbox.response(3)), { services: ['a'] });
+    assert.equal(waiting.length, 2);
+    for (const done of waiting) done();
+    assert.equal(result(await inbox.response(1)), null);
+    assert.equal(result(await inbox.response(2)), null);
+    bridge.dispose();
+  });
+
   it('keeps only the well-formed parts of a restored viewer state', () => {
     assert.deepEqual(toViewerState({ selectedTraceId: 'AB'.repeat(16), filters: { service: 'cart', error: true, limit: 50 } }), {
       selectedTraceId: 'ab'.repeat(16),
