@@ -30,7 +30,8 @@ const list = renderList(saved?.filters ?? {}, () => void refresh(), (id) => void
 clear(root);
 const tracesPanel = el('div', { class: 'tab-panel', role: 'tabpanel', id: 'panel-traces', 'aria-labelledby': 'tab-traces' });
 const mapPanel = el('div', { class: 'tab-panel', role: 'tabpanel', id: 'panel-map', 'aria-labelledby': 'tab-map', hidden: true });
-tracesPanel.appendChild(el('div', { class: 'viewer' }, banner, fileActions(channel, () => openTrace?.summary.traceId), list.element, el('div', { class: 'lower' }, tracePane, detailsPane)));
+const files = fileActions(channel, (id) => void open(id));
+tracesPanel.appendChild(el('div', { class: 'viewer' }, banner, files.element, list.element, el('div', { class: 'lower' }, tracePane, detailsPane)));
 
 // Traces | Map. The active tab is not part of ViewerState: a reload starts on Traces.
 type Tab = 'traces' | 'map';
@@ -71,6 +72,7 @@ tablist.addEventListener('keydown', (e) => {
 root.appendChild(el('div', { class: 'app-shell' }, tablist, tracesPanel, mapPanel));
 
 function save(): void {
+  files.setOpenTrace(openTrace?.summary.traceId);
   channel.setState({ selectedTraceId: openTrace?.summary.traceId, filters: list.query() as TraceQueryDto });
 }
 

@@ -138,6 +138,19 @@ describe('trace files and code links in the browser (meshlens serve)', function 
     assert.equal(events[0].attributes.get('exception.stacktrace'), NODE_STACK, 'the stack trace survives the round trip');
   });
 
+  it('Open trace file while the list is paused: the trace opens though the list does not show it yet', async () => {
+    await page.locator(tid('pause')).click();
+    const made = await sdkTraceFile(dir, Date.now() - 5_000);
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Open trace file' }).click()]);
+    await chooser.setFiles(made.file);
+    const root = made.spans.find((s) => s.name === 'nightly invoices')!;
+    await page.locator(`${tid('waterfall')} ${spanRow(root.spanContext().spanId)}`).waitFor();
+    assert.equal(await page.locator(traceRow(made.traceId)).count(), 0, 'Pause holds the list back');
+    assert.equal(await page.locator(tid('export-trace')).isDisabled(), false, 'the opened trace can be exported');
+    await page.locator(tid('pause')).click();
+    await page.locator(traceRow(made.traceId)).waitFor();
+  });
+
   it('Open trace file: a file the SDK serialized is imported, listed by the live update and opened', async () => {
     const made = await sdkTraceFile(dir, Date.now() - 10_000);
     const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByRole('button', { name: 'Open trace file' }).click()]);

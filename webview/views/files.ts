@@ -6,19 +6,23 @@
 // In a browser (`meshlens serve`) Export is a download of GET api/traces/<id>/otlp and Open an
 // <input type=file> whose text is posted to api/import.
 //
-// Showing an imported trace goes through the trace list (a click on its row, once the live update
-// lists it), the one way into the viewer's open() that this view has; when a filter or Pause hides
-// the row, the status line says so.
+// An imported trace is shown with the viewer's own open(), which asks the host for it: the import
+// has put it in the store by the time its answer arrives, and a filter or Pause on the list does not
+// stand in the way.
 import type { TraceFileImportDto } from '../../src/shared/protocol';
 import type { Channel } from '../channel';
 import { el } from '../dom';
 
 /** The import limit of `meshlens serve` (MAX_IMPORT_BODY_BYTES): larger files are refused here, before the upload. */
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
-/** How long an imported trace may take to appear in the list (live updates come every 250 ms). */
-const LIST_WAIT_MS = 10_000;
+export interface FileActions {
+  readonly element: HTMLElement;
+  /** The trace the waterfall shows (Export saves it), or undefined. */
+  setOpenTrace(traceId: string | undefined): void;
+}
 
-export function fileActions(channel: Channel, openTraceId: () => string | undefined): HTMLElement {
+export function fileActions(channel: Channel, open: (traceId: string) => void): FileActions {
+  let openTraceId: string | undefined;
   const status = el('span', { class: 'file-status', role: 'status', 'aria-live': 'polite', 'data-testid': 'file-status' });
   const openButton = el('button', { type: 'button', 'data-testid': 'open-trace-file', 'aria-label': 'Open trace file', title: 'Open a trace file (OTLP/JSON, JSON Lines, Jaeger or Zipkin JSON)' }, 'Open trace file…');
   const exportButton = el('button', { type: 'button', 'data-testid': 'export-trace', 'aria-label': 'Export trace', title: 'Save the open trace as OTLP/JSON', disabled: true }, 'Export trace');
@@ -30,24 +34,11 @@ export function fileActions(channel: Channel, openTraceId: () => string | undefi
   };
   const failed = (what: string) => (e: unknown) => say(`${what}: ${(e as Error)?.message ?? String(e)}`, true);
 
-  // Export follows the open trace; main.ts owns it, so its changes are seen as DOM changes.
-  let scheduled = false;
-  const sync = () => {
-    scheduled = false;
-    exportButton.disabled = openTraceId() === undefined;
-  };
-  new MutationObserver(() => {
-    if (!scheduled) {
-      scheduled = true;
-      requestAnimationFrame(sync);
-    }
-  }).observe(document.body, { childList: true, subtree: true });
-
   const imported = (r: TraceFileImportDto) => {
     const left = r.rejected ? `; ${r.rejected} left out (${r.rejectMessage})` : '';
     const traces = r.traceIds.length === 1 ? '1 trace' : `${r.traceIds.length} traces`;
     say(`Imported ${r.fileName}: ${traces}, ${r.spans} spans, ${r.logs} logs${left}.`);
-    if (r.traceIds[0]) showTrace(r.traceIds[0], say);
+    if (r.traceIds[0]) open(r.traceIds[0]);
   };
 
   if (channel.inVsCode) {
@@ -55,7 +46,7 @@ export function fileActions(channel: Channel, openTraceId: () => string | undefi
       channel.request('openTraceFile', {}).then((r) => r && imported(r), failed('Cannot open the trace file'));
     });
     exportButton.addEventListener('click', () => {
-      const traceId = openTraceId();
+      const traceId = openTraceId;
       if (!traceId) return;
       channel.request('exportTrace', { traceId }).then((r) => r && say(`Saved ${r.spans} spans to ${r.file}.`), failed('Cannot export the trace'));
     });
@@ -64,7 +55,7 @@ export function fileActions(channel: Channel, openTraceId: () => string | undefi
       channel.request('nextTraceToOpen', {}).then(
         (r) => {
           if (!r) return; // Superseded (a reload) or the panel is closing.
-          showTrace(r.traceId, say);
+          open(r.traceId);
           wait();
         },
         () => undefined,
@@ -81,7 +72,7 @@ export function fileActions(channel: Channel, openTraceId: () => string | undefi
       if (file) void upload(file).then(imported, failed(`Cannot open ${file.name}`));
     });
     exportButton.addEventListener('click', () => {
-      const traceId = openTraceId();
+      const traceId = openTraceId;
       if (!traceId) return;
       const a = el('a', { href: `api/traces/${encodeURIComponent(traceId)}/otlp`, download: `trace-${traceId}.json`, hidden: true });
       root.appendChild(a);
@@ -90,8 +81,13 @@ export function fileActions(channel: Channel, openTraceId: () => string | undefi
       say(`Downloading trace ${traceId} as OTLP/JSON.`);
     });
   }
-  sync();
-  return root;
+  return {
+    element: root,
+    setOpenTrace(traceId) {
+      openTraceId = traceId;
+      exportButton.disabled = traceId === undefined;
+    },
+  };
 }
 
 async function upload(file: File): Promise<TraceFileImportDto> {
@@ -100,26 +96,4 @@ async function upload(file: File): Promise<TraceFileImportDto> {
   const body = (await res.json().catch(() => ({ error: `the server answered ${res.status}` }))) as TraceFileImportDto | { error: string };
   if (!res.ok || 'error' in body) throw new Error('error' in body ? body.error : `the server answered ${res.status}`);
   return body;
-}
-
-/** Opens the trace through its row in the list, waiting for the live update that lists it. */
-function showTrace(traceId: string, say: (text: string, error?: boolean) => void): void {
-  const selector = `[data-testid="trace-row"][data-trace-id="${traceId.replace(/[^0-9a-f]/gi, '')}"]`;
-  const row = document.querySelector<HTMLElement>(selector);
-  if (row) {
-    row.click();
-    return;
-  }
-  const observer = new MutationObserver(() => {
-    const r = document.querySelector<HTMLElement>(selector);
-    if (!r) return;
-    observer.disconnect();
-    clearTimeout(timer);
-    r.click();
-  });
-  const timer = setTimeout(() => {
-    observer.disconnect();
-    say(`Trace ${traceId} is in the store but not in the list: a filter or Pause hides it.`);
-  }, LIST_WAIT_MS);
-  observer.observe(document.body, { childList: true, subtree: true });
 }
