@@ -10,7 +10,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Browser, Page } from 'playwright-core';
 import type { TraceListDto, TraceQueryDto } from '../../src/shared/protocol';
 import { ensureBuilt, REPO } from './lib/build';
-import { assertNoPageErrors, launchBrowser, listedTraceIds, openViewer, screenshot, spanRow, tid, traceRow, waitForListed, type ViewerPage } from './lib/browser';
+import { assertNoPageErrors, launchBrowser, listedTraceIds, openViewer, screenshot, spanRow, tid, traceRow, waitForListed, setToolkitCheckbox, type ViewerPage } from './lib/browser';
 import { feedInteropTrace, feedShopTrace, feedWideTrace, hr, hrNanos, Sdk, span, type ShopTrace } from './lib/feed';
 import { getJson, startServe, type Serve } from './lib/serve';
 
@@ -156,7 +156,7 @@ describe('trace list: filters, scatter and keyboard (meshlens serve + OpenTeleme
     assert.equal(await page.locator(tid('filter-attributes')).getAttribute('aria-describedby'), await problem.getAttribute('id'));
     const sent = queries.length;
     // Any other change would query at once; with a malformed field it must not.
-    await page.locator(tid('filter-errors')).check();
+    await setToolkitCheckbox(page, 'filter-errors', true);
     await attrs.fill('fruit=');
     await problem.getByText('"fruit=" has no value').waitFor();
     await screenshot(page, 'list-filter-error');
@@ -205,7 +205,7 @@ describe('trace list: filters, scatter and keyboard (meshlens serve + OpenTeleme
     await screenshot(page, 'list-scatter');
 
     // The points follow the list's filters.
-    await page.locator(tid('filter-errors')).check();
+    await setToolkitCheckbox(page, 'filter-errors', true);
     const errorIds = summaries.filter((t) => t.hasError).map((t) => t.traceId);
     await waitForListed(page, errorIds);
     await page.waitForFunction(({ sel, n }) => document.querySelectorAll(sel).length === n, { sel: tid('scatter-point'), n: errorIds.length });

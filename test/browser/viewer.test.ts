@@ -9,7 +9,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Browser, Page } from 'playwright-core';
 import type { TraceListDto } from '../../src/shared/protocol';
 import { ensureBuilt, REPO } from './lib/build';
-import { allWaterfallRows, assertNoPageErrors, attrRows, launchBrowser, listedTraceIds, nextFrames, openTrace, openViewer, revealSpanRow, screenshot, spanRow, tid, traceRow, visibleWaterfallRows, waitForListed, type ViewerPage } from './lib/browser';
+import { allWaterfallRows, assertNoPageErrors, attrRows, launchBrowser, listedTraceIds, nextFrames, openTrace, openViewer, revealSpanRow, screenshot, spanRow, tid, traceRow, visibleWaterfallRows, waitForListed, setToolkitCheckbox, type ViewerPage } from './lib/browser';
 import { expectedRows, feedInteropTrace, feedShopTrace, feedWideTrace, hrNanos, type ShopTrace } from './lib/feed';
 import { getJson, startServe, type Serve } from './lib/serve';
 
@@ -115,9 +115,9 @@ describe('trace viewer in the browser (meshlens serve + OpenTelemetry JS SDK)', 
     await text.fill('');
     await waitForListed(page, fedIds());
 
-    await page.locator(tid('filter-errors')).check();
+    await setToolkitCheckbox(page, 'filter-errors', true);
     await waitForListed(page, [shop.traceId, cartTrace]);
-    await page.locator(tid('filter-errors')).uncheck();
+    await setToolkitCheckbox(page, 'filter-errors', false);
     await waitForListed(page, fedIds());
 
     // shop 250 ms, wide 80 ms, the interop traces a few ms.

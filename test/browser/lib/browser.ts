@@ -213,3 +213,14 @@ export function vscodeApiStub(prelude = ''): string {
       });
     })();`;
 }
+
+/**
+ * Sets a toolkit checkbox (`vscode-checkbox`): a click, then waits for its aria-checked. The toolkit
+ * renders the new state on its next DOM update, so playwright's check(), which reads the state right
+ * after the click, failed now and then on a busy machine.
+ */
+export async function setToolkitCheckbox(page: Page, testid: string, on: boolean): Promise<void> {
+  const box = page.locator(tid(testid));
+  if ((await box.getAttribute('aria-checked')) !== String(on)) await box.click();
+  await page.locator(`${tid(testid)}[aria-checked="${on}"]`).waitFor();
+}
