@@ -530,8 +530,9 @@ export function renderWaterfall(initial: TraceLayoutDto, onSelect: (spanId: stri
       current = selectedId !== undefined ? (model.indexById.get(selectedId) ?? -1) : -1;
       critical = undefined;
       refreshChrome();
+      // The rows for the new model, then one redraw (setRange draws them in the kept range).
+      shown = visibleIndices(model, collapsed);
       setRange(zoomed ? range : undefined);
-      relayout();
       if (sized) drawMinimap();
       computeCriticalSoon();
       if (searchBox.value.trim() !== '') void runSearch(false);
