@@ -34,14 +34,15 @@ export default tseslint.config(
           ],
           patterns: [
             ...noNode,
-            { group: ['**/vscode/**', '**/receiver/**', '**/server/**', '**/cli/**', '**/extension'], message: 'src/core must not import the layers above it.' },
+            { group: ['**/vscode/**', '**/receiver/**', '**/server/**', '**/cli/**', '**/demo', '**/demo/**', '**/extension'], message: 'src/core must not import the layers above it.' },
           ],
         },
       ],
     },
   },
   {
-    files: ['src/receiver/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts'],
+    // src/demo (the simulated mesh with the OpenTelemetry SDK) is node layer too.
+    files: ['src/receiver/**/*.ts', 'src/server/**/*.ts', 'src/cli/**/*.ts', 'src/demo/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -62,7 +63,7 @@ export default tseslint.config(
           patterns: [
             ...noNode,
             { group: ['**/core', '**/core/**'], allowTypeImports: true, message: 'The protocol may import only types from the core.' },
-            { group: ['**/vscode/**', '**/receiver/**', '**/server/**', '**/cli/**', '**/webview/**'], message: 'The protocol must not depend on a runtime layer.' },
+            { group: ['**/vscode/**', '**/receiver/**', '**/server/**', '**/cli/**', '**/demo', '**/demo/**', '**/webview/**'], message: 'The protocol must not depend on a runtime layer.' },
           ],
         },
       ],
@@ -87,7 +88,7 @@ export default tseslint.config(
           patterns: [
             ...noNode,
             { group: ['**/src/core/**', '../src/core', '**/core/**'], allowTypeImports: true, message: 'The viewer may import only types from the core.' },
-            { group: ['**/src/vscode/**', '**/src/receiver/**', '**/src/server/**', '**/src/cli/**', '**/extension'], message: 'The viewer must not import host layers.' },
+            { group: ['**/src/vscode/**', '**/src/receiver/**', '**/src/server/**', '**/src/cli/**', '**/src/demo', '**/src/demo/**', '**/extension'], message: 'The viewer must not import host layers.' },
           ],
         },
       ],

@@ -11,6 +11,7 @@ import { DEFAULT_HTTP_PORT, ReceiverListenError } from '../receiver/http';
 import { Ingest } from '../receiver/ingest';
 import { DEFAULT_ZIPKIN_PORT } from '../receiver/zipkin';
 import { DEFAULT_API_PORT, startApiServer, type ApiServer } from '../server/api';
+import { defaultDemoArgs, demoFlag, describeCounts, isDemoError, startDemoFromArgs, type DemoArgs } from './demo';
 import { collectFiles, readManifest, UsageError } from './files';
 import { formatJson, formatSarif, formatText } from './format';
 
@@ -18,6 +19,7 @@ const USAGE = `Usage:
   meshlens lint [paths...] [options]   check manifests (default path: .)
   meshlens rules [--format text|json]  list every rule
   meshlens serve [options]             receive OTLP traces and serve the API and viewer until Ctrl+C
+  meshlens demo [options]              send the traces of a simulated Bookinfo mesh to an OTLP receiver
   meshlens --version | --help
 
 lint options:
@@ -40,9 +42,22 @@ serve options:
   --forward URL                also send everything received to this OTLP/HTTP upstream (a collector,
                                Jaeger, Tempo), e.g. http://localhost:4318; counters on stderr at exit
   --forward-header 'NAME: VALUE'  header for every forwarded request (e.g. Authorization); repeatable
+  --demo                       also send demo traffic (see meshlens demo) into this receiver; the demo
+                               options below but --endpoint apply to it
+
+demo options:
+  --endpoint URL               the receiver (default http://127.0.0.1:4318, with grpc http://127.0.0.1:4317)
+  --protocol http/protobuf|grpc  OTLP transport (default http/protobuf)
+  --rate N                     requests per second (default 5)
+  --count N | --duration S     stop after N requests or S seconds (default: until Ctrl+C)
+  --split A/B                  percent of requests to reviews v1 and v2 (default 80/20; the user jason,
+                               5% of requests, always gets v3)
+  --seed N                     the same requests, ids and latencies on every run
 
 Exit status (lint): 0 no error remains, 1 an error remains, 2 usage error or a file that cannot be read.
 Exit status (serve): 0 stopped by SIGINT/SIGTERM, 2 usage error or a port that cannot be used.
+Exit status (demo): 0 all sent (or stopped by SIGINT/SIGTERM), 1 the receiver cannot be reached or
+refuses the spans, 2 usage error.
 `;
 
 export interface Io {
@@ -88,10 +103,14 @@ interface ServeOptions {
   /** Upstream OTLP/HTTP base URL; undefined: no forwarding. */
   forward: string | undefined;
   forwardHeaders: Record<string, string>;
+  /** Demo traffic into the receiver itself; undefined: none. */
+  demo: DemoArgs | undefined;
 }
 
 function parseServeArgs(args: string[]): ServeOptions {
-  const o: ServeOptions = { host: '127.0.0.1', otlpHttpPort: DEFAULT_HTTP_PORT, otlpGrpcPort: DEFAULT_GRPC_PORT, zipkinPort: DEFAULT_ZIPKIN_PORT, port: DEFAULT_API_PORT, maxSpans: DEFAULT_MAX_SPANS, forward: undefined, forwardHeaders: {} };
+  const o: ServeOptions = { host: '127.0.0.1', otlpHttpPort: DEFAULT_HTTP_PORT, otlpGrpcPort: DEFAULT_GRPC_PORT, zipkinPort: DEFAULT_ZIPKIN_PORT, port: DEFAULT_API_PORT, maxSpans: DEFAULT_MAX_SPANS, forward: undefined, forwardHeaders: {}, demo: undefined };
+  const demoArgs = defaultDemoArgs();
+  let demoFlags: string | undefined;
   const whole = (flag: string, v: string, min: number, max: number): number => {
     const n = Number(v);
     if (!/^\d+$/.test(v) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${v}"`);
@@ -131,10 +150,19 @@ function parseServeArgs(args: string[]): ServeOptions {
         o.forwardHeaders[v.slice(0, colon).trim()] = v.slice(colon + 1).trim();
         break;
       }
+      case '--demo':
+        o.demo = demoArgs;
+        break;
       default:
+        if (flag !== '--endpoint' && demoFlag(demoArgs, flag, value)) {
+          demoFlags ??= flag;
+          break;
+        }
         throw new UsageError(a.startsWith('-') ? `unknown option ${a}` : `meshlens serve takes no arguments, got "${a}"`);
     }
   });
+  if (demoFlags !== undefined && o.demo === undefined) throw new UsageError(`${demoFlags} is a demo option: add --demo`);
+  if (o.demo?.protocol === 'grpc' && o.otlpGrpcPort === undefined) throw new UsageError('--protocol grpc needs the OTLP/gRPC receiver (not --otlp-grpc-port off)');
   if (o.forward === undefined && Object.keys(o.forwardHeaders).length > 0) throw new UsageError('--forward-header needs --forward URL');
   return o;
 }
@@ -173,6 +201,7 @@ async function serve(args: string[], io: Io): Promise<number> {
   if (forwarder) io.out(`${'Forward'.padEnd(10)} ${forwarder.endpoint}\n`);
   io.out(`${'API'.padEnd(10)} ${base}/api/traces\n`);
   if (staticDir) io.out(`${'Viewer'.padEnd(10)} ${base}/\n`);
+  const demo = o.demo && (await startServeDemo(o.demo, o.host, receivers, io));
   await new Promise<void>((resolve) => {
     const stop = () => {
       // A second Ctrl+C while closing gets Node's default: exit at once.
@@ -183,6 +212,8 @@ async function serve(args: string[], io: Io): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  // Before the receivers close: what the demo recorded last is still taken.
+  await demo?.stop().catch(() => undefined);
   await Promise.all([api.close(), receivers.close()]);
   if (forwarder) {
     // Receivers closed first: nothing new arrives; what is in flight gets the close timeout.
@@ -190,6 +221,66 @@ async function serve(args: string[], io: Io): Promise<number> {
     io.err(`meshlens: ${describeForwarding(toForwarderStatsDto(forwarder))}\n`);
   }
   return 0;
+}
+
+/**
+ * `serve --demo`: the demo sends over real OTLP to the receiver just started (a loopback address
+ * when it listens on all of them). A demo that fails says so; the server keeps running.
+ */
+async function startServeDemo(args: DemoArgs, host: string, receivers: Receivers, io: Io): Promise<{ stop(): Promise<unknown> } | undefined> {
+  const listener = receivers.listeners.find((l) => l.name === (args.protocol === 'grpc' ? 'otlpGrpc' : 'otlpHttp'));
+  if (!listener) return undefined;
+  const target = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  try {
+    const run = await startDemoFromArgs({ ...args, endpoint: `http://${hostPort(target, listener.port)}` });
+    io.out(`${'Demo'.padEnd(10)} ${run.url} (Bookinfo, ${run.rate} requests/s)\n`);
+    run.done.then(
+      (c) => io.err(`meshlens: demo traffic done: ${describeCounts(c)}\n`),
+      (e: unknown) => io.err(`meshlens: demo traffic stopped: ${(e as Error).message}\n`),
+    );
+    return run;
+  } catch (e) {
+    if (!isDemoError(e)) throw e;
+    io.err(`meshlens: demo traffic not started: ${e.message}\n`);
+    return undefined;
+  }
+}
+
+async function demo(args: string[], io: Io): Promise<number> {
+  const o = defaultDemoArgs();
+  eachFlag(args, (flag, value, a) => {
+    if (!demoFlag(o, flag, value)) throw new UsageError(a.startsWith('-') ? `unknown option ${a}` : `meshlens demo takes no arguments, got "${a}"`);
+  });
+  if (o.count !== undefined && o.durationMs !== undefined) throw new UsageError('--count and --duration cannot be used together');
+  let run;
+  try {
+    run = await startDemoFromArgs(o);
+  } catch (e) {
+    if (!isDemoError(e)) throw e;
+    io.err(`meshlens: ${e.message}\n`);
+    return 1;
+  }
+  const limit = o.count !== undefined ? `, ${o.count} requests` : o.durationMs !== undefined ? `, for ${o.durationMs / 1000} s` : '';
+  io.out(`Sending Bookinfo demo traffic to ${run.url} (${o.protocol}) at ${o.rate} requests/s${limit}; Ctrl+C stops\n`);
+  const stop = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    void run.stop().catch(() => undefined);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    const counts = await run.done;
+    io.out(`Sent ${describeCounts(counts)}\n`);
+    return 0;
+  } catch (e) {
+    if (!isDemoError(e)) throw e;
+    io.err(`meshlens: ${e.message}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
 }
 
 function parseLintArgs(args: string[]): LintOptions {
@@ -301,12 +392,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
       case 'lint':
       case 'rules':
       case 'serve':
+      case 'demo':
         // `meshlens lint --help` is how people ask; it is not an unknown option.
         if (rest.includes('--help') || rest.includes('-h')) {
           io.out(USAGE);
           return 0;
         }
-        return command === 'lint' ? await lint(rest, io) : command === 'serve' ? await serve(rest, io) : rules(rest, io);
+        return command === 'lint' ? await lint(rest, io) : command === 'serve' ? await serve(rest, io) : command === 'demo' ? await demo(rest, io) : rules(rest, io);
       case '--version':
       case '-v':
         io.out(`${version}\n`);
