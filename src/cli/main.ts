@@ -235,7 +235,7 @@ async function startServeDemo(args: DemoArgs, host: string, receivers: Receivers
     const run = await startDemoFromArgs({ ...args, endpoint: `http://${hostPort(target, listener.port)}` });
     io.out(`${'Demo'.padEnd(10)} ${run.url} (Bookinfo, ${run.rate} requests/s)\n`);
     run.done.then(
-      (c) => io.err(`meshlens: demo traffic done: ${describeCounts(c)}\n`),
+      (c) => io.err(`meshlens: demo traffic sent ${describeCounts(c)}\n`),
       (e: unknown) => io.err(`meshlens: demo traffic stopped: ${(e as Error).message}\n`),
     );
     return run;

@@ -72,8 +72,11 @@ export function hostOf(service: ServiceName | 'mongodb' | 'kafka'): string {
   return `${service}.${NAMESPACE}.svc.cluster.local`;
 }
 
-/** Bookinfo's services all listen on 9080 (HTTP, and gRPC for ratings here). */
+/** The HTTP services listen on 9080, as in Istio's Bookinfo; ratings serves gRPC on 9090 (examples/bookinfo/ratings.yaml). */
 export const SERVICE_PORT = 9080;
+export const RATINGS_GRPC_PORT = 9090;
+/** The public name productpage is reached by (the Gateway's host, TLS ended at the ingress gateway). */
+export const PUBLIC_HOST = 'bookinfo.demo.example';
 export const MONGODB_PORT = 27017;
 export const KAFKA_PORT = 9092;
 export const KAFKA_TOPIC = 'review-events';

@@ -9,7 +9,7 @@
 //          v2, v3 -> ratings ratings.Ratings/GetRating (gRPC CLIENT + SERVER)
 //                      -> MongoDB find ratings (CLIENT only: databases are not traced)
 //          -> Kafka publish review-events (PRODUCER) -> notifications process (CONSUMER, child)
-import { CODE, FRAMES, hostOf, KAFKA_PORT, KAFKA_TOPIC, MONGODB_DATABASE, MONGODB_PORT, SERVICE_PORT, WORKLOADS, type CodeKey, type ReviewsVersion, type Workload } from './mesh';
+import { CODE, FRAMES, hostOf, KAFKA_PORT, KAFKA_TOPIC, MONGODB_DATABASE, MONGODB_PORT, PUBLIC_HOST, RATINGS_GRPC_PORT, SERVICE_PORT, WORKLOADS, type CodeKey, type ReviewsVersion, type Workload } from './mesh';
 import { chance, lognormal, type Random } from './random';
 
 export type PlanKind = 'server' | 'client' | 'producer' | 'consumer';
@@ -190,13 +190,14 @@ export function planRequest(r: Random, o: PlanOptions): PlannedRequest {
     endMs: t,
     attributes: {
       'http.request.method': 'GET',
-      'url.scheme': 'http',
+      'url.scheme': 'https',
       'url.path': '/productpage',
       'http.route': '/productpage',
       // The page renders without details or stars when those fail: 200 either way, as Bookinfo does.
       'http.response.status_code': 200,
-      'server.address': 'bookinfo.example.com',
-      'server.port': SERVICE_PORT,
+      // As the browser asked for it (Host header), through the Gateway of examples/bookinfo/gateway.yaml.
+      'server.address': PUBLIC_HOST,
+      'server.port': 443,
       'client.address': '10.244.0.1',
       'network.protocol.version': '1.1',
       'user_agent.original': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36',
@@ -246,7 +247,7 @@ export function planRequest(r: Random, o: PlanOptions): PlannedRequest {
       'rpc.method': 'GetRating',
       'rpc.grpc.status_code': timeout ? 13 : 0,
       'server.address': hostOf('ratings'),
-      'server.port': SERVICE_PORT,
+      'server.port': RATINGS_GRPC_PORT,
     };
     const server = span({
       workload: WORKLOADS.ratings,

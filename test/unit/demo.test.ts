@@ -4,6 +4,7 @@
 // split the options ask for. The waits are on the receiver's own hook (spans counted as they are
 // ingested), never on the clock.
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ESLint } from 'eslint';
@@ -14,6 +15,8 @@ import { CODE, DEFAULT_CODE_ROOT, FRAMES, planRequest, seeded, startDemo, type D
 import { startReceivers, type Receivers } from '../../src/receiver';
 import { Ingest } from '../../src/receiver/ingest';
 import type { GraphDto } from '../../src/shared/graph';
+import { send } from './receiver/client';
+import { SseClient } from './server/sse';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -313,6 +316,45 @@ describe('demo traffic (meshlens demo)', function () {
       const s = answerFromGraph(graph, 'graph', { window: 'all', versioned: false });
       assert.equal(s.edges.find((e) => e.id === 'user->service:productpage')?.server?.requests, 20);
     });
+  });
+
+  it('serve --demo: the server feeds its own receiver over OTLP; the map fills in; SIGINT ends both', async () => {
+    const child = spawn(process.execPath, ['-r', 'tsx/cjs', 'src/cli/index.ts', 'serve', '--demo', '--rate', '200', '--seed', '4', '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+          stdout += c;
+          if (/^Demo +\S+.*\n/m.test(stdout)) resolve();
+        });
+        void exit.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+      });
+      const lines = Object.fromEntries(stdout.trim().split('\n').map((l) => l.split(/ +/)));
+      assert.equal(lines.Demo, lines['OTLP/HTTP'], `the demo sends to the server's own receiver:\n${stdout}`);
+      const api = Number(new URL(lines.API).port);
+      const sse = await SseClient.connect(api);
+      if (!(sse instanceof SseClient)) assert.fail(`refused: ${sse.status} ${sse.body}`);
+      const graphNow = async () => {
+        const r = await send(api, { path: '/api/rpc', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ type: 'request', id: 1, method: 'graph', params: { window: 'all', versioned: false } }) });
+        return (JSON.parse(r.body.toString()) as { result: GraphDto }).result;
+      };
+      // Each store change is a moment to look again; the whole mesh shows up within a few batches.
+      let g = await graphNow();
+      while (g.edges.length < SERVICE_EDGES.length) {
+        await sse.next('changed');
+        g = await graphNow();
+      }
+      sse.req.destroy();
+      assert.deepEqual(g.edges.map((e) => [e.id, e.connectionType]), SERVICE_EDGES);
+      child.kill('SIGINT');
+      assert.equal(await exit, 0, stderr);
+      assert.match(stderr, /^meshlens: demo traffic sent \d+ requests, ([\d,]+) of \1 spans taken by the receiver; reviews v1 \d+, v2 \d+, v3 \d+\n$/);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   describe('layers: src/demo is node layer', () => {
