@@ -34,6 +34,16 @@ const builds = [
     target: 'node20',
   },
   {
+    // Demo traffic for the editor's "MeshLens: Start Demo Traffic" (src/vscode/demo.ts): the
+    // OpenTelemetry SDK is loaded from here on first use, not with the extension.
+    ...common,
+    entryPoints: { demo: 'src/demo/index.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: { cli: 'src/cli/index.ts' },
     outdir: 'dist',

@@ -12,6 +12,7 @@ import {
 } from './vscode/assist';
 import { TRAFFIC_DIAGNOSTICS, TrafficBridge } from './vscode/bridge';
 import { readSettings } from './vscode/config';
+import { DemoTraffic, START_DEMO_COMMAND, STOP_DEMO_COMMAND } from './vscode/demo';
 import { FindingCodeActions } from './vscode/codeActions';
 import { DIAGNOSTIC_SOURCE } from './vscode/diagnostics';
 import { IndexSnapshot, ManifestService } from './vscode/manifests';
@@ -45,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
   const lenses = new ReferenceLenses(manifests);
   const traces = new TraceReceiver(context.extensionPath, log);
   const viewer = new TraceViewer(context.extensionUri, traces, log);
+  const demo = new DemoTraffic(context.extensionPath, traces, log);
   const trafficDiagnostics = vscode.languages.createDiagnosticCollection(TRAFFIC_DIAGNOSTICS);
   const bridge = new TrafficBridge(manifests, traces, trafficDiagnostics, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'), log, (service) => viewer.revealOnMap(service));
   viewer.serviceManifests = () => bridge.serviceManifests();
@@ -91,6 +93,9 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     vscode.commands.registerCommand('meshlens.showReceiverStats', () => traces.showStats()),
     vscode.commands.registerCommand('meshlens.importTraces', () => traces.importFile()),
     vscode.commands.registerCommand('meshlens.exportTraces', () => traces.exportFile()),
+    demo,
+    vscode.commands.registerCommand(START_DEMO_COMMAND, () => demo.start()),
+    vscode.commands.registerCommand(STOP_DEMO_COMMAND, () => demo.stop()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (traces.running && traces.affects(e)) {
         log.info('Trace receiver settings changed; restarting it');
