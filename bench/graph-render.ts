@@ -115,13 +115,16 @@ globalThis.__name = (f) => f;
 (() => {
   const done = [];
   const draws = [];
+  const settled = [];
   const measure = performance.measure.bind(performance);
   performance.measure = function (name, opts) {
     const entry = measure(name, opts);
+    const start = opts && typeof opts === 'object' ? opts.start : performance.now();
+    const end = opts && typeof opts === 'object' ? opts.end : performance.now();
+    if (name === 'meshlens-map-settled') settled.push(end - start);
+    // The map's script: its draws, and the slices in which it writes an update's figures.
+    if (name === 'meshlens-map-render' || name === 'meshlens-map-slice') draws.push({ start, end });
     if (name === 'meshlens-map-render') {
-      const start = opts && typeof opts === 'object' ? opts.start : performance.now();
-      const end = opts && typeof opts === 'object' ? opts.end : performance.now();
-      draws.push({ start, end });
       requestAnimationFrame(() => {
         const ch = new MessageChannel();
         ch.port1.onmessage = () => done.push({ start, drawMs: end - start, shownMs: performance.now() - start });
@@ -132,6 +135,7 @@ globalThis.__name = (f) => f;
   };
   globalThis.__mapBench = {
     done,
+    settled,
     frames: [],
     running: false,
     startFrames() {
@@ -143,9 +147,14 @@ globalThis.__name = (f) => f;
         const ch = new MessageChannel();
         ch.port1.onmessage = () => {
           const end = performance.now();
+          // Map script that ran between frames is added; what ran from this frame's rAF on is in end - rafAt.
           let script = 0;
-          for (const d of draws) if (d.end > lastEnd && d.end <= rafAt) script += d.end - d.start;
-          this.frames.push({ work: end - rafAt + script, draw: script > 0 });
+          let draw = false;
+          for (const d of draws) {
+            if (d.end > lastEnd && d.end <= rafAt) script += d.end - d.start;
+            if (d.end > lastEnd && d.end <= end) draw = true;
+          }
+          this.frames.push({ work: end - rafAt + script, draw });
           lastEnd = end;
         };
         ch.port2.postMessage(0);
@@ -214,7 +223,7 @@ async function tick(serve: Serve, i: number): Promise<void> {
   if (!res.ok) throw new Error(`POST /v1/traces: ${res.status} ${await res.text()}`);
 }
 
-export async function measureGraphRender(): Promise<{ table: string; figures: { render50Ms: number; render300Ms: number; render1000Ms: number; updateP95FrameMs: number } }> {
+export async function measureGraphRender(): Promise<{ table: string; figures: { render50Ms: number; render300Ms: number; render1000Ms: number; updateP95FrameMs: number; updateFramesP95Ms: number; updateFramesMaxMs: number; updateSettledMs: number } }> {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'webview', 'index.html'))) throw new Error('dist/webview is missing: run `npm run build`');
   if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: apt-get install -y chromium, or set MESHLENS_E2E_CHROMIUM`);
   const serve = await startServe();
@@ -249,6 +258,7 @@ export async function measureGraphRender(): Promise<{ table: string; figures: { 
     let frames: { work: number; draw: boolean }[] = [];
     let draws = 0;
     let updateDraws: { drawMs: number; shownMs: number }[] = [];
+    let settled: number[] = [];
     try {
       await page.locator('[data-testid="tab-map"]').click();
       await page.waitForFunction(() => (globalThis as unknown as { __mapBench: { done: unknown[] } }).__mapBench.done.length > 0);
@@ -261,6 +271,12 @@ export async function measureGraphRender(): Promise<{ table: string; figures: { 
       frames = await page.evaluate(() => (globalThis as unknown as { __mapBench: { stopFrames(): { work: number; draw: boolean }[] } }).__mapBench.stopFrames());
       updateDraws = await page.evaluate(() => (globalThis as unknown as { __mapBench: { done: { drawMs: number; shownMs: number }[] } }).__mapBench.done.slice(1));
       draws = updateDraws.length;
+      settled = await page.evaluate(() => (globalThis as unknown as { __mapBench: { settled: number[] } }).__mapBench.settled);
+      // The map followed: every service of the last graph served is drawn (the new ones included).
+      const want = updated(base, round - 1).nodes.length;
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="map-node"]').length === n, want, { timeout: 10_000 }).catch(async () => {
+        throw new Error(`after the live updates the map drew ${await page.locator('[data-testid="map-node"]').count()} nodes, the last graph has ${want}`);
+      });
     } finally {
       await page.close();
     }
@@ -268,6 +284,9 @@ export async function measureGraphRender(): Promise<{ table: string; figures: { 
     const work = frames.map((f) => f.work);
     const drawFrames = frames.filter((f) => f.draw).map((f) => f.work);
     const updateP95FrameMs = pct(work, 95);
+    // Frames in which the map ran (an update's draw, or a slice writing its figures), alone.
+    const updateFramesP95Ms = pct(drawFrames, 95);
+    const updateFramesMaxMs = Math.max(0, ...drawFrames);
     if (errors.length) throw new Error(`the page logged errors:\n${errors.join('\n')}`);
 
     const table = [
@@ -275,11 +294,11 @@ export async function measureGraphRender(): Promise<{ table: string; figures: { 
       '|---|---|---|---|',
       ...rows,
       '',
-      `| live updates, 300 services fitted to the view, animation toggle on (its dashes, like labels, are not painted below 0.55 zoom); ${UPDATE_SECONDS} s, ${draws} redraws, ${frames.length} frames | p50 | p95 | max | update frames p95 | update frames max | frames > 16 ms | update: draw script p50 / until shown p50 |`,
+      `| live updates, 300 services fitted to the view, animation toggle on (its dashes, like labels, are not painted below 0.55 zoom); ${UPDATE_SECONDS} s, ${draws} redraws, ${frames.length} frames | p50 | p95 | max | update frames p95 | update frames max | frames > 16 ms | update: draw script p50 / until shown p50 / until all written p50 |`,
       '|---|---|---|---|---|---|---|---|',
-      `| main-thread work per frame (ms) | ${pct(work, 50).toFixed(1)} | ${updateP95FrameMs.toFixed(1)} | ${Math.max(...work).toFixed(1)} | ${pct(drawFrames, 95).toFixed(1)} | ${Math.max(0, ...drawFrames).toFixed(1)} | ${work.filter((w) => w > 16).length} | ${pct(updateDraws.map((d) => d.drawMs), 50).toFixed(1)} / ${pct(updateDraws.map((d) => d.shownMs), 50).toFixed(1)} |`,
+      `| main-thread work per frame (ms) | ${pct(work, 50).toFixed(1)} | ${updateP95FrameMs.toFixed(1)} | ${Math.max(...work).toFixed(1)} | ${updateFramesP95Ms.toFixed(1)} | ${updateFramesMaxMs.toFixed(1)} | ${work.filter((w) => w > 16).length} | ${pct(updateDraws.map((d) => d.drawMs), 50).toFixed(1)} / ${pct(updateDraws.map((d) => d.shownMs), 50).toFixed(1)} / ${pct(settled, 50).toFixed(1)} |`,
       '',
-      `Target: 300 services laid out and drawn under 1,000 ms (${render.get(300)!.shown < 1000 ? 'met' : 'NOT met'}); updates under 16 ms per frame (p95 ${updateP95FrameMs < 16 ? 'met' : 'NOT met'}).`,
+      `Target: 300 services laid out and drawn under 1,000 ms (${render.get(300)!.shown < 1000 ? 'met' : 'NOT met'}); updates under 16 ms per frame (p95 of all frames ${updateP95FrameMs < 16 ? 'met' : 'NOT met'}; p95 of the ${drawFrames.length} frames the map ran in ${updateFramesP95Ms < 16 ? 'met' : 'NOT met'}, max ${updateFramesMaxMs.toFixed(1)} ms).`,
     ].join('\n');
     return {
       table,
@@ -288,6 +307,9 @@ export async function measureGraphRender(): Promise<{ table: string; figures: { 
         render300Ms: Math.round(render.get(300)!.shown),
         render1000Ms: Math.round(render.get(1000)!.shown),
         updateP95FrameMs: Math.round(updateP95FrameMs * 10) / 10,
+        updateFramesP95Ms: Math.round(updateFramesP95Ms * 10) / 10,
+        updateFramesMaxMs: Math.round(updateFramesMaxMs * 10) / 10,
+        updateSettledMs: Math.round(pct(settled, 50)),
       },
     };
   } finally {

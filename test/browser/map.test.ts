@@ -4,6 +4,7 @@
 // message for a bad one), an edge's traces opening in the waterfall, keyboard use, and a live
 // update that keeps every node where it was. Expectations come from the spans the SDK recorded.
 import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Browser, Page } from 'playwright-core';
 import { DEFAULT_HEALTH_THRESHOLDS, GRAPH_WINDOW_MS } from '../../src/shared/graph';
@@ -34,6 +35,43 @@ function healthOf(e: ObservedEdge): string {
 
 function kindOf(id: string): string {
   return id === 'user' ? 'user' : id.slice(0, id.indexOf(':'));
+}
+
+/**
+ * `durationsMs.length` calls from `caller` to `callee` as OTLP/JSON: the caller's server span (so
+ * users call it), its client span, the callee's server span under it; every `failEvery`-th fails.
+ */
+async function postCalls(otlpHttp: string, caller: string, callee: string, durationsMs: readonly number[], failEvery = 0): Promise<void> {
+  const now = Date.now() - 20_000;
+  const ns = (ms: number) => String(BigInt(Math.round(ms * 1000)) * 1000n);
+  const callerSpans: unknown[] = [];
+  const calleeSpans: unknown[] = [];
+  durationsMs.forEach((ms, i) => {
+    const traceId = randomBytes(16).toString('hex');
+    const [root, client, server] = [0, 1, 2].map(() => randomBytes(8).toString('hex'));
+    const t = now + i * 50;
+    const status = failEvery && i % failEvery === failEvery - 1 ? { code: 2, message: 'failed' } : { code: 0 };
+    callerSpans.push({ traceId, spanId: root, name: 'GET /', kind: 2, startTimeUnixNano: ns(t), endTimeUnixNano: ns(t + ms + 2), status: { code: 0 } });
+    callerSpans.push({ traceId, spanId: client, parentSpanId: root, name: `GET ${callee}`, kind: 3, startTimeUnixNano: ns(t + 1), endTimeUnixNano: ns(t + 1 + ms), attributes: [{ key: 'server.address', value: { stringValue: callee } }], status });
+    calleeSpans.push({ traceId, spanId: server, parentSpanId: client, name: 'GET /', kind: 2, startTimeUnixNano: ns(t + 1.2), endTimeUnixNano: ns(t + 0.8 + ms), status });
+  });
+  const resource = (name: string, spans: unknown[]) => ({ resource: { attributes: [{ key: 'service.name', value: { stringValue: name } }] }, scopeSpans: [{ scope: { name: 'map.test' }, spans }] });
+  const res = await fetch(`${otlpHttp}/v1/traces`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ resourceSpans: [resource(caller, callerSpans), resource(callee, calleeSpans)] }) });
+  assert.equal(res.status, 200, await res.text());
+}
+
+async function transforms(page: Page): Promise<Record<string, string | null>> {
+  return page.locator(tid('map-node')).evaluateAll((ns) => Object.fromEntries(ns.map((n) => [n.getAttribute('data-node-id'), n.getAttribute('transform')])));
+}
+
+async function labelOf(page: Page, edgeId: string): Promise<string> {
+  return (await page.locator(`${edge(edgeId)} ${tid('map-edge-label')}`).textContent()) ?? '';
+}
+
+/** Waits until the edge's label differs from `before`, and returns it. */
+async function labelChanged(page: Page, edgeId: string, before: string): Promise<string> {
+  await page.waitForFunction(({ sel, before }) => (document.querySelector(sel)?.textContent ?? before) !== before, { sel: `${edge(edgeId)} ${tid('map-edge-label')}`, before });
+  return labelOf(page, edgeId);
 }
 
 async function nodeIds(page: Page): Promise<string[]> {
@@ -271,6 +309,74 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
       assert.ok(ads.x >= b.x + b.width || b.x >= ads.x + ads.width || ads.y >= b.y + b.height || b.y >= ads.y + ads.height, `ads overlaps ${id}`);
     }
     await page.locator(edge('service:productpage->service:ads')).waitFor();
+  });
+
+  it('a live update with new figures rewrites the edge labels, and moves no node', async function () {
+    const id = 'service:productpage->service:details';
+    const e = flat.get(id)!;
+    const before = await labelOf(page, id);
+    const where = await transforms(page);
+    // 30 more calls, every third failing.
+    await postCalls(serve!.otlpHttp, 'productpage', 'details', Array.from({ length: 30 }, (_, i) => 5 + i), 3);
+    const label = parseLabel(await labelChanged(page, id, before));
+    near(label.rate, (e.requests + 30) / WINDOW_S, 0.03, `${id} rate`);
+    near(label.errorPct, (100 * (e.errors + 10)) / (e.requests + 30), 0.02, `${id} error %`);
+    // 12 errors in 50 requests: failing now (was degraded).
+    await page.waitForFunction((sel) => /\bh-failure\b/.test(document.querySelector(sel)?.getAttribute('class') ?? ''), edge(id));
+    assert.match((await page.locator(edge(id)).getAttribute('aria-label')) ?? '', new RegExp(`${+((e.requests + 30) / WINDOW_S).toPrecision(2)} req/s, 24% errors`));
+    assert.deepEqual(await transforms(page), where);
+  });
+
+  it('a live update with a new service deep in the map: placed after its caller, nothing else moves', async function () {
+    const before = await transforms(page);
+    await postCalls(serve!.otlpHttp, 'ratings', 'promo', [3, 4, 5]);
+    await page.locator(node('service:promo')).waitFor();
+    await page.locator(edge('service:ratings->service:promo')).waitFor();
+    const after = await transforms(page);
+    for (const [id, t] of Object.entries(before)) assert.equal(after[id], t, `${id} moved`);
+    const promo = (await page.locator(node('service:promo')).boundingBox())!;
+    const ratings = (await page.locator(node('service:ratings')).boundingBox())!;
+    assert.ok(promo.x >= ratings.x + ratings.width, 'promo is not right of its caller');
+    for (const id of Object.keys(before)) {
+      const b = (await page.locator(node(id!)).boundingBox())!;
+      assert.ok(promo.x >= b.x + b.width || b.x >= promo.x + promo.width || promo.y >= b.y + b.height || b.y >= promo.y + promo.height, `promo overlaps ${id}`);
+    }
+    assert.equal(parseLabel(await labelOf(page, 'service:ratings->service:promo')).rate, +(3 / WINDOW_S).toPrecision(2));
+  });
+
+  it('zoomed out (labels not painted), an update is written when the labels show again', async function () {
+    const id = 'service:productpage->service:details';
+    const before = await labelOf(page, id);
+    const aria = (await page.locator(edge(id)).getAttribute('aria-label')) ?? '';
+    const canvas = (await page.locator(`${tid('map')} svg.map-svg`).boundingBox())!;
+    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    await page.mouse.wheel(0, 1500);
+    await page.waitForFunction(() => document.querySelector('[data-testid="map"]')?.classList.contains('far'));
+    await postCalls(serve!.otlpHttp, 'productpage', 'details', Array.from({ length: 40 }, () => 7));
+    // The accessible name follows at once; the label when it can be seen.
+    await page.waitForFunction(({ sel, aria }) => document.querySelector(sel)?.getAttribute('aria-label') !== aria, { sel: edge(id), aria });
+    await page.locator(tid('map-fit')).click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="map"]')?.classList.contains('far'));
+    const e = flat.get(id)!;
+    const label = parseLabel(await labelChanged(page, id, before));
+    near(label.rate, (e.requests + 70) / WINDOW_S, 0.03, `${id} rate`);
+  });
+
+  it('Re-layout lays the whole map out again, without overlaps, and fits it', async function () {
+    const ids = await nodeIds(page);
+    await page.locator(tid('map-relayout')).click();
+    await waitForNodes(page, ids);
+    const boxes = await Promise.all(ids.map(async (id) => (await page.locator(node(id)).boundingBox())!));
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i], boxes[j]];
+        assert.ok(a.x >= b.x + b.width || b.x >= a.x + a.width || a.y >= b.y + b.height || b.y >= a.y + a.height, `${ids[i]} overlaps ${ids[j]}`);
+      }
+    // Callers still before callees (promo after ratings).
+    const [r, p] = [boxes[ids.indexOf('service:ratings')], boxes[ids.indexOf('service:promo')]];
+    assert.ok(r.x + r.width <= p.x);
+    const canvas = (await page.locator(`${tid('map')} svg.map-svg`).boundingBox())!;
+    for (const [i, b] of boxes.entries()) assert.ok(b.x >= canvas.x - 1 && b.x + b.width <= canvas.x + canvas.width + 1, `${ids[i]} is outside the view after the fit`);
   });
 
   // The same bundle as a VS Code webview (acquireVsCodeApi stubbed before the page's script runs,

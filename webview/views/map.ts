@@ -3,7 +3,10 @@
 // zoom. Services are boxes; with "versioned" their versions sit inside the app box (Kiali's
 // versioned app graph); databases are cylinders, messaging systems parallelograms, external
 // services dashed boxes, users a circle. Edges carry rate, error % and p95, are as thick as their
-// rate and coloured by health (Kiali's thresholds). Live updates keep every node where it was.
+// rate and coloured by health (Kiali's thresholds). Live updates keep every node where it was
+// (new ones go to the end of their column, model/map-place.ts) and stay within a frame's budget:
+// they bind the new data, write what entered, and write the figures of the rest in slices of a
+// few ms per animation frame, skipping what the level of detail does not paint until it is shown.
 //
 // Everything from spans is text (textContent, d3 .text()), never markup.
 import * as d3 from 'd3';
@@ -16,6 +19,7 @@ import { clear, el } from '../dom';
 import { edgeMetrics, matchEdge, matchNode, nodeMetrics, parseMapExpr, type MapTerm } from '../model/map-expr';
 import { edgeAccessibleName, edgeLabel, edgeWidth, formatErrorPct, formatMs, formatRate, health, nodeAccessibleName, thresholdsText } from '../model/map-format';
 import { layoutMap, type LayoutBox, type LayoutLink, type Placed } from '../model/map-layout';
+import { placeNew } from '../model/map-place';
 
 export interface MapView {
   readonly element: HTMLElement;
@@ -41,6 +45,13 @@ const NAME_CHARS = 22;
 /** Below this zoom edge labels, second lines and traffic dashes are left out; below the next, names too. */
 const FAR_SCALE = 0.55;
 const FARTHER_SCALE = 0.3;
+/**
+ * Script time per frame for bringing existing elements up to date after a live update: the rest
+ * waits for the next frame, so style, layout and paint of what changed fit in the same 16 ms.
+ */
+const SLICE_BUDGET_MS = 4;
+/** Writes that change what is painted per slice: see paintWrites. */
+const SLICE_PAINT_WRITES = 120;
 
 /** A drawn node: where it is (absolute), how big, and what it is. */
 interface Drawn {
@@ -62,20 +73,43 @@ function short(name: string): string {
 }
 
 /**
- * Writes an attribute only when its value changes: a live update re-draws every node and edge, and
- * each write invalidates style and paint even when the value is the same.
+ * What put() and putText() last wrote on each element. A live update compares with these instead of
+ * reading the DOM back: on a 300-service map the getAttribute/textContent reads alone took more than
+ * a frame. So every write to a map element's attributes goes through put(), or this goes stale.
  */
+const written = new WeakMap<Element, Map<string, string | null>>();
+/**
+ * Writes that change what is painted, since the last slice began. Style, layout and paint of a
+ * frame grow with them (about 0.04 ms each on a 300-service map, on top of a fixed few ms for any
+ * change), not with the script that computed them, so a slice is bounded by both.
+ */
+let paintWrites = 0;
+
+/** Writes an attribute only when its value changes: each write invalidates style and paint even when the value is the same. */
 function put(e: Element, name: string, value: string | number | null): void {
-  if (value === null) {
-    if (e.hasAttribute(name)) e.removeAttribute(name);
-    return;
-  }
-  const v = String(value);
-  if (e.getAttribute(name) !== v) e.setAttribute(name, v);
+  let w = written.get(e);
+  if (!w) written.set(e, (w = new Map()));
+  const v = value === null ? null : String(value);
+  if (w.has(name) && w.get(name) === v) return;
+  w.set(name, v);
+  // An accessible name changes nothing on screen.
+  if (name !== 'aria-label') paintWrites++;
+  if (v === null) e.removeAttribute(name);
+  else e.setAttribute(name, v);
 }
 
 function putText(e: Element, text: string): void {
-  if (e.textContent !== text) e.textContent = text;
+  let w = written.get(e);
+  if (!w) written.set(e, (w = new Map()));
+  if (w.has('#text') && w.get('#text') === text) return;
+  w.set('#text', text);
+  paintWrites++;
+  e.textContent = text;
+}
+
+/** The datum d3 bound to a map element. */
+function datum<T>(e: Element): T {
+  return (e as unknown as { __data__: T }).__data__;
 }
 
 function metricsLine(m: GraphMetricsDto): string {
@@ -106,6 +140,22 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   let dirty = true;
   let manifests: Readonly<Record<string, readonly ManifestRefDto[]>> = {};
   let pendingReveal: string | undefined;
+  /** The busiest drawn edge's rate: edge widths are relative to it. */
+  let maxRate = 0;
+  /** Zoomed out below FAR_SCALE: edge labels and node subtitles are not painted. */
+  let far = false;
+  /**
+   * Existing elements to bring up to date with their (already bound) datum, oldest first: a live
+   * update only binds the new data and queues, requestAnimationFrame slices write (pump()).
+   * Elements that enter are written at once.
+   */
+  const queue = new Map<SVGGElement, (g: SVGGElement) => void>();
+  let pumpFrame = 0;
+  let queuedAtMs = 0;
+  /** Script time of draws since the last slice. */
+  let drawScriptMs = 0;
+  /** Elements whose figures were left out while zoomed out (level of detail), with their writer. */
+  const lodStale = new Map<SVGGElement, (g: SVGGElement) => void>();
 
   // Controls.
   const exprError = el('div', { class: 'map-expr-error', id: 'map-expr-error', role: 'alert', 'data-testid': 'map-expr-error', hidden: true });
@@ -124,6 +174,12 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   });
   const animate = checkbox('Traffic animation', { 'data-testid': 'map-animate', checked: !reducedMotion }, () => root.classList.toggle('animate', animate.checked));
   const fitButton = button('Fit', { 'data-testid': 'map-fit', title: 'Fit the map to the view (f)' }, () => fit(true));
+  // Live updates never move a node; new ones go to the end of their column. This lays out anew.
+  const relayoutButton = button('Re-layout', { 'data-testid': 'map-relayout', title: 'Lay the whole map out again (live updates only add to the end of each column), then fit' }, () => {
+    positions = new Map();
+    fitted = false;
+    draw();
+  });
   const status = el('span', { class: 'map-status muted', role: 'status', 'data-testid': 'map-status' });
   const th = thresholdsText(DEFAULT_HEALTH_THRESHOLDS);
   const legend = el(
@@ -138,7 +194,7 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
     el('span', { class: 'swatch none' }),
     'no traffic',
   );
-  const toolbar = el('div', { class: 'map-toolbar', role: 'toolbar', 'aria-label': 'Map' }, find.element, hideField.element, windowSelect.element, versioned.element, animate.element, fitButton.element, status);
+  const toolbar = el('div', { class: 'map-toolbar', role: 'toolbar', 'aria-label': 'Map' }, find.element, hideField.element, windowSelect.element, versioned.element, animate.element, fitButton.element, relayoutButton.element, status);
   const details = el('aside', { class: 'map-details', 'data-testid': 'map-details', 'aria-label': 'Selection', hidden: true });
 
   const svgEl = document.createElementNS(SVG, 'svg');
@@ -178,8 +234,16 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       viewport.attr('transform', e.transform.toString());
       // Level of detail: text too small to read is not drawn (nor its halo, nor the moving
       // dashes), which is most of the paint of a large map seen whole.
-      root.classList.toggle('far', e.transform.k < FAR_SCALE);
+      const wasFar = far;
+      far = e.transform.k < FAR_SCALE;
+      root.classList.toggle('far', far);
       root.classList.toggle('farther', e.transform.k < FARTHER_SCALE);
+      // Figures skipped while they were not painted: written now, in slices like a live update.
+      if (wasFar && !far) {
+        if (queue.size === 0) queuedAtMs = performance.now();
+        for (const [g, apply] of lodStale) enqueue(g, apply);
+        lodStale.clear();
+      }
     });
   svg.call(zoom).on('dblclick.zoom', null);
 
@@ -190,7 +254,8 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   let lastRequestMs = -Infinity;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  async function load(): Promise<void> {
+  /** `live`: a live change, written in slices; anything else people asked for is written at once. */
+  async function load(live = false): Promise<void> {
     const mine = ++seq;
     inflight = true;
     lastRequestMs = performance.now();
@@ -199,7 +264,7 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       if (mine !== seq) return;
       graph = g;
       dirty = false;
-      draw();
+      draw(!live);
     } catch (e) {
       if (mine === seq) status.textContent = `Cannot load the graph: ${(e as Error)?.message ?? String(e)}`;
     } finally {
@@ -225,7 +290,7 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
     const wait = Math.max(0, lastRequestMs + LIVE_MIN_INTERVAL_MS - performance.now());
     timer = setTimeout(() => {
       timer = undefined;
-      void load();
+      void load(true);
     }, wait);
   }
   channel.onLive(() => scheduleLive());
@@ -269,7 +334,8 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   }
 
   // ---- drawing ----
-  function draw(): void {
+  /** `now`: every element is written before returning (else the existing ones in slices). */
+  function draw(now = true): void {
     if (!graph) return;
     const t0 = performance.now();
     const g = graph;
@@ -302,8 +368,11 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       const now = newSizes.get(id);
       if (now && was && was.w === now.w && was.h === now.h) keep.set(id, p);
     }
-    // Nothing new (the usual live update): no layout at all.
-    positions = boxes.every((b) => keep.has(b.id)) ? keep : layoutMap(boxes, links, keep, { columnGap: 200, rowGap: 40 });
+    // Nothing new (the usual live update): no layout at all. Something new: placed at the end of
+    // its column, nothing else moves (a full layout re-orders columns and takes more than a frame
+    // at 300 services). A full layout only for the first draw, Versions, and Re-layout.
+    const gaps = { columnGap: 200, rowGap: 40 };
+    positions = keep.size === 0 ? layoutMap(boxes, links, keep, gaps) : boxes.every((b) => keep.has(b.id)) ? keep : placeNew(boxes, links, keep, gaps);
     sizes = newSizes;
 
     // What is drawn: hidden nodes (and versions of hidden apps) left out.
@@ -323,15 +392,19 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       });
     }
     const edges = g.edges.filter((e) => drawn.has(e.source) && drawn.has(e.target));
-    const maxRate = Math.max(0, ...edges.map((e) => edgeMetrics(e)?.ratePerSec ?? 0));
+    maxRate = Math.max(0, ...edges.map((e) => edgeMetrics(e)?.ratePerSec ?? 0));
 
+    queuedAtMs = t0;
     drawApps([...drawn.values()].filter((d) => d.versions));
-    drawEdges(edges, maxRate);
+    drawEdges(edges);
     drawNodes([...drawn.values()].filter((d) => !d.versions));
     ensureFocus();
     empty.hidden = g.nodes.length > 0;
     status.textContent = `${g.nodes.length} nodes, ${g.edges.length} edges${hidden.size ? ` (${hidden.size} hidden)` : ''}`;
-    performance.measure('meshlens-map-render', { start: t0, end: performance.now() });
+    if (now) flush();
+    const t1 = performance.now();
+    drawScriptMs += t1 - t0;
+    performance.measure('meshlens-map-render', { start: t0, end: t1 });
 
     if (!fitted && drawn.size > 0) {
       fitted = true;
@@ -345,71 +418,139 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   const isFound = (d: Drawn) => findTerms.length > 0 && matchNode(d.node, findTerms, d.app);
   const badgeOf = (d: Drawn) => (d.node.kind === 'service' ? manifests[d.node.name] : undefined);
 
-  const nodeClass = (d: Drawn, base: string) =>
-    `${base}${isFound(d) ? ' found' : ''}${selected?.kind === 'node' && selected.id === d.node.id ? ' selected' : ''}`;
+  /** The class of a node group: what it is, its health, found, selected. */
+  function nodeClass(d: Drawn): string {
+    const base = d.versions ? 'app' : `node ${d.node.kind} h-${health(d.node.inbound.requests ? d.node.inbound : null)}`;
+    return `${base}${isFound(d) ? ' found' : ''}${selected?.kind === 'node' && selected.id === d.node.id ? ' selected' : ''}`;
+  }
+
+  function edgeClass(g: EdgeGeom): string {
+    return `edge h-${health(edgeMetrics(g.e))} ${g.e.connectionType}${matchEdge(g.e, findTerms) ? ' found' : ''}${selected?.kind === 'edge' && selected.id === g.e.id ? ' selected' : ''}`;
+  }
+
+  // ---- bringing elements up to date ----
+  function enqueue(g: SVGGElement, apply: (g: SVGGElement) => void): void {
+    queue.set(g, apply);
+    if (!pumpFrame) pumpFrame = requestAnimationFrame(pump);
+  }
+
+  function flush(): void {
+    for (const [g, apply] of queue) {
+      queue.delete(g);
+      if (g.isConnected) apply(g);
+    }
+  }
+
+  /** Writes queued elements for SLICE_BUDGET_MS, then yields to the frame; the rest in the next ones. */
+  function pump(): void {
+    pumpFrame = 0;
+    const t0 = performance.now();
+    // A draw since the last frame (its script, and what entered) counts against this one.
+    const budgetMs = SLICE_BUDGET_MS - drawScriptMs;
+    drawScriptMs = 0;
+    paintWrites = 0;
+    for (const [g, apply] of queue) {
+      if (performance.now() - t0 >= budgetMs || paintWrites >= SLICE_PAINT_WRITES) break;
+      queue.delete(g);
+      if (g.isConnected) apply(g);
+    }
+    const end = performance.now();
+    // For the bench (bench/graph-render.ts): the script of each slice, and when an update is all written.
+    performance.measure('meshlens-map-slice', { start: t0, end });
+    if (queue.size) pumpFrame = requestAnimationFrame(pump);
+    else performance.measure('meshlens-map-settled', { start: queuedAtMs, end });
+  }
+
+  /**
+   * Binds the new data, removes what left, writes what entered at once and queues the rest:
+   * a live update touches the DOM only where a written value changes, a frame's budget at a time.
+   */
+  function join<T>(sel: d3.Selection<SVGGElement, T, SVGGElement, unknown>, create: (enter: d3.Selection<d3.EnterElement, T, SVGGElement, unknown>) => d3.Selection<SVGGElement, T, SVGGElement, unknown>, apply: (g: SVGGElement) => void): void {
+    sel.exit<T>().each(function () {
+      queue.delete(this as SVGGElement);
+      lodStale.delete(this as SVGGElement);
+    }).remove();
+    create(sel.enter()).each(function () {
+      apply(this);
+    });
+    sel.each(function () {
+      enqueue(this, apply);
+    });
+  }
 
   /** The attributes every node group carries (apps and plain nodes alike). */
-  function nodeGroup(g: SVGGElement, d: Drawn, cls: string, label: string): void {
+  function nodeGroup(g: SVGGElement, d: Drawn, label: string): void {
     put(g, 'data-node-id', d.node.id);
     put(g, 'data-kind', d.node.kind);
-    put(g, 'class', nodeClass(d, cls));
+    put(g, 'class', nodeClass(d));
     put(g, 'tabindex', d.node.id === focusId ? 0 : -1);
     put(g, 'aria-label', label + (badgeOf(d) ? ', has manifests' : ''));
     put(g, 'transform', `translate(${d.x},${d.y})`);
   }
 
   function drawApps(apps: Drawn[]): void {
-    gApps
-      .selectAll<SVGGElement, Drawn>('g.app')
-      .data(apps, (d) => d.node.id)
-      .join((enter) => {
+    join(
+      gApps.selectAll<SVGGElement, Drawn>('g.app').data(apps, (d) => d.node.id),
+      (enter) => {
         const g = enter.append('g').attr('class', 'app').attr('data-testid', 'map-node').attr('role', 'button');
         g.append('rect').attr('class', 'app-box').attr('rx', 8);
         g.append('text').attr('class', 'app-name').attr('x', 10).attr('y', 20);
         g.append('text').attr('class', 'badge').attr('data-testid', 'map-badge').attr('y', 19).text('⚙');
         return g;
-      })
-      .each(function (d) {
-        nodeGroup(this, d, 'app', nodeAccessibleName(d.node));
-        const [rect, name, badge] = Array.from(this.children);
-        put(rect, 'width', d.w);
-        put(rect, 'height', d.h);
-        putText(name, short(d.node.name));
-        put(badge, 'x', d.w - 16);
-        put(badge, 'display', badgeOf(d) ? null : 'none');
-      });
+      },
+      applyApp,
+    );
+  }
+
+  function applyApp(g: SVGGElement): void {
+    const d = datum<Drawn>(g);
+    nodeGroup(g, d, nodeAccessibleName(d.node));
+    const [rect, name, badge] = Array.from(g.children);
+    put(rect, 'width', d.w);
+    put(rect, 'height', d.h);
+    putText(name, short(d.node.name));
+    put(badge, 'x', d.w - 16);
+    put(badge, 'display', badgeOf(d) ? null : 'none');
   }
 
   function drawNodes(nodes: Drawn[]): void {
-    gNodes
-      .selectAll<SVGGElement, Drawn>('g.node')
-      .data(nodes, (d) => d.node.id)
-      .join((enter) => {
+    join(
+      gNodes.selectAll<SVGGElement, Drawn>('g.node').data(nodes, (d) => d.node.id),
+      (enter) => {
         const g = enter.append('g').attr('class', 'node').attr('data-testid', 'map-node').attr('role', 'button');
         g.append('path').attr('class', 'shape');
         g.append('text').attr('class', 'name');
         g.append('text').attr('class', 'sub');
         g.append('text').attr('class', 'badge').attr('data-testid', 'map-badge').attr('y', 18).text('⚙');
         return g;
-      })
-      .each(function (d) {
-        const k = d.node.kind;
-        nodeGroup(this, d, `node ${k} h-${health(d.node.inbound.requests ? d.node.inbound : null)}`, nodeAccessibleName(d.node, d.app));
-        const [path, name, sub, badge] = Array.from(this.children);
-        put(path, 'd', shape(d));
-        put(name, 'x', k === 'user' ? d.w / 2 : 12);
-        put(name, 'y', k === 'user' ? d.h / 2 + 4 : k === 'database' ? 27 : 19);
-        put(name, 'text-anchor', k === 'user' ? 'middle' : null);
-        putText(name, k === 'user' ? 'users' : short(d.node.name));
-        put(sub, 'x', k === 'version' ? d.w - 8 : 12);
-        put(sub, 'y', k === 'version' ? 19 : k === 'database' ? 43 : 36);
-        put(sub, 'text-anchor', k === 'version' ? 'end' : null);
-        put(sub, 'display', k === 'user' ? 'none' : null);
-        const m = nodeMetrics(d.node);
-        putText(sub, k === 'version' ? (m.requests ? `${formatRate(m.ratePerSec)} rps` : '') : subtitle(d.node));
-        put(badge, 'x', d.w - 18);
-        put(badge, 'display', badgeOf(d) ? null : 'none');
-      });
+      },
+      applyNode,
+    );
+  }
+
+  function applyNode(g: SVGGElement): void {
+    const d = datum<Drawn>(g);
+    const k = d.node.kind;
+    nodeGroup(g, d, nodeAccessibleName(d.node, d.app));
+    const [path, name, sub, badge] = Array.from(g.children);
+    put(path, 'd', shape(d));
+    put(name, 'x', k === 'user' ? d.w / 2 : 12);
+    put(name, 'y', k === 'user' ? d.h / 2 + 4 : k === 'database' ? 27 : 19);
+    put(name, 'text-anchor', k === 'user' ? 'middle' : null);
+    putText(name, k === 'user' ? 'users' : short(d.node.name));
+    put(sub, 'x', k === 'version' ? d.w - 8 : 12);
+    put(sub, 'y', k === 'version' ? 19 : k === 'database' ? 43 : 36);
+    put(sub, 'text-anchor', k === 'version' ? 'end' : null);
+    put(sub, 'display', k === 'user' ? 'none' : null);
+    // The subtitle is not painted when zoomed out (map.css, .far): written when it is again.
+    if (far) lodStale.set(g, applyNode);
+    else {
+      lodStale.delete(g);
+      const m = nodeMetrics(d.node);
+      putText(sub, k === 'version' ? (m.requests ? `${formatRate(m.ratePerSec)} rps` : '') : subtitle(d.node));
+    }
+    put(badge, 'x', d.w - 18);
+    put(badge, 'display', badgeOf(d) ? null : 'none');
   }
 
   function subtitle(n: GraphNodeDto): string {
@@ -462,7 +603,7 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
     return { e, d: `M${x0},${y0}C${p1x},${y0} ${p2x},${y1} ${x1},${y1}`, lx, ly };
   }
 
-  function drawEdges(edges: GraphEdgeDto[], maxRate: number): void {
+  function drawEdges(edges: GraphEdgeDto[]): void {
     const fanOut = new Map<string, number>();
     const fanIn = new Map<string, number>();
     for (const e of edges) {
@@ -470,34 +611,42 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       fanIn.set(e.target, (fanIn.get(e.target) ?? 0) + 1);
     }
     const geoms = edges.map((e) => geometry(e, fanOut, fanIn));
-    gEdges
-      .selectAll<SVGGElement, EdgeGeom>('g.edge')
-      .data(geoms, (g) => g.e.id)
-      .join((enter) => {
+    join(
+      gEdges.selectAll<SVGGElement, EdgeGeom>('g.edge').data(geoms, (g) => g.e.id),
+      (enter) => {
         const g = enter.append('g').attr('class', 'edge').attr('data-testid', 'map-edge').attr('role', 'button');
         g.append('path').attr('class', 'hit');
         g.append('path').attr('class', 'line');
         g.append('path').attr('class', 'flow');
         g.append('text').attr('class', 'label').attr('data-testid', 'map-edge-label');
         return g;
-      })
-      .each(function (g) {
-        const m = edgeMetrics(g.e);
-        const h = health(m);
-        put(this, 'data-edge-id', g.e.id);
-        put(this, 'class', `edge h-${h} ${g.e.connectionType}${matchEdge(g.e, findTerms) ? ' found' : ''}${selected?.kind === 'edge' && selected.id === g.e.id ? ' selected' : ''}`);
-        put(this, 'aria-label', edgeAccessibleName(g.e, drawnName(g.e.source), drawnName(g.e.target)));
-        const [hit, line, flow, label] = Array.from(this.children);
-        put(hit, 'd', g.d);
-        put(line, 'd', g.d);
-        put(line, 'stroke-width', edgeWidth(m?.ratePerSec ?? 0, maxRate).toFixed(1));
-        put(line, 'marker-end', `url(#map-arrow-${h})`);
-        put(flow, 'd', g.d);
-        put(flow, 'display', (m?.requests ?? 0) > 0 ? null : 'none');
-        put(label, 'x', g.lx.toFixed(1));
-        put(label, 'y', (g.ly - 5).toFixed(1));
-        putText(label, edgeLabel(g.e));
-      });
+      },
+      applyEdge,
+    );
+  }
+
+  function applyEdge(el: SVGGElement): void {
+    const g = datum<EdgeGeom>(el);
+    const m = edgeMetrics(g.e);
+    const h = health(m);
+    put(el, 'data-edge-id', g.e.id);
+    put(el, 'class', edgeClass(g));
+    put(el, 'aria-label', edgeAccessibleName(g.e, drawnName(g.e.source), drawnName(g.e.target)));
+    const [hit, line, flow, label] = Array.from(el.children);
+    put(hit, 'd', g.d);
+    put(line, 'd', g.d);
+    put(line, 'stroke-width', edgeWidth(m?.ratePerSec ?? 0, maxRate).toFixed(1));
+    put(line, 'marker-end', `url(#map-arrow-${h})`);
+    put(flow, 'd', g.d);
+    put(flow, 'display', (m?.requests ?? 0) > 0 ? null : 'none');
+    put(label, 'x', g.lx.toFixed(1));
+    put(label, 'y', (g.ly - 5).toFixed(1));
+    // Labels are not painted when zoomed out (map.css, .far): written when they are again.
+    if (far) lodStale.set(el, applyEdge);
+    else {
+      lodStale.delete(el);
+      putText(label, edgeLabel(g.e));
+    }
   }
 
   function drawnName(id: string): string {
@@ -539,11 +688,19 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   let detailsSeq = 0;
 
   function select(s: { kind: 'node' | 'edge'; id: string } | undefined): void {
+    const was = selected;
     selected = s;
-    gNodes.selectAll<SVGGElement, Drawn>('g.node').classed('selected', (d) => s?.kind === 'node' && s.id === d.node.id);
-    gApps.selectAll<SVGGElement, Drawn>('g.app').classed('selected', (d) => s?.kind === 'node' && s.id === d.node.id);
-    gEdges.selectAll<SVGGElement, EdgeGeom>('g.edge').classed('selected', (g) => s?.kind === 'edge' && s.id === g.e.id);
+    // Through put(), which remembers what it wrote (a class written behind its back would stay).
+    for (const x of [was, s]) {
+      if (!x) continue;
+      const g = x.kind === 'node' ? nodeElement(x.id) : (svgEl.querySelector(`[data-testid="map-edge"][data-edge-id="${CSS.escape(x.id)}"]`) as SVGGElement | null);
+      if (g) put(g, 'class', x.kind === 'node' ? nodeClass(datum<Drawn>(g)) : edgeClass(datum<EdgeGeom>(g)));
+    }
     renderDetails(true);
+  }
+
+  function nodeElement(id: string): SVGGElement | null {
+    return svgEl.querySelector(`[data-testid="map-node"][data-node-id="${CSS.escape(id)}"]`);
   }
 
   function metricsTable(cols: readonly [string, GraphMetricsDto | null][]): HTMLElement {
@@ -671,9 +828,9 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
 
   function setFocus(id: string, move: boolean): void {
     focusId = id;
-    svgEl.querySelectorAll('[data-testid="map-node"][tabindex="0"]').forEach((e) => e.setAttribute('tabindex', '-1'));
-    const target = svgEl.querySelector(`[data-testid="map-node"][data-node-id="${CSS.escape(id)}"]`) as SVGGElement | null;
-    target?.setAttribute('tabindex', '0');
+    svgEl.querySelectorAll('[data-testid="map-node"][tabindex="0"]').forEach((e) => put(e, 'tabindex', -1));
+    const target = nodeElement(id);
+    if (target) put(target, 'tabindex', 0);
     if (move) target?.focus();
   }
 
