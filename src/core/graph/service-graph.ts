@@ -112,9 +112,14 @@ interface Half {
   readonly durationMs: number;
   readonly error: boolean;
   readonly endpoint: Endpoint;
+  /** What resolving it alone reads: a caller's or a consumer's attributes; empty for a server (nothing reads them). */
   readonly attributes: Attributes;
   readonly expiresAtMs: number;
+  /** Arrival order across the two maps of waiting halves (the oldest is dropped at the cap). */
+  readonly seq: number;
 }
+
+const NO_ATTRIBUTES: Attributes = new Map();
 
 class Bucket {
   readonly client = new SideStats();
@@ -159,12 +164,19 @@ class Edge {
       return b;
     }
     if (second <= last.second - HORIZON_S) return undefined;
-    // Out of order (a late span): find its place from the end, where it most likely is.
-    let i = bs.length - 1;
-    while (i >= 0 && bs[i].second > second) i--;
-    if (i >= 0 && bs[i].second === second) return bs[i];
+    // Out of order (a late span, or exporters flushing at their own pace): a binary search, since
+    // up to HORIZON_S buckets may be kept.
+    let lo = 0;
+    let hi = bs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = bs[mid].second;
+      if (s === second) return bs[mid];
+      if (s < second) lo = mid + 1;
+      else hi = mid - 1;
+    }
     const b = new Bucket(second);
-    bs.splice(i + 1, 0, b);
+    bs.splice(lo, 0, b);
     return b;
   }
 
@@ -213,8 +225,15 @@ export class ServiceGraph {
   readonly maxEdges: number;
   readonly tracesPerEdge: number;
   private readonly clock: () => number;
-  /** Insertion order is expiry order (the clock does not go back, and a TTL is the same for all). */
+  /**
+   * Halves waiting, by the span id that pairs them (the caller's span id, the callee's parent id):
+   * span ids are 64 random bits, so the trace id is checked on a hit instead of being part of the
+   * key (a key built per span cost a string and its hash). Insertion order is expiry order (the
+   * clock does not go back, and a TTL is the same for all).
+   */
   private readonly pending = new Map<string, Half>();
+  /** The rare half whose span id is already waiting from another trace: by trace and span id. */
+  private readonly clashes = new Map<string, Half>();
   private readonly edges = new Set<Edge>();
   /** server.port of SERVER spans -> the service that answered on it last (the localhost rule). */
   private readonly ports = new Map<number, Endpoint>();
@@ -223,6 +242,9 @@ export class ServiceGraph {
   /** Endpoints by kind, name, version and system, so equal endpoints are one object. */
   private endpoints = new Map<string, Endpoint>();
   private readonly user: Endpoint;
+  /** Database endpoints by system and name: a db client span is common, and endpoint() builds a key string. */
+  private databases = new Map<string, Map<string, Endpoint>>();
+  private seq = 0;
   private counts = { spans: 0, badSpans: 0, expired: 0, dropped: 0, evictedEdges: 0 };
 
   constructor(options: ServiceGraphOptions = {}) {
@@ -249,17 +271,18 @@ export class ServiceGraph {
 
   /** Resolves the halves whose TTL is over (add and snapshot do it too). */
   expire(nowMs: number = this.clock()): void {
-    for (const [key, half] of this.pending) {
-      if (half.expiresAtMs > nowMs) break;
-      this.pending.delete(key);
-      this.counts.expired++;
-      this.resolveAlone(half, nowMs);
-    }
+    expireFrom(this.pending, nowMs, (half) => this.expired(half, nowMs));
+    if (this.clashes.size > 0) expireFrom(this.clashes, nowMs, (half) => this.expired(half, nowMs));
+  }
+
+  private expired(half: Half, nowMs: number): void {
+    this.counts.expired++;
+    this.resolveAlone(half, nowMs);
   }
 
   stats(): GraphStatsDto {
     const c = this.counts;
-    return { spans: c.spans, badSpans: c.badSpans, pendingEdges: this.pending.size, expiredEdges: c.expired, droppedEdges: c.dropped, edgeSeries: this.edges.size, evictedEdgeSeries: c.evictedEdges };
+    return { spans: c.spans, badSpans: c.badSpans, pendingEdges: this.pending.size + this.clashes.size, expiredEdges: c.expired, droppedEdges: c.dropped, edgeSeries: this.edges.size, evictedEdgeSeries: c.evictedEdges };
   }
 
   private addOne(span: GraphSpan, nowMs: number): void {
@@ -270,70 +293,92 @@ export class ServiceGraph {
     const startNs = Number(span.startUnixNano);
     const startMs = startNs / 1e6;
     const d = (Number(span.endUnixNano) - startNs) / 1e6;
-    if (!Number.isFinite(startMs) || typeof span.traceId !== 'string') throw new Error('not a span');
+    const durationMs = d > 0 ? d : 0;
+    const traceId = span.traceId;
+    if (!Number.isFinite(startMs) || typeof traceId !== 'string') throw new Error('not a span');
     const caller = kind === CLIENT || kind === PRODUCER;
+    const messaging = kind === PRODUCER || kind === CONSUMER;
     const attributes = span.attributes;
     const service = this.serviceOf(span.resource);
     let error = span.status.code === STATUS_ERROR;
+    let key: string;
     if (kind === SERVER) {
       const status = toNumber(firstOf(attributes, 'httpStatusCode'));
       if (status !== undefined && status >= 500) error = true;
       const port = toNumber(firstOf(attributes, 'serverPort'));
       if (port !== undefined) this.ports.set(port, service);
     }
-    const half: Half = {
-      caller,
-      messaging: kind === PRODUCER || kind === CONSUMER,
-      traceId: span.traceId,
-      startMs,
-      durationMs: d > 0 ? d : 0,
-      error,
-      endpoint: service,
-      attributes,
-      expiresAtMs: nowMs + this.ttlMs,
-    };
     if (caller) {
       const dbSystem = kind === CLIENT ? text(attributes, 'dbSystem') : undefined;
       if (dbSystem !== undefined) {
-        this.callerOnly(half, this.endpoint({ kind: 'database', name: text(attributes, 'dbNamespace') ?? dbSystem, system: dbSystem }), 'database', nowMs);
+        const edge = this.edge(service, this.database(dbSystem, text(attributes, 'dbNamespace') ?? dbSystem), 'database', nowMs);
+        edge.hasClient = true;
+        edge.record('client', startMs, durationMs, error);
+        edge.trace(traceId, startMs, this.tracesPerEdge);
         return;
       }
-      this.meet(span.traceId + span.spanId, half, nowMs);
-      return;
+      key = span.spanId;
+    } else {
+      const parent = span.parentSpanId;
+      if (parent === undefined) {
+        this.calleeOnly(this.half(caller, messaging, traceId, startMs, durationMs, error, service, attributes, nowMs), nowMs);
+        return;
+      }
+      key = parent;
     }
-    if (span.parentSpanId === undefined) {
-      this.calleeOnly(half, nowMs);
-      return;
-    }
-    this.meet(span.traceId + span.parentSpanId, half, nowMs);
-  }
-
-  private meet(key: string, half: Half, nowMs: number): void {
-    const other = this.pending.get(key);
-    if (other !== undefined) {
+    // The other half, if it waits. Most spans find theirs or wait for it: no object is made for a
+    // span that finds its other half.
+    let other = this.pending.get(key);
+    let clashKey: string | undefined;
+    if (other !== undefined && other.traceId !== traceId) {
+      // The same span id in another trace: this pair meets in the clash map.
+      clashKey = traceId + key;
+      other = this.clashes.get(clashKey);
+      if (other !== undefined) this.clashes.delete(clashKey);
+    } else if (other !== undefined) {
       this.pending.delete(key);
-      if (other.caller !== half.caller) {
-        const [c, s] = half.caller ? [half, other] : [other, half];
-        const edge = this.edge(c.endpoint, s.endpoint, c.messaging || s.messaging ? 'messaging' : 'request', nowMs);
+    } else if (this.clashes.size > 0) {
+      // Its other half may have clashed with a half from another trace that is gone since.
+      const k = traceId + key;
+      other = this.clashes.get(k);
+      if (other !== undefined) this.clashes.delete(k);
+    }
+    if (other !== undefined) {
+      if (other.caller !== caller) {
+        const edge = this.edge(caller ? service : other.endpoint, caller ? other.endpoint : service, messaging || other.messaging ? 'messaging' : 'request', nowMs);
         edge.hasClient = edge.hasServer = true;
-        edge.record('client', c.startMs, c.durationMs, c.error);
-        edge.record('server', s.startMs, s.durationMs, s.error);
-        edge.trace(c.traceId, c.startMs, this.tracesPerEdge);
+        if (caller) {
+          edge.record('client', startMs, durationMs, error);
+          edge.record('server', other.startMs, other.durationMs, other.error);
+          edge.trace(traceId, startMs, this.tracesPerEdge);
+        } else {
+          edge.record('client', other.startMs, other.durationMs, other.error);
+          edge.record('server', startMs, durationMs, error);
+          edge.trace(traceId, other.startMs, this.tracesPerEdge);
+        }
         return;
       }
       // The same span twice (a resend): the earlier copy is resolved on its own, the later waits.
       this.counts.expired++;
       this.resolveAlone(other, nowMs);
     }
-    if (this.pending.size >= this.maxPending) {
+    const half = this.half(caller, messaging, traceId, startMs, durationMs, error, service, attributes, nowMs);
+    if (this.pending.size + this.clashes.size >= this.maxPending) {
       this.expire(nowMs);
-      if (this.pending.size >= this.maxPending) {
-        const oldest = this.pending.keys().next().value as string;
-        this.pending.delete(oldest);
+      if (this.pending.size + this.clashes.size >= this.maxPending) {
+        const from = oldestFirst(this.pending, this.clashes);
+        from.delete(from.keys().next().value as string);
         this.counts.dropped++;
       }
     }
-    this.pending.set(key, half);
+    const held = this.pending.get(key);
+    if (held === undefined || held.traceId === traceId) this.pending.set(key, half);
+    else this.clashes.set(clashKey ?? traceId + key, half);
+  }
+
+  private half(caller: boolean, messaging: boolean, traceId: string, startMs: number, durationMs: number, error: boolean, endpoint: Endpoint, attributes: Attributes, nowMs: number): Half {
+    // A server's attributes are not read again (only a caller's or a consumer's are, when resolved alone): not kept.
+    return { caller, messaging, traceId, startMs, durationMs, error, endpoint, attributes: caller || messaging ? attributes : NO_ATTRIBUTES, expiresAtMs: nowMs + this.ttlMs, seq: this.seq++ };
   }
 
   /** A half whose other half is not coming. */
@@ -370,6 +415,14 @@ export class ServiceGraph {
     return this.ports.get(port);
   }
 
+  private database(system: string, name: string): Endpoint {
+    let byName = this.databases.get(system);
+    if (byName === undefined) this.databases.set(system, (byName = new Map()));
+    let e = byName.get(name);
+    if (e === undefined) byName.set(name, (e = this.endpoint({ kind: 'database', name, system })));
+    return e;
+  }
+
   /** The one endpoint object for these fields. */
   private endpoint(e: Endpoint): Endpoint {
     const key = endpointKey(e);
@@ -393,6 +446,7 @@ export class ServiceGraph {
     }
     live.set(endpointKey(this.user), this.user);
     this.endpoints = live;
+    this.databases = new Map();
   }
 
   private serviceOf(resource: Resource): Endpoint {
@@ -542,6 +596,22 @@ export class ServiceGraph {
  * service.version of the resource; else the version suffix of k8s.deployment.name
  * (`reviews-v2` -> `v2`: a `-v<digit>...` last segment), as Istio's samples name deployments.
  */
+/** The map whose first half arrived first (one of them is not empty). */
+function oldestFirst(a: Map<string, Half>, b: Map<string, Half>): Map<string, Half> {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  return (a.values().next().value as Half).seq < (b.values().next().value as Half).seq ? a : b;
+}
+
+/** Takes the halves from the front of `waiting` whose TTL is over. */
+function expireFrom(waiting: Map<string, Half>, nowMs: number, each: (half: Half) => void): void {
+  for (const [key, half] of waiting) {
+    if (half.expiresAtMs > nowMs) break;
+    waiting.delete(key);
+    each(half);
+  }
+}
+
 function versionOf(resource: Resource): string | undefined {
   const v = firstOf(resource.attributes, 'serviceVersion');
   if (typeof v === 'string' && v !== '') return v;

@@ -55,6 +55,25 @@ describe('graph derivation (golden)', () => {
     golden('http-grpc', snap(outOfOrder, 0));
   });
 
+  it('the same span ids in several traces pair within each trace, in any order (halves wait by span id, checked by trace)', () => {
+    const g = new ServiceGraph();
+    // Three traces whose ids are all equal (as a test SDK or a replay may send): each cart server
+    // waits for its frontend client under the same parent id.
+    const traces = [1, 2, 3].map((trace) => call(trace, 3, 'frontend', 'cart', trace * 10, 50 + trace, 40 + trace));
+    const servers = traces.map((t) => t.filter((s) => s.kind === 'server'));
+    const clients = traces.map((t) => t.filter((s) => s.kind === 'client'));
+    feed(g, servers.flat(), 0);
+    assert.equal(g.stats().pendingEdges, 3);
+    // The first trace's client pairs and frees the id; the other two then meet their own.
+    for (const i of [0, 2, 1]) feed(g, clients[i], 0);
+    assert.deepEqual({ pending: g.stats().pendingEdges, expired: g.stats().expiredEdges }, { pending: 0, expired: 0 });
+    const edge = snap(g, 0).edges.find((e) => e.id === 'service:frontend->service:cart');
+    assert.equal(edge?.client?.requests, 3);
+    // Each pair keeps its own latencies: the client side is 51, 52, 53 ms; the server side 41, 42, 43.
+    assert.deepEqual([edge?.client?.p50Ms, edge?.server?.p50Ms].map((x) => Math.round(x!)), [52, 42]);
+    assert.deepEqual(g.tracesThrough({ window: '5m', edgeId: 'service:frontend->service:cart' }, T0).traceIds.length, 3);
+  });
+
   it('async messaging: producer -> consumer service edge; an unanswered producer and a root consumer meet the messaging node', () => {
     const g = new ServiceGraph();
     const kafka = { 'messaging.system': 'kafka', 'messaging.destination.name': 'orders' };
