@@ -11,7 +11,7 @@ export const MARKER = [0x6d, 0x65, 0x73, 0x68];
  * `requests` OTLP/protobuf ExportTraceServiceRequests of `spansPerRequest` spans each, the same bytes
  * on every run (seeded). Every trace id starts with MARKER.
  */
-export async function makePayloads(spansPerRequest: number, requests: number): Promise<Buffer[]> {
+export async function makePayloads(spansPerRequest: number, requests: number, liveWindowMs?: number): Promise<Buffer[]> {
   const api = await import('@opentelemetry/api');
   const { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
   const { resourceFromAttributes } = await import('@opentelemetry/resources');
@@ -84,7 +84,9 @@ export async function makePayloads(spansPerRequest: number, requests: number): P
     return end + 1;
   };
   while (exporter.getFinishedSpans().length < spansPerRequest * requests) {
-    const start = t0 + Math.floor(rand() * 50_000);
+    // Scattered: every request's traces start anywhere in 50 s. Live: in the `liveWindowMs` after
+    // the previous request's, as a batch span processor sends what ended since its last export.
+    const start = liveWindowMs === undefined ? t0 + Math.floor(rand() * 50_000) : t0 + Math.floor(exporter.getFinishedSpans().length / spansPerRequest) * liveWindowMs + Math.floor(rand() * liveWindowMs);
     const root = tracers.get('frontend')!.startSpan('GET /checkout', { kind: api.SpanKind.SERVER, startTime: start, attributes: { 'http.request.method': 'GET', 'http.route': '/checkout' } }, api.ROOT_CONTEXT);
     const end = call('frontend', 'checkout', '/api/checkout', api.trace.setSpan(api.ROOT_CONTEXT, root), start + 1, 0);
     root.setAttribute('http.response.status_code', 200);
