@@ -4,10 +4,10 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { main } from '../src/cli/main';
-import { RULES } from '../src/core';
+import { main } from '../../src/cli/main';
+import { RULES } from '../../src/core';
 
-const EXAMPLES = path.resolve(__dirname, '..', 'examples');
+const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 const GOOD = path.join(EXAMPLES, 'bookinfo');
 const BROKEN = path.join(EXAMPLES, 'bookinfo-broken');
 
