@@ -19,8 +19,9 @@ export interface Serve {
 
 const READY_TIMEOUT_MS = 30_000;
 
-export async function startServe(): Promise<Serve> {
-  const args = [DIST_CLI, 'serve', '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', 'off'];
+/** `extraArgs` go after the port options (e.g. `--demo --count 400`). */
+export async function startServe(extraArgs: readonly string[] = []): Promise<Serve> {
+  const args = [DIST_CLI, 'serve', '--port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', 'off', ...extraArgs];
   const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
