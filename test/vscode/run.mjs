@@ -74,6 +74,33 @@ function copyExamples(dest) {
   return dest;
 }
 
+/**
+ * The .vsix that `npm run package` just wrote: the newest dist/meshlens*.vsix (the name may carry
+ * the version, `meshlens-0.1.0.vsix`, or not), which must be no older than the package step, so an
+ * old package left in dist/ is never tested by mistake.
+ */
+function packagedVsix(distDir, startedMs) {
+  const found = (fs.existsSync(distDir) ? fs.readdirSync(distDir) : [])
+    .filter((f) => /^meshlens.*\.vsix$/.test(f))
+    .map((f) => ({ file: path.join(distDir, f), mtimeMs: fs.statSync(path.join(distDir, f)).mtimeMs }))
+    .sort((a, b) => b.mtimeMs - a.mtimeMs);
+  if (!found.length) throw new Error(`npm run package produced no ${path.join(distDir, 'meshlens*.vsix')}`);
+  const [newest] = found;
+  if (newest.mtimeMs < startedMs - 1000) {
+    throw new Error(`the newest package, ${newest.file}, is older than this run: npm run package wrote no dist/meshlens*.vsix`);
+  }
+  return newest.file;
+}
+
+/** MESHLENS_E2E_PHASES=3 or 1,3: run only those phases (working on the harness); default all. */
+function selectedPhases() {
+  const raw = (process.env.MESHLENS_E2E_PHASES ?? '').trim();
+  if (!raw) return new Set([1, 2, 3]);
+  const set = new Set(raw.split(/[\s,]+/).filter(Boolean).map(Number));
+  for (const n of set) if (![1, 2, 3].includes(n)) throw new Error(`MESHLENS_E2E_PHASES=${raw}: phases are 1, 2 and 3`);
+  return set;
+}
+
 function printSummary(all) {
   const failed = all.filter((r) => !r.ok && !r.skipped);
   const passed = all.filter((r) => r.ok);
@@ -104,6 +131,9 @@ async function main() {
   const { installVsix, startCodeServer, writeUserSettings } = await import('./lib/codeserver.mjs');
   const { runProblemsPhase } = await import('./lib/problems.mjs');
   const { runExtensionHostPhase } = await import('./lib/exthost.mjs');
+  const { runJourneyPhase } = await import('./lib/journey.mjs');
+  const phases = selectedPhases();
+  if (phases.size < 3) log(`[e2e] MESHLENS_E2E_PHASES: running phase(s) ${[...phases].join(', ')} only`);
   const expected = JSON.parse(fs.readFileSync(path.join(HARNESS_DIR, 'expected-problems.json'), 'utf8'));
 
   // 2. The .vsix, exactly as it would be published.
@@ -113,12 +143,10 @@ async function main() {
   } else if (process.env.MESHLENS_E2E_EXTENSION_DIR) {
     log(`[e2e] using the unpacked extension MESHLENS_E2E_EXTENSION_DIR=${process.env.MESHLENS_E2E_EXTENSION_DIR} (harness development only)`);
   } else {
-    vsix = path.join(REPO, 'dist', 'meshlens.vsix');
     const before = Date.now();
     log('[e2e] npm run package (repository root)');
     await runCommand('npm', ['run', 'package'], { cwd: REPO, env: cleanEnv(), timeoutMs: 10 * 60_000 });
-    if (!fs.existsSync(vsix)) throw new Error(`npm run package did not produce ${vsix}`);
-    if (fs.statSync(vsix).mtimeMs < before - 1000) throw new Error(`${vsix} is older than this run: npm run package did not rewrite it`);
+    vsix = packagedVsix(path.join(REPO, 'dist'), before);
   }
 
   // 3. A fresh extensions dir, user data dir and home; workspaces are fresh copies of examples/.
@@ -155,22 +183,38 @@ async function main() {
   log(`[e2e] code-server listening on ${server.url} (pid ${server.pid}) after ${elapsed()}`);
 
   // Phase 1: the Problems panel of the real workbench.
-  const wsProblems = copyExamples(path.join(tmpRoot, 'problems', 'examples'));
-  const p1 = await phaseWithTimeout('phase 1 (Problems panel)', () => runProblemsPhase({
-    server, workspaceDir: wsProblems, expected, artifactsDir: ARTIFACTS, home, log, phaseTimeoutMs: PHASE_TIMEOUT_MS,
-  }));
-  report('phase 1: Problems panel in the workbench', p1.cases);
-  if (p1.screenshot && fs.existsSync(p1.screenshot)) log(`[e2e] screenshot: ${p1.screenshot}`);
+  if (phases.has(1)) {
+    const wsProblems = copyExamples(path.join(tmpRoot, 'problems', 'examples'));
+    const p1 = await phaseWithTimeout('phase 1 (Problems panel)', () => runProblemsPhase({
+      server, workspaceDir: wsProblems, expected, artifactsDir: ARTIFACTS, home, log, phaseTimeoutMs: PHASE_TIMEOUT_MS,
+    }));
+    report('phase 1: Problems panel in the workbench', p1.cases);
+    if (p1.screenshot && fs.existsSync(p1.screenshot)) log(`[e2e] screenshot: ${p1.screenshot}`);
+  }
 
   // Phase 2: the mocha suite inside the extension host, against the installed (packaged) extension.
-  const wsExthost = copyExamples(path.join(tmpRoot, 'exthost', 'examples'));
-  const p2 = await phaseWithTimeout('phase 2 (extension host)', () => runExtensionHostPhase({
-    server, workspaceDir: wsExthost,
-    extensionDevelopmentPath: installedDir,
-    extensionTestsPath: path.join(HARNESS_DIR, 'suite', 'index.js'),
-    artifactsDir: ARTIFACTS, home, log, phaseTimeoutMs: PHASE_TIMEOUT_MS,
-  }));
-  report('phase 2: tests in the extension host', p2.cases);
+  if (phases.has(2)) {
+    const wsExthost = copyExamples(path.join(tmpRoot, 'exthost', 'examples'));
+    const p2 = await phaseWithTimeout('phase 2 (extension host)', () => runExtensionHostPhase({
+      server, workspaceDir: wsExthost,
+      extensionDevelopmentPath: installedDir,
+      extensionTestsPath: path.join(HARNESS_DIR, 'suite', 'index.js'),
+      artifactsDir: ARTIFACTS, home, log, phaseTimeoutMs: PHASE_TIMEOUT_MS,
+    }));
+    report('phase 2: tests in the extension host', p2.cases);
+  }
+
+  // Phase 3: the user's journey through the workbench UI on examples/bookinfo-broken/, then the
+  // traces journey with demo traffic, a screenshot per step.
+  if (phases.has(3)) {
+    const wsJourney = path.join(tmpRoot, 'journey', 'bookinfo-broken');
+    fs.mkdirSync(path.dirname(wsJourney), { recursive: true });
+    fs.cpSync(path.join(REPO, 'examples', 'bookinfo-broken'), wsJourney, { recursive: true });
+    const p3 = await phaseWithTimeout('phase 3 (journey in the workbench)', () => runJourneyPhase({
+      server, workspaceDir: wsJourney, expected, artifactsDir: ARTIFACTS, home, log,
+    }));
+    report('phase 3: the user\'s journey in the workbench (bookinfo-broken, demo traffic)', p3.cases);
+  }
 }
 
 /** A phase that does not end by itself within its limit (+30 s grace) fails as a whole. */

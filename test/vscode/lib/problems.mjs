@@ -46,7 +46,7 @@ function readRenderedRows() {
 }
 
 /** Collects every row of the Problems tree, scrolling it when not all rows fit. */
-async function readAllRows(page) {
+export async function readAllRows(page) {
   const byIndex = new Map();
   let snapshot = await page.evaluate(readRenderedRows);
   if (!snapshot.panel) return { panel: false, rows: [], emptyText: '' };
@@ -78,7 +78,7 @@ async function readAllRows(page) {
 }
 
 /** Turns tree rows into problems: { file (relative to the workspace), line, column, code, severity, message, ... }. */
-function toProblems(rows, workspaceDir) {
+export function toProblems(rows, workspaceDir) {
   const problems = [];
   let file = null;
   for (const r of rows) {
@@ -91,7 +91,7 @@ function toProblems(rows, workspaceDir) {
   return problems;
 }
 
-const key = (p) => `${p.file} ${p.line}:${p.column} ${p.code} ${p.severity}`;
+export const key = (p) => `${p.file} ${p.line}:${p.column} ${p.code} ${p.severity}`;
 
 export function compareProblems(actual, expected) {
   const cases = [];
@@ -120,7 +120,7 @@ export function compareProblems(actual, expected) {
   return cases;
 }
 
-async function openProblemsPanel(page) {
+export async function openProblemsPanel(page, { maximize = true } = {}) {
   const visible = async () => page.evaluate(() => { const p = document.querySelector('.markers-panel'); return !!(p && (p.offsetWidth || p.offsetHeight)); });
   await page.locator('.monaco-workbench').click({ position: { x: 800, y: 300 } }).catch(() => {});
   await page.keyboard.press('Control+Shift+M');
@@ -138,14 +138,14 @@ async function openProblemsPanel(page) {
   if (!(await visible())) throw new Error('the Problems panel did not open');
   // Give the panel the whole window so every row fits (rows are virtualized).
   const max = page.locator('.part.panel .action-label[aria-label^="Maximize Panel"]').first();
-  if (await max.count()) {
+  if (maximize && await max.count()) {
     await max.click().catch(() => {});
     await page.locator('.part.panel .action-label[aria-label^="Restore Panel"]').first().waitFor({ timeout: 5_000 }).catch(() => {});
   }
 }
 
 /** Expands every collapsed file row in the Problems tree; returns how many it expanded. */
-async function expandAll(page) {
+export async function expandAll(page) {
   let expanded = 0;
   for (let i = 0; i < 50; i++) {
     const row = page.locator('.markers-panel .monaco-list-row[aria-level="1"][aria-expanded="false"]').first();
