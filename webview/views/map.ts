@@ -487,7 +487,6 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
     }
   }
 
-
   /** The attributes every node group carries (apps and plain nodes alike). */
   function nodeGroup(g: SVGGElement, d: Drawn, label: string): void {
     put(g, 'data-node-id', d.node.id);
