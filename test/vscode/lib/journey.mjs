@@ -273,20 +273,32 @@ export async function runJourneyPhase({ server, workspaceDir, expected, artifact
       if (text.trim() !== 'timeout: 2s') throw new Error(`${REVIEWS}:${line} reads ${JSON.stringify(text)}: examples/bookinfo-broken changed, update the journey`);
       const cursor = await page.locator('.editor-group-container.active .monaco-editor .cursor').first().boundingBox();
       if (!cursor) throw new Error('no cursor in the editor');
-      const hover = page.locator('.monaco-hover:not(.hidden) .monaco-hover-content', { hasText: 'timeout' });
-      await page.mouse.move(cursor.x + 20, cursor.y + cursor.height / 2, { steps: 5 });
-      try {
-        await hover.first().waitFor({ timeout: 15_000 });
-      } catch {
-        // The mouse hover can be swallowed by a widget passing by on a slow machine; the keyboard's
-        // "Show Hover" (Ctrl+K Ctrl+I) asks the same providers at the cursor.
-        log('[e2e] phase 3: no hover under the mouse within 15 s; asking with Ctrl+K Ctrl+I');
-        await page.keyboard.press('Control+K');
-        await page.keyboard.press('Control+I');
-        await hover.first().waitFor();
+      // A hover closes when anything redraws under it (a notification, the status bar): read its
+      // text in the same instant it is seen, and take the screenshot again if it closed meanwhile.
+      const hoverText = (timeout) => page.waitForFunction(() => {
+        const h = [...document.querySelectorAll('.monaco-hover:not(.hidden) .monaco-hover-content')].find((e) => e.offsetWidth && /timeout/.test(e.textContent));
+        return h ? h.innerText : false;
+      }, null, { timeout }).then((handle) => handle.jsonValue());
+      const stillOpen = () => page.evaluate(() => [...document.querySelectorAll('.monaco-hover:not(.hidden) .monaco-hover-content')].some((e) => e.offsetWidth && /timeout/.test(e.textContent)));
+      let content = '';
+      for (let attempt = 1; ; attempt++) {
+        await page.mouse.move(cursor.x + 200, cursor.y + 200);
+        await page.mouse.move(cursor.x + 20, cursor.y + cursor.height / 2, { steps: 5 });
+        try {
+          content = plain(await hoverText(15_000));
+        } catch {
+          // The mouse hover can be lost on a slow machine; the keyboard's "Show Hover" (Ctrl+K
+          // Ctrl+I) asks the same providers at the cursor.
+          log(`[e2e] phase 3: no hover under the mouse within 15 s (attempt ${attempt}); asking with Ctrl+K Ctrl+I`);
+          await page.keyboard.press('Control+K');
+          await page.keyboard.press('Control+I');
+          content = plain(await hoverText(15_000));
+        }
+        await step.shot('hover.png');
+        if (await stillOpen()) break;
+        if (attempt === 3) throw new Error(`the hover closed before each of ${attempt} screenshots; it read ${JSON.stringify(content)}`);
+        log(`[e2e] phase 3: the hover closed before the screenshot (attempt ${attempt}); hovering again`);
       }
-      await step.shot('hover.png');
-      const content = plain(await hover.first().innerText());
       // The catalog's description of HTTPRoute.timeout (wording from the Istio API).
       if (!/timeout/i.test(content) || !/request/i.test(content)) throw new Error(`the hover does not document the field: ${JSON.stringify(content)}`);
       await page.keyboard.press('Escape');
