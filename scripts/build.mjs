@@ -1,9 +1,12 @@
-// Bundles the extension, the CLI and the viewer with esbuild. `--watch` rebuilds on change.
+// Bundles the extension, the CLI and the viewer with esbuild. `--watch` rebuilds on change;
+// `--metafile` also writes dist/<bundle>.meta.json (what each bundle holds and who imports it:
+// https://esbuild.github.io/analyze/ reads it), e.g. to see what activation loads.
 import * as esbuild from 'esbuild';
-import { mkdir, copyFile } from 'node:fs/promises';
+import { mkdir, copyFile, writeFile } from 'node:fs/promises';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+const metafile = process.argv.includes('--metafile');
 
 const common = {
   bundle: true,
@@ -11,6 +14,7 @@ const common = {
   minify: production,
   logLevel: 'warning',
   legalComments: 'none',
+  metafile,
 };
 
 const builds = [
@@ -66,7 +70,13 @@ await mkdir('dist/webview', { recursive: true });
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+  if (metafile) {
+    for (const [i, r] of results.entries()) {
+      const name = Object.keys(builds[i].entryPoints)[0];
+      await writeFile(`${builds[i].outdir}/${name}.meta.json`, JSON.stringify(r.metafile));
+    }
+  }
   await copyFile('webview/index.html', 'dist/webview/index.html');
   await copyFile('webview/viewer.css', 'dist/webview/viewer.css');
   await copyFile('webview/details.css', 'dist/webview/details.css');

@@ -6,7 +6,6 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
-import { describeForwarding } from '../receiver/forward';
 import { startTraceService, TraceServiceError, type TraceService, type TraceServiceOptions } from '../receiver/trace-service';
 import type { ChangedMessage, LiveMessage, StatsDto } from '../shared/protocol';
 
@@ -67,6 +66,8 @@ export class TraceReceiver implements vscode.Disposable {
   private readonly status: vscode.StatusBarItem;
   private spans = 0;
   private lastEvicted = 0;
+  private disposed = false;
+  private contextRunning: boolean | undefined;
   /** The viewers' live feed: it outlives any one service (restarts), so viewers subscribe here. */
   private readonly live = new Set<(m: LiveMessage) => void>();
 
@@ -107,6 +108,19 @@ export class TraceReceiver implements vscode.Disposable {
 
   private emit(m: LiveMessage): void {
     for (const l of [...this.live]) l(m);
+  }
+
+  /**
+   * The start that `meshlens.receiver.autoStart` asks for, on a later turn of the event loop:
+   * activation returns before the worker thread is spawned. start() and whenStarted() join it.
+   */
+  startSoon(): void {
+    if (this.service || this.starting) return;
+    this.starting = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => (this.disposed ? undefined : this.doStart()))
+      .finally(() => {
+        this.starting = undefined;
+      });
   }
 
   start(): Promise<void> {
@@ -185,7 +199,7 @@ export class TraceReceiver implements vscode.Disposable {
     const stats = await svc.request('stats', {}).catch(() => undefined);
     this.service = undefined;
     await svc.close();
-    if (stats) this.log.info(`Trace receiver stopped. ${counters(stats)}`);
+    if (stats) this.log.info(`Trace receiver stopped. ${await describeStats(stats)}`);
     else this.log.info('Trace receiver stopped.');
     this.render();
     this.emit({ type: 'resync' });
@@ -201,7 +215,7 @@ export class TraceReceiver implements vscode.Disposable {
       this.log.info('Trace receiver: not running (MeshLens: Start Trace Receiver).');
     } else {
       const stats = await this.service.request('stats', {});
-      this.log.info(`Trace receiver: ${this.service.listeners.map((l) => l.url).join(', ')}. ${counters(stats)}`);
+      this.log.info(`Trace receiver: ${this.service.listeners.map((l) => l.url).join(', ')}. ${await describeStats(stats)}`);
     }
     this.log.show(true);
   }
@@ -250,6 +264,11 @@ export class TraceReceiver implements vscode.Disposable {
 
   private render(): void {
     const svc = this.service;
+    // The command palette offers Start or Stop (and Export) by it.
+    if (this.contextRunning !== !!svc) {
+      this.contextRunning = !!svc;
+      void vscode.commands.executeCommand('setContext', 'meshlens.receiverRunning', this.contextRunning);
+    }
     if (!svc) {
       this.status.text = '$(circle-slash) MeshLens traces off';
       this.status.tooltip = 'The MeshLens trace receiver is not running. Click to open the trace viewer (which starts it).';
@@ -274,6 +293,7 @@ export class TraceReceiver implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.live.clear();
     this.status.dispose();
     void this.service?.close();
@@ -281,8 +301,17 @@ export class TraceReceiver implements vscode.Disposable {
   }
 }
 
-/** The counters line of the output channel. */
-export function counters(s: StatsDto): string {
+/**
+ * The counters line, with the forwarder's part when it forwards. The forwarder's module reaches
+ * the protobuf codecs, which the host needs only now, so it is imported here rather than at load.
+ */
+async function describeStats(s: StatsDto): Promise<string> {
+  const forwarding = s.forward ? (await import('../receiver/forward')).describeForwarding(s.forward) : undefined;
+  return counters(s, forwarding);
+}
+
+/** The counters line of the output channel; `forwarding` describes the upstream, when there is one. */
+export function counters(s: StatsDto, forwarding?: string): string {
   const n = (x: number | undefined) => (x ?? 0).toLocaleString('en-US');
   const rx = s.receivers ?? {};
   const requests = Object.entries(rx)
@@ -293,6 +322,6 @@ export function counters(s: StatsDto): string {
     `rejected ${n(s.ingest?.rejectedSpans)} spans and ${n(s.ingest?.rejectedLogs)} logs; ` +
     `stored ${n(s.store.spans)} spans in ${n(s.store.traces)} traces; evicted ${n(s.store.evictedSpans)} spans; ` +
     `${n(s.store.logsWithoutTrace)} logs without a trace not kept.` +
-    (s.forward ? ` Upstream: ${describeForwarding(s.forward)}.` : '')
+    (forwarding ? ` Upstream: ${forwarding}.` : '')
   );
 }

@@ -10,7 +10,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withJsonLocation } from '../core/trace/json-location';
-import { createViewerBridge, createViewerRpc, toViewerState, type LiveViewerSource } from '../receiver/viewer-bridge';
+import type { LiveViewerSource } from '../receiver/viewer-bridge';
 import { HOST_VIEWER_METHODS, type HostViewerMethod, type ServiceManifestsDto, type TraceFileImportDto, type ViewerMethods, type ViewerResponse, type ViewerState } from '../shared/protocol';
 import { CodeLinks } from './code-links';
 import type { TraceReceiver } from './traces';
@@ -60,7 +60,7 @@ export class TraceViewer implements vscode.Disposable {
           // Written by a viewer, maybe an older one: only its well-formed parts are kept. The page
           // gets the same state back from the webview API's getState(); the host keeps a copy for
           // the end-to-end tests.
-          this.restored = toViewerState(state);
+          this.restored = (await viewerBridge()).toViewerState(state);
           if (this.panel) {
             // A second restored panel (should not happen: there is only ever one) would have no owner.
             panel.dispose();
@@ -104,6 +104,7 @@ export class TraceViewer implements vscode.Disposable {
     void this.receiver.start();
 
     const webview = panel.webview;
+    const { createViewerBridge } = await viewerBridge();
     const bridge = createViewerBridge(this.source(), (msg) => {
       // A hidden or closing page drops messages; the bridge must not see that as a failure.
       webview.postMessage(msg).then(undefined, () => undefined);
@@ -140,8 +141,8 @@ export class TraceViewer implements vscode.Disposable {
    * the same validation, the host's own methods here, the rest by the trace worker. For the
    * end-to-end tests, which cannot reach into the webview.
    */
-  answer(msg: unknown): Promise<ViewerResponse> | undefined {
-    return createViewerRpc(this.source()).answer(msg);
+  async answer(msg: unknown): Promise<ViewerResponse | undefined> {
+    return (await viewerBridge()).createViewerRpc(this.source()).answer(msg);
   }
 
   /** The trace worker's answers, with the panel's own methods answered here. */
@@ -315,6 +316,14 @@ export class TraceViewer implements vscode.Disposable {
  * request (the receiver restarts it when settings change), and the receiver's live messages, which
  * outlive any one service.
  */
+/**
+ * The protocol's host side, imported when a panel or a request first needs it: through the graph
+ * queries it reaches the trace codecs (protobufjs), which activation does not need.
+ */
+function viewerBridge(): Promise<typeof import('../receiver/viewer-bridge')> {
+  return import('../receiver/viewer-bridge');
+}
+
 function receiverSource(receiver: TraceReceiver): LiveViewerSource {
   return {
     async request(method, params) {
