@@ -98,6 +98,8 @@ export class DemoTraffic implements vscode.Disposable {
 
   private render(): void {
     const run = this.run;
+    // The command palette offers Start or Stop by it.
+    void vscode.commands.executeCommand('setContext', 'meshlens.demoRunning', run !== undefined);
     if (!run) {
       this.status.hide();
       return;
