@@ -351,7 +351,7 @@ describe('demo traffic (meshlens demo)', function () {
       assert.deepEqual(g.edges.map((e) => [e.id, e.connectionType]), SERVICE_EDGES);
       child.kill('SIGINT');
       assert.equal(await exit, 0, stderr);
-      assert.match(stderr, /^meshlens: demo traffic sent \d+ requests, ([\d,]+) of \1 spans taken by the receiver; reviews v1 \d+, v2 \d+, v3 \d+\n$/);
+      assert.match(stderr, /^meshlens: demo traffic sent [\d,]+ requests, ([\d,]+) of \1 spans taken by the receiver; reviews v1 [\d,]+, v2 [\d,]+, v3 [\d,]+\n$/);
     } finally {
       child.kill('SIGKILL');
     }
