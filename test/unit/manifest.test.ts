@@ -74,7 +74,7 @@ function commandLinks(text: string): { id: string; args?: string }[] {
   return [...text.matchAll(/\(command:([\w.]+)(?:\?([^)\s]+))?\)/g)].map((m) => ({ id: m[1], args: m[2] }));
 }
 
-/** .vscodeignore as vsce reads it: the last pattern that matches a path decides, `!` lets it in. */
+/** .vscodeignore as vsce reads it: a file ships unless a pattern matches it and no `!` pattern does (order does not matter). */
 function shipped(file: string): boolean {
   const rules = read('.vscodeignore')
     .split('\n')
@@ -91,12 +91,9 @@ function shipped(file: string): boolean {
         .replace(/\ue000/g, '(?:.*/)?')
         .replace(/\ue001/g, '.*')}$`,
     );
-  let included = true;
-  for (const rule of rules) {
-    const negated = rule.startsWith('!');
-    if (toRegExp(negated ? rule.slice(1) : rule).test(file)) included = negated;
-  }
-  return included;
+  const ignored = rules.filter((r) => !r.startsWith('!')).some((r) => toRegExp(r).test(file));
+  const allowed = rules.filter((r) => r.startsWith('!')).some((r) => toRegExp(r.slice(1)).test(file));
+  return !ignored || allowed;
 }
 
 /** The bundles scripts/build.mjs writes, as `outdir/name.js`. */
@@ -187,7 +184,7 @@ describe('package.json (the extension manifest)', () => {
         assert.ok(shipped(f), `${f} is left out`);
         assert.ok(f.startsWith('dist/') || fs.existsSync(path.join(ROOT, f)), `${f} does not exist`);
       }
-      for (const f of ['src/extension.ts', 'dist/extension.js.map', 'dist/extension.meta.json', 'dist/meshlens-0.1.0.vsix', 'node_modules/yaml/package.json', 'test/unit/manifest.test.ts', 'examples/gateway.yaml', 'package-lock.json']) {
+      for (const f of ['src/extension.ts', 'dist/extension.js.map', 'dist/extension.meta.json', 'dist/webview/viewer.js.map', 'dist/webview/viewer.meta.json', 'dist/parse-worker.js', 'dist/meshlens-0.1.0.vsix', 'node_modules/yaml/package.json', 'test/unit/manifest.test.ts', 'examples/gateway.yaml', 'package-lock.json']) {
         assert.ok(!shipped(f), `${f} would ship`);
       }
     });
