@@ -182,7 +182,9 @@ async function main(): Promise<void> {
   console.log(`| for comparison: the same graph on whole spans (onSpans) | ${n(spans / (withSpans / 1000))} spans/s, +${spansOverheadPct.toFixed(1)}% | | |`);
   console.log(`| graph after a round | ${edges} edges; pending ${graphStats.pendingEdges}, expired ${graphStats.expiredEdges}, dropped ${graphStats.droppedEdges}, bad ${graphStats.badSpans} | | |`);
   console.log(`| map layout + render, 300 services (Chromium) | ${render.figures.render300Ms.toFixed(0)} ms | < 1,000 ms | ${render.figures.render300Ms < 1000 ? 'yes' : 'NO'} |`);
-  console.log(`| per-frame work during live updates of the 300-service map, p95 | ${render.figures.updateP95FrameMs.toFixed(1)} ms | < 16 ms | ${render.figures.updateP95FrameMs < 16 ? 'yes' : 'NO'} |`);
+  console.log(`| per-frame work during live updates of the 300-service map, p95 of all frames | ${render.figures.updateP95FrameMs.toFixed(1)} ms | < 16 ms | ${render.figures.updateP95FrameMs < 16 ? 'yes' : 'NO'} |`);
+  // The stricter reading: only the frames in which the map did work for an update.
+  console.log(`| the same over the frames the map ran in (p95 / max) | ${render.figures.updateFramesP95Ms.toFixed(1)} / ${render.figures.updateFramesMaxMs.toFixed(1)} ms | < 16 ms | ${render.figures.updateFramesP95Ms < 16 ? 'yes' : 'NO'} |`);
   console.log('');
   console.log(`per-turn overheads (%): live ${overheads.map((o) => o.toFixed(1)).join(', ')}; scattered ${scatteredOverheads.map((o) => o.toFixed(1)).join(', ')}`);
   console.log('');

@@ -6,6 +6,12 @@
 
 /** The first 4 bytes of every generated trace id; withFreshIds overwrites the next 4 with a counter. */
 export const MARKER = [0x6d, 0x65, 0x73, 0x68];
+/**
+ * The first 2 bytes of every generated span id; withFreshIds overwrites the next 2 with the same
+ * counter (mod 2^16), so a resent payload does not repeat span ids either (a real SDK's are random).
+ * The last 4 bytes are random.
+ */
+export const SPAN_MARKER = [0xfe, 0xed];
 
 /**
  * `requests` OTLP/protobuf ExportTraceServiceRequests of `spansPerRequest` spans each, the same bytes
@@ -27,7 +33,7 @@ export async function makePayloads(spansPerRequest: number, requests: number, li
   const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(rand() * 256).toString(16).padStart(2, '0')).join('');
   const idGenerator = {
     generateTraceId: () => MARKER.map((b) => b.toString(16)).join('') + hex(12),
-    generateSpanId: () => hex(8),
+    generateSpanId: () => SPAN_MARKER.map((b) => b.toString(16)).join('') + '0000' + hex(4),
   };
   const exporter = new InMemorySpanExporter();
   const services = ['frontend', 'cart', 'checkout', 'payment', 'inventory'];
@@ -100,17 +106,30 @@ export async function makePayloads(spansPerRequest: number, requests: number, li
   return out;
 }
 
-/** Where, in a payload, the 4 bytes after each trace id's MARKER are. */
-export function markerOffsets(buf: Buffer): number[] {
-  const at: number[] = [];
-  const marker = Buffer.from(MARKER);
-  for (let i = buf.indexOf(marker); i >= 0; i = buf.indexOf(marker, i + 1)) at.push(i + MARKER.length);
-  return at;
+export interface IdOffsets {
+  /** The 4 bytes after each trace id's MARKER. */
+  readonly trace: readonly number[];
+  /** The 2 bytes after each span id's SPAN_MARKER (span ids, parent span ids and links' span ids). */
+  readonly span: readonly number[];
 }
 
-/** A copy of `payload` with fresh trace ids: `n` written after every marker (`offsets` from markerOffsets). */
-export function withFreshIds(payload: Buffer, offsets: readonly number[], n: number): Buffer {
+/** Where, in a payload, the counters of its ids are. */
+export function markerOffsets(buf: Buffer): IdOffsets {
+  const trace: number[] = [];
+  const marker = Buffer.from(MARKER);
+  for (let i = buf.indexOf(marker); i >= 0; i = buf.indexOf(marker, i + 1)) trace.push(i + MARKER.length);
+  // A span id is a length-delimited field of 8 bytes: its length byte before the marker makes a
+  // match inside other bytes (a timestamp, a trace id) as good as impossible.
+  const span: number[] = [];
+  const spanMarker = Buffer.from([8, ...SPAN_MARKER]);
+  for (let i = buf.indexOf(spanMarker); i >= 0; i = buf.indexOf(spanMarker, i + 1)) span.push(i + spanMarker.length);
+  return { trace, span };
+}
+
+/** A copy of `payload` with fresh trace and span ids: `n` written after every marker (`offsets` from markerOffsets). */
+export function withFreshIds(payload: Buffer, offsets: IdOffsets, n: number): Buffer {
   const body = Buffer.from(payload);
-  for (const at of offsets) body.writeUInt32BE(n >>> 0, at);
+  for (const at of offsets.trace) body.writeUInt32BE(n >>> 0, at);
+  for (const at of offsets.span) body.writeUInt16BE(n & 0xffff, at);
   return body;
 }
