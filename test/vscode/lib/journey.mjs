@@ -20,7 +20,7 @@ const plain = (s) => (s ?? '').replace(/\u00a0/g, ' ');
 
 /** The quick fix this journey applies: the misspelt `lables` of notifications.yaml (ML0010). */
 const FIX = { file: 'notifications.yaml', code: 'ML0010', title: 'Rename "lables" to "labels"', fixedLine: '  labels:' };
-const SNIPPET = { file: 'journey-snippet.yaml', prefix: 'istio-virtualservice', lines: ['apiVersion: networking.istio.io/v1', 'kind: VirtualService', '  name: my-app'] };
+const SNIPPET = { prefix: 'istio-virtualservice', lines: ['apiVersion: networking.istio.io/v1', 'kind: VirtualService', '  name: my-app'] };
 
 class Step {
   constructor(page, artifactsDir, log) {
@@ -65,11 +65,25 @@ async function runCommand(page, title, timeout = 30_000) {
   const input = page.locator('.quick-input-widget input.input');
   await input.waitFor({ state: 'visible', timeout });
   await page.keyboard.type(title);
-  // Enter picks the focused row: wait until that row is the command (the list filters as we type).
-  const focused = page.locator('.quick-input-list .monaco-list-row.focused');
-  await focused.filter({ hasText: title }).waitFor({ timeout });
-  await page.keyboard.press('Enter');
+  await pickRow(page, title, timeout);
   await input.waitFor({ state: 'hidden', timeout });
+}
+
+/**
+ * Picks the quick input's row labelled `label`: Enter when it is the focused one (the list filters
+ * as we type), else a click on it (another command may rank first, e.g. a recently used one).
+ */
+async function pickRow(page, label, timeout) {
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  const row = rows.filter({ has: page.locator('.label-name', { hasText: label }) }).first();
+  try {
+    await row.waitFor({ timeout });
+  } catch (e) {
+    const seen = await rows.evaluateAll((els) => els.map((r) => r.getAttribute('aria-label'))).catch(() => []);
+    throw new Error(`the quick input lists no ${JSON.stringify(label)}; it shows ${JSON.stringify(seen)} (${e.message.split('\n')[0]})`);
+  }
+  if (await row.evaluate((r) => r.classList.contains('focused'))) await page.keyboard.press('Enter');
+  else await row.click();
 }
 
 /** Ctrl+P, the file's name, Enter; resolves when its editor is the active one. */
@@ -83,6 +97,28 @@ async function openFile(page, rel, timeout = 30_000) {
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout });
   await page.locator('.tabs-container .tab.active').filter({ hasText: base }).waitFor({ timeout });
+  await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout });
+}
+
+/**
+ * A new untitled file set to YAML, as a user makes one: File: New Untitled Text File, then Change
+ * Language Mode -> YAML. (A file written to the workspace meanwhile may be missing from Ctrl+P's
+ * cached file list for a while, so the journey does not make one on disk.)
+ */
+async function newYamlFile(page, timeout = 30_000) {
+  await runCommand(page, 'File: New Untitled Text File', timeout);
+  await page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor({ timeout });
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout });
+  await page.keyboard.type('Change Language Mode');
+  await pickRow(page, 'Change Language Mode', timeout);
+  // The same quick input now lists languages.
+  await page.locator('.quick-input-widget input.input[placeholder="Select Language Mode"]').waitFor({ timeout });
+  await page.keyboard.type('yaml');
+  await pickRow(page, /^YAML$/, timeout);
+  await input.waitFor({ state: 'hidden', timeout });
+  await page.locator('.statusbar-item', { hasText: /^YAML$/ }).first().waitFor({ timeout });
   await page.locator('.editor-group-container.active .monaco-editor.focused').waitFor({ timeout });
 }
 
@@ -237,9 +273,8 @@ export async function runJourneyPhase({ server, workspaceDir, expected, artifact
     });
 
     // 3. A snippet: its prefix typed in a new YAML file expands to the manifest.
-    await step.run('snippet', `snippet: typing '${SNIPPET.prefix}' in a new YAML file and accepting the suggestion expands the VirtualService snippet`, async () => {
-      fs.writeFileSync(path.join(workspaceDir, SNIPPET.file), '');
-      await openFile(page, SNIPPET.file);
+    await step.run('snippet', `snippet: typing '${SNIPPET.prefix}' in a new untitled YAML file and accepting the suggestion expands the VirtualService snippet`, async () => {
+      await newYamlFile(page);
       await page.keyboard.type(SNIPPET.prefix);
       await suggest(page, SNIPPET.prefix, stepTimeoutMs);
       const rows = await suggestRows(page);
@@ -260,7 +295,6 @@ export async function runJourneyPhase({ server, workspaceDir, expected, artifact
       // Leave the snippet's placeholders and drop the file: the rest of the journey needs no extra file.
       await page.keyboard.press('Escape');
       await runCommand(page, 'View: Revert and Close Editor');
-      fs.rmSync(path.join(workspaceDir, SNIPPET.file), { force: true });
     });
 
     // 4. Hover: the mouse over a field name shows that field's documentation.
