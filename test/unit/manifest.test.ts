@@ -180,13 +180,20 @@ describe('package.json (the extension manifest)', () => {
   describe('what ships', () => {
     it('.vscodeignore lets in every bundle scripts/build.mjs writes, the manifest and the docs', () => {
       for (const bundle of builtBundles()) assert.ok(shipped(bundle), `${bundle} is left out`);
-      for (const f of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/webview/index.html', 'dist/webview/viewer.css', 'docs/traces.md', 'docs/rules/ML0001.md', 'snippets/istio.json']) {
+      for (const f of ['package.json', 'CHANGELOG.md', 'LICENSE', 'dist/webview/index.html', 'dist/webview/viewer.css', 'docs/traces.md', 'docs/rules/ML0001.md', 'snippets/istio.json']) {
         assert.ok(shipped(f), `${f} is left out`);
         assert.ok(f.startsWith('dist/') || fs.existsSync(path.join(ROOT, f)), `${f} does not exist`);
       }
-      for (const f of ['src/extension.ts', 'dist/extension.js.map', 'dist/extension.meta.json', 'dist/webview/viewer.js.map', 'dist/webview/viewer.meta.json', 'dist/parse-worker.js', 'dist/meshlens-0.1.0.vsix', 'node_modules/yaml/package.json', 'test/unit/manifest.test.ts', 'examples/gateway.yaml', 'package-lock.json']) {
+      for (const f of ['src/extension.ts', 'dist/extension.js.map', 'dist/extension.meta.json', 'docs/images/map.png', 'README.md', 'dist/webview/viewer.js.map', 'dist/webview/viewer.meta.json', 'dist/parse-worker.js', 'dist/meshlens-0.1.0.vsix', 'node_modules/yaml/package.json', 'test/unit/manifest.test.ts', 'examples/gateway.yaml', 'package-lock.json']) {
         assert.ok(!shipped(f), `${f} would ship`);
       }
+    });
+
+    it('the .vsix carries the README without its screenshots (vsce takes only https images), as its readme', () => {
+      // README.md itself stays out: vsce would add it a second time next to the --readme-path copy.
+      const script = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.package;
+      assert.match(script, /node scripts\/vsix-readme\.mjs && vsce package .*--readme-path dist\/README\.md/);
+      assert.ok(!shipped('README.md'));
     });
 
     it('every bundle the extension loads by path is one scripts/build.mjs writes', () => {
