@@ -14,7 +14,10 @@ const MATCHING =
   '(the graph\'s `service.name`); its `subset` is looked up in the DestinationRules for that host; the subset\'s labels select the workloads ' +
   '(Deployments, StatefulSets, Rollouts, ...) of the namespace; the workloads\' `version` (or `app.kubernetes.io/version`) pod label is the ' +
   'version the traces report as `service.version`; a workload without a version label is matched by its name\'s `-v<digit>` suffix ' +
-  '(what the graph reads from `k8s.deployment.name`). A destination without subset takes every request into its service.';
+  '(what the graph reads from `k8s.deployment.name`). The canary and stable subsets of an Argo Rollout with Istio traffic routing ' +
+  '(`trafficRouting.istio.destinationRule`) have no telling labels in git, since Argo writes the pod template hash into them: the canary ' +
+  'subset is the Rollout pod template\'s version, the stable subset every other version seen but those of the other subsets. ' +
+  'A destination without subset takes every request into its service.';
 
 export const observedSplitDiffers: CorrelationMeta = {
   id: 'observed-split-differs',

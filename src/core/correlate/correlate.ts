@@ -13,6 +13,12 @@
 //   one is matched by the `-v<digit>` suffix of its name, which is what the graph reads from
 //   k8s.deployment.name. A subset whose labels carry the version but select no workload here
 //   still matches by that label.
+// - A subset an Argo Rollout manages (`trafficRouting.istio.destinationRule` names its DestinationRule
+//   and the subset as `canarySubsetName` or `stableSubsetName`) cannot be told apart by labels in
+//   git: Argo writes each ReplicaSet's `rollouts-pod-template-hash` into it at run time. The canary
+//   subset is the pod template's version; the stable subset is every other version the graph has
+//   for the service but those the DestinationRule's other subsets stand for (the stable pods run
+//   the previous template, which is no longer in git).
 // - A destination without subset takes every request into its service.
 // - Observed requests into a destination: the requests of every edge into its version nodes (or,
 //   without subset, into the service and all its versions), summed over callers; an edge counts
@@ -222,6 +228,28 @@ class WorkspaceView {
     return this.drs.filter((d) => d.host.name === h.name && d.host.namespace === h.namespace);
   }
 
+  /**
+   * The Rollout role of a subset: canary or stable of a Rollout whose Istio traffic routing names
+   * this host's DestinationRule, with the pod template's version (the canary's).
+   */
+  rolloutSubset(h: HostService, subset: string): { role: 'canary' | 'stable'; canaryVersion: string | undefined; others: string[] } | undefined {
+    for (const dr of this.drsFor(h)) {
+      for (const w of this.workloads) {
+        if (w.object.kind !== 'Rollout' || w.object.group !== 'argoproj.io' || w.namespace !== dr.object.namespace) continue;
+        const spec = specOf(w.object);
+        const routing = isRecord(spec.strategy) && isRecord(spec.strategy.canary) && isRecord(spec.strategy.canary.trafficRouting) ? spec.strategy.canary.trafficRouting : undefined;
+        const ref = routing && isRecord(routing.istio) && isRecord(routing.istio.destinationRule) ? routing.istio.destinationRule : undefined;
+        if (!ref || ref.name !== dr.object.name) continue;
+        const role = ref.canarySubsetName === subset ? 'canary' : ref.stableSubsetName === subset ? 'stable' : undefined;
+        if (!role) continue;
+        const managed = new Set([ref.canarySubsetName, ref.stableSubsetName]);
+        const others = dr.subsets.filter((s) => !managed.has(s.name)).flatMap((s) => this.subsetVersions(h, s.name).versions ?? []);
+        return { role, canaryVersion: workloadVersions(w)[0], others };
+      }
+    }
+    return undefined;
+  }
+
   /** The versions a subset stands for, or why there are none. */
   subsetVersions(h: HostService, subset: string): { versions: string[]; why?: undefined } | { versions?: undefined; why: string } {
     const found = this.drsFor(h).flatMap((d) => d.subsets.filter((s) => s.name === subset));
@@ -330,8 +358,14 @@ class Correlator {
     const weight = typeof raw.weight === 'number' ? raw.weight : undefined;
     const service = this.g.service(host.candidates);
     const out: Destination = { label: subset ?? hostName, weight, host, service, requests: 0, edges: [] };
+    const managed = subset === undefined ? undefined : this.w.rolloutSubset(host, subset);
     if (subset === undefined) out.versions = 'all';
-    else {
+    else if (managed) {
+      const { role, canaryVersion, others } = managed;
+      if (canaryVersion === undefined) out.why = `subset ${subset}: the Rollout's pod template has no version label to tell canary from stable`;
+      else if (role === 'canary') out.versions = [canaryVersion];
+      else out.versions = service === undefined ? [] : this.g.versionsOf(service).filter((v) => v !== canaryVersion && !others.includes(v)).sort();
+    } else {
       const r = this.w.subsetVersions(host, subset);
       if (r.versions) out.versions = r.versions;
       else out.why = r.why;

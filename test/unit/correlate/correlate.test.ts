@@ -332,6 +332,77 @@ spec:
   });
 });
 
+describe('bridge: subsets an Argo Rollout manages', () => {
+  // Argo's subset-level traffic splitting: subsets v1 and v2 carry the same labels in git (Argo
+  // writes each ReplicaSet's rollouts-pod-template-hash into them at run time), so labels alone
+  // would give both subsets the same pods and the lens a made-up 50/50.
+  const files = (v1Labels = '{ app: reviews }', v2Labels = '{ app: reviews }') => ({
+    'file:///ws/reviews.yaml': `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: { name: reviews, namespace: shop }
+spec:
+  selector: { matchLabels: { app: reviews } }
+  template:
+    metadata: { labels: { app: reviews, version: v2 } }
+    spec: { containers: [{ name: reviews, image: reviews:2 }] }
+  strategy:
+    canary:
+      trafficRouting:
+        istio:
+          virtualService: { name: reviews, routes: [primary] }
+          destinationRule: { name: reviews, canarySubsetName: v2, stableSubsetName: v1 }
+      steps:
+        - setWeight: 20
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: reviews, namespace: shop }
+spec:
+  host: reviews
+  subsets:
+    - name: v1
+      labels: ${v1Labels}
+    - name: v2
+      labels: ${v2Labels}
+---
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata: { name: reviews, namespace: shop }
+spec:
+  hosts: [reviews]
+  http:
+    - name: primary
+      route:
+        - destination: { host: reviews, subset: v1 }
+          weight: 80
+        - destination: { host: reviews, subset: v2 }
+          weight: 20
+`,
+  });
+
+  it('the canary subset is the pod template\'s version, the stable subset the other versions seen: the split observed, not 50/50', () => {
+    const { graph, sent } = traffic({ n: 1000, v2: 0.2 });
+    const r = run(files(), graph);
+    const route = r.lenses.find((l) => l.title.startsWith('observed ') && !l.title.startsWith('observed canary'));
+    assert.ok(route, r.lenses.map((l) => l.title).join('\n'));
+    const [a, b] = observed(route.title);
+    assert.deepEqual([a, b], [Math.round(sent.v1 / 10), Math.round(sent.v2 / 10)]);
+    assert.ok(Math.abs(a - 80) <= 3, route.title);
+    assert.deepEqual(codes(r), []);
+    // 50/50 traffic against this 80/20 route is the deviation it would hide if both subsets counted the same pods.
+    const off = run(files(), traffic({ n: 1000, v2: 0.5 }).graph);
+    assert.deepEqual(codes(off), ['ML5001']);
+  });
+
+  it('a Rollout that routes with another DestinationRule leaves the subsets to their labels', () => {
+    const other = files('{ version: v1 }', '{ version: v2 }');
+    other['file:///ws/reviews.yaml'] = other['file:///ws/reviews.yaml'].replace('destinationRule: { name: reviews,', 'destinationRule: { name: reviews-canary,');
+    const { graph, sent } = traffic({ n: 1000, v2: 0.2 });
+    const route = run(other, graph).lenses.find((l) => l.title.startsWith('observed ') && !l.title.startsWith('observed canary'))!;
+    assert.deepEqual(observed(route.title), [Math.round(sent.v1 / 10), Math.round(sent.v2 / 10)]);
+  });
+});
+
 describe('bridge: names', () => {
   it('host forms name one service', () => {
     for (const h of ['reviews', 'reviews.shop', 'reviews.shop.svc', 'reviews.shop.svc.cluster.local']) {
