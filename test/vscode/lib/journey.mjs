@@ -402,20 +402,29 @@ export async function runJourneyPhase({ server, workspaceDir, expected, artifact
       if (missing.length) throw new Error(`the map has no node for ${missing.join(', ')}: ${JSON.stringify(seen)}`);
     });
 
-    await step.run('codelens', `traces: ${REVIEWS} shows the observed split over the 'primary' route in a CodeLens (observed A% / B% · N req · 5 m)`, async () => {
+    await step.run('codelens', `traces: ${REVIEWS} shows the observed split over the 'primary' route in a CodeLens (observed A% / B% · N req · 5 m, A > B for the demo's 80/20 once N >= 40)`, async () => {
       await openFile(page, REVIEWS);
       const line = 139;
       await goTo(page, line, 5);
       const text = await editorLine(page, line);
       if (text.trim() !== '- name: primary') throw new Error(`${REVIEWS}:${line} reads ${JSON.stringify(text)}: examples/bookinfo-broken changed, update the journey`);
-      const lens = page.locator('.editor-group-container.active .monaco-editor .codelens-decoration', { hasText: /observed \d+% \/ \d+% · [\d,]+ req · 5 m/ });
-      await lens.first().waitFor({ timeout: Math.max(stepTimeoutMs, 90_000) });
+      // Out of the way of the tab bar, whose tooltip would cover the editor's top lines.
+      await page.mouse.move(5, 500);
+      // Enough requests that the split says something: the demo sends 80/20 to v1/v2 (5% of the
+      // requests, user jason, go to v3 by the other route), so with 40 requests v1 getting no more
+      // than v2 would be a 4.7-sigma accident, and a lens that matched the subsets wrongly.
+      const MIN_REQUESTS = 40;
+      await page.waitForFunction((min) => [...document.querySelectorAll('.editor-group-container.active .monaco-editor .codelens-decoration')].some((e) => {
+        const m = e.textContent.replace(/\u00a0/g, ' ').match(/observed \d+% \/ \d+% · ([\d,]+) req · 5 m/);
+        return m && Number(m[1].replace(/,/g, '')) >= min;
+      }), MIN_REQUESTS, { timeout: Math.max(stepTimeoutMs, 90_000) });
       await step.shot('codelens.png');
       const all = await page.locator('.editor-group-container.active .monaco-editor .codelens-decoration').evaluateAll((els) => els.map((e) => e.textContent)).then((t) => t.map((x) => plain(x).trim()));
       const observed = all.filter((t) => t.startsWith('observed'));
       if (observed.length !== 1) throw new Error(`expected one "observed" lens on screen, found: ${JSON.stringify(all)}`);
       const m = observed[0].match(/^observed (\d+)% \/ (\d+)% · ([\d,]+) req · 5 m/);
       if (!m || Number(m[1]) + Number(m[2]) < 99 || Number(m[1]) + Number(m[2]) > 101) throw new Error(`the shares do not add up: ${observed[0]}`);
+      if (!(Number(m[1]) > Number(m[2]))) throw new Error(`the demo sends 80/20 to v1/v2, the lens says ${observed[0]}`);
     });
 
     await step.run('stop-demo', 'traces: MeshLens: Stop Demo Traffic stops it (the status bar item goes away)', async () => {
