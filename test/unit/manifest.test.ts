@@ -177,6 +177,21 @@ describe('package.json (the extension manifest)', () => {
     }
   });
 
+  describe('README', () => {
+    it('names every command of the palette and every setting', () => {
+      const pkg = JSON.parse(read('package.json')) as { contributes: { commands: { command: string; title: string }[]; configuration: { properties: Record<string, unknown> }; menus: { commandPalette?: { command: string; when?: string }[] } } };
+      const readme = read('README.md');
+      const hidden = new Set((pkg.contributes.menus.commandPalette ?? []).filter((m) => m.when === 'false').map((m) => m.command));
+      for (const c of pkg.contributes.commands) if (!hidden.has(c.command)) assert.ok(readme.includes(`*${c.title}*`), `README does not name the command "${c.title}"`);
+      // A setting is named in full, or as the last part of its key in a row that names its group (`httpPort` / `grpcPort`).
+      for (const key of Object.keys(pkg.contributes.configuration.properties)) {
+        const group = key.slice(0, key.lastIndexOf('.') + 1);
+        const short = key.slice(group.length);
+        assert.ok(readme.includes(`\`${key}\``) || readme.split('\n').some((l) => l.includes(`\`${group}`) && l.includes(short)), `README does not name the setting ${key}`);
+      }
+    });
+  });
+
   describe('what ships', () => {
     it('.vscodeignore lets in every bundle scripts/build.mjs writes, the manifest and the docs', () => {
       for (const bundle of builtBundles()) assert.ok(shipped(bundle), `${bundle} is left out`);
