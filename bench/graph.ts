@@ -35,7 +35,6 @@ import * as path from 'node:path';
 import { AttributeKeys, decodeTraceHeadsProtobuf, TraceStore, type SpanHeadWithAttributes } from '../src/core/trace';
 import { GRAPH_ATTRIBUTE_KEYS, ServiceGraph } from '../src/core/graph';
 import { Ingest } from '../src/receiver/ingest';
-import { measureGraphRender } from './graph-render';
 import { makePayloads, markerOffsets, withFreshIds } from './otel-payloads';
 
 const SPANS_PER_REQUEST = 1000;
@@ -164,6 +163,9 @@ async function main(): Promise<void> {
   const load1 = os.loadavg()[0];
   // The map's layout and drawing in Chromium (bench/graph-render.ts), after the ingest turns so the
   // browser does not share the cores with them.
+  // Imported here, not at the top: the ingest child processes must not load playwright (a bigger
+  // heap of modules changes their garbage collection, which is most of what the hook costs).
+  const { measureGraphRender } = await import('./graph-render');
   const render = await measureGraphRender();
 
   console.log(`bench:graph  ingest: ${ROUNDS} turns of a process per mode and order of time (live, scattered), each ${CHILD_ROUNDS} rounds (+1 warm-up) of ${REQUESTS_PER_ROUND} requests x ${SPANS_PER_REQUEST} spans (OTel JS SDK payloads, fresh trace ids); load avg ${load0.toFixed(1)} -> ${load1.toFixed(1)}; ${os.cpus().length} cpus`);
