@@ -5,13 +5,13 @@
 // route), label every edge with the figures the graph API gives for the same window, and let
 // find, hide and a click on an edge work on it. Screenshots: demo-map*.png in test/browser/artifacts.
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { GraphDto, GraphEdgeDto } from '../../src/shared/graph';
 import type { TraceDto } from '../../src/shared/protocol';
 import { edgeLabel } from '../../webview/model/map-format';
-import { ensureBuilt } from './lib/build';
-import { assertNoPageErrors, launchBrowser, openViewer, screenshot, tid, type ViewerPage } from './lib/browser';
-import { startServe, type Serve } from './lib/serve';
+import { screenshot, tid } from './lib/browser';
+import type { Serve } from './lib/serve';
+import { useViewerSession } from './lib/session';
 
 const REQUESTS = 400;
 const node = (id: string) => `${tid('map-node')}[data-node-id="${id}"]`;
@@ -75,34 +75,23 @@ function requests(e: GraphEdgeDto): number {
 }
 
 describe('service map of the demo mesh (meshlens serve --demo, as npm start runs it)', function () {
-  let serve: Serve | undefined;
-  let browser: Browser | undefined;
-  let view: ViewerPage | undefined;
-  let page: Page;
   let flat: GraphDto;
   let versioned: GraphDto;
-
-  before(async function () {
-    await ensureBuilt();
+  let page: Page;
+  const session = useViewerSession({
     // A fixed seed and a high rate: the same 400 requests on every run, sent in a few seconds.
-    serve = await startServe(['--demo', '--count', String(REQUESTS), '--rate', '200', '--seed', '11']);
-    const sent = await demoSent(serve);
-    assert.match(sent, new RegExp(`sent ${REQUESTS} requests`));
-    flat = await apiGraph(serve, false);
-    versioned = await apiGraph(serve, true);
-    browser = await launchBrowser();
-    view = await openViewer(browser, serve.viewer);
-    page = view.page;
-    await page.locator(tid('tab-map')).click();
+    serveArgs: ['--demo', '--count', String(REQUESTS), '--rate', '200', '--seed', '11'],
+    beforeOpen: async (serve) => {
+      const sent = await demoSent(serve);
+      assert.match(sent, new RegExp(`sent ${REQUESTS} requests`));
+      flat = await apiGraph(serve, false);
+      versioned = await apiGraph(serve, true);
+    },
+    tab: 'map',
   });
 
-  afterEach(function () {
-    assertNoPageErrors(view);
-  });
-
-  after(async function () {
-    await browser?.close();
-    await serve?.stop();
+  before(function () {
+    page = session.page;
   });
 
   it('draws the demo mesh: its services, the database and the messaging edge, each edge labelled as the graph counts it', async function () {
@@ -174,7 +163,7 @@ describe('service map of the demo mesh (meshlens serve --demo, as npm start runs
     const listed = await details.locator(tid('map-trace')).evaluateAll((bs) => bs.map((b) => b.getAttribute('data-trace-id') ?? ''));
     assert.equal(listed.length, 20, 'the details list the newest 20 of the edge\'s traces');
     for (const traceId of listed.slice(0, 5)) {
-      const res = await fetch(`${serve!.api}/api/traces/${traceId}`);
+      const res = await fetch(`${session.serve.api}/api/traces/${traceId}`);
       assert.equal(res.status, 200);
       const t = (await res.json()) as TraceDto;
       const service = (s: TraceDto['spans'][number]) => t.resources[s.resource].serviceName;

@@ -6,12 +6,11 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEFAULT_HEALTH_THRESHOLDS, GRAPH_WINDOW_MS } from '../../src/shared/graph';
-import { ensureBuilt } from './lib/build';
-import { assertNoPageErrors, launchBrowser, openViewer, screenshot, spanRow, tid, vscodeApiStub, type ViewerPage } from './lib/browser';
+import { assertNoPageErrors, screenshot, spanRow, tid, vscodeApiStub, type ViewerPage } from './lib/browser';
 import { feedAds, feedMesh, observedEdges, percentile, type Mesh, type ObservedEdge } from './lib/mesh';
-import { startServe, type Serve } from './lib/serve';
+import { useViewerSession } from './lib/session';
 
 const WINDOW_S = GRAPH_WINDOW_MS['5m'] / 1000;
 const node = (id: string) => `${tid('map-node')}[data-node-id="${id}"]`;
@@ -91,35 +90,23 @@ async function waitForNodes(page: Page, ids: readonly string[]): Promise<void> {
 }
 
 describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh)', function () {
-  let serve: Serve | undefined;
-  let browser: Browser | undefined;
-  let view: ViewerPage | undefined;
   let page: Page;
   let mesh: Mesh;
   let flat: Map<string, ObservedEdge>;
   let versioned: Map<string, ObservedEdge>;
   let flatNodes: string[];
-
-  before(async function () {
-    await ensureBuilt();
-    serve = await startServe();
-    mesh = await feedMesh(serve.otlpHttp);
-    flat = observedEdges(mesh.spans, false);
-    versioned = observedEdges(mesh.spans, true);
-    flatNodes = [...new Set([...flat.values()].flatMap((e) => e.id.replace(/#.*$/, '').split('->')))].sort();
-    browser = await launchBrowser();
-    view = await openViewer(browser, serve.viewer);
-    page = view.page;
-    await page.locator(tid('tab-map')).click();
+  const session = useViewerSession({
+    beforeOpen: async (serve) => {
+      mesh = await feedMesh(serve.otlpHttp);
+      flat = observedEdges(mesh.spans, false);
+      versioned = observedEdges(mesh.spans, true);
+      flatNodes = [...new Set([...flat.values()].flatMap((e) => e.id.replace(/#.*$/, '').split('->')))].sort();
+    },
+    tab: 'map',
   });
 
-  afterEach(function () {
-    assertNoPageErrors(view);
-  });
-
-  after(async function () {
-    await browser?.close();
-    await serve?.stop();
+  before(function () {
+    page = session.page;
   });
 
   it('draws every node by kind and every edge with the rate, error % and p95 the spans give, coloured by health', async function () {
@@ -299,7 +286,7 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
 
   it('a live update adds the new service and keeps every other node where it was', async function () {
     const before = await page.locator(tid('map-node')).evaluateAll((ns) => Object.fromEntries(ns.map((n) => [n.getAttribute('data-node-id'), n.getAttribute('transform')])));
-    await feedAds(serve!.otlpHttp, 5);
+    await feedAds(session.serve.otlpHttp, 5);
     await page.locator(node('service:ads')).waitFor();
     const after = await page.locator(tid('map-node')).evaluateAll((ns) => Object.fromEntries(ns.map((n) => [n.getAttribute('data-node-id'), n.getAttribute('transform')])));
     for (const id of flatNodes) assert.equal(after[id], before[id], `${id} moved`);
@@ -317,7 +304,7 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
     const before = await labelOf(page, id);
     const where = await transforms(page);
     // 30 more calls, every third failing.
-    await postCalls(serve!.otlpHttp, 'productpage', 'details', Array.from({ length: 30 }, (_, i) => 5 + i), 3);
+    await postCalls(session.serve.otlpHttp, 'productpage', 'details', Array.from({ length: 30 }, (_, i) => 5 + i), 3);
     const label = parseLabel(await labelChanged(page, id, before));
     near(label.rate, (e.requests + 30) / WINDOW_S, 0.03, `${id} rate`);
     near(label.errorPct, (100 * (e.errors + 10)) / (e.requests + 30), 0.02, `${id} error %`);
@@ -329,7 +316,7 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
 
   it('a live update with a new service deep in the map: placed after its caller, nothing else moves', async function () {
     const before = await transforms(page);
-    await postCalls(serve!.otlpHttp, 'ratings', 'promo', [3, 4, 5]);
+    await postCalls(session.serve.otlpHttp, 'ratings', 'promo', [3, 4, 5]);
     await page.locator(node('service:promo')).waitFor();
     await page.locator(edge('service:ratings->service:promo')).waitFor();
     const after = await transforms(page);
@@ -352,7 +339,7 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
     await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
     await page.mouse.wheel(0, 1500);
     await page.waitForFunction(() => document.querySelector('[data-testid="map"]')?.classList.contains('far'));
-    await postCalls(serve!.otlpHttp, 'productpage', 'details', Array.from({ length: 40 }, () => 7));
+    await postCalls(session.serve.otlpHttp, 'productpage', 'details', Array.from({ length: 40 }, () => 7));
     // The accessible name follows at once; the label when it can be seen.
     await page.waitForFunction(({ sel, aria }) => document.querySelector(sel)?.getAttribute('aria-label') !== aria, { sel: edge(id), aria });
     await page.locator(tid('map-fit')).click();
@@ -394,7 +381,7 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
     };
 
     before(async function () {
-      const p = await browser!.newPage({ viewport: { width: 1400, height: 900 } });
+      const p = await session.browser.newPage({ viewport: { width: 1400, height: 900 } });
       const errors: string[] = [];
       p.on('console', (m) => {
         if (m.type() === 'error') errors.push(`console.error: ${m.text()}`);
@@ -419,7 +406,7 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
       });
       // Plain JavaScript text: a function would be serialised with tsx's helpers, which the page lacks.
       await p.addInitScript({ content: STUB_VSCODE_API });
-      await p.goto(serve!.viewer, { waitUntil: 'load' });
+      await p.goto(session.serve.viewer, { waitUntil: 'load' });
       await p.locator(tid('trace-list')).waitFor();
       host = { page: p, errors, dialogs: [] };
     });
