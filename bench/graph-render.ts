@@ -26,6 +26,7 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { GraphDto, GraphEdgeDto, GraphMetricsDto, GraphNodeDto } from '../src/shared/graph';
 import { startServe, type Serve } from '../test/browser/lib/serve';
+import { rng } from '../test/unit/rng';
 
 const ROOT = path.resolve(__dirname, '..');
 const CHROMIUM = process.env.MESHLENS_E2E_CHROMIUM || '/usr/bin/chromium';
@@ -33,18 +34,6 @@ const SIZES = [50, 300, 1000] as const;
 const ROUNDS = 3;
 const UPDATE_SECONDS = 10;
 const VIEWPORT = { width: 1400, height: 900 };
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function metrics(r: () => number, scale = 1): GraphMetricsDto {
   const requests = Math.round(10 + r() * 5000 * scale);
