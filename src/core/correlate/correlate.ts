@@ -358,15 +358,9 @@ class Correlator {
     const weight = typeof raw.weight === 'number' ? raw.weight : undefined;
     const service = this.g.service(host.candidates);
     const out: Destination = { label: subset ?? hostName, weight, host, service, requests: 0, edges: [] };
-    const managed = subset === undefined ? undefined : this.w.rolloutSubset(host, subset);
     if (subset === undefined) out.versions = 'all';
-    else if (managed) {
-      const { role, canaryVersion, others } = managed;
-      if (canaryVersion === undefined) out.why = `subset ${subset}: the Rollout's pod template has no version label to tell canary from stable`;
-      else if (role === 'canary') out.versions = [canaryVersion];
-      else out.versions = service === undefined ? [] : this.g.versionsOf(service).filter((v) => v !== canaryVersion && !others.includes(v)).sort();
-    } else {
-      const r = this.w.subsetVersions(host, subset);
+    else {
+      const r = this.subsetVersions(host, subset, service);
       if (r.versions) out.versions = r.versions;
       else out.why = r.why;
     }
@@ -478,6 +472,16 @@ class Correlator {
     }
   }
 
+  /** The versions a subset stands for (a Rollout's canary and stable subsets by their role), or why there are none. */
+  private subsetVersions(host: HostService, subset: string, service: string | undefined): { versions: string[]; why?: undefined } | { versions?: undefined; why: string } {
+    const managed = this.w.rolloutSubset(host, subset);
+    if (!managed) return this.w.subsetVersions(host, subset);
+    const { role, canaryVersion, others } = managed;
+    if (canaryVersion === undefined) return { why: `subset ${subset}: the Rollout's pod template has no version label to tell canary from stable` };
+    if (role === 'canary') return { versions: [canaryVersion] };
+    return { versions: service === undefined ? [] : this.g.versionsOf(service).filter((v) => v !== canaryVersion && !others.includes(v)).sort() };
+  }
+
   private connectionPool(dr: Dr): void {
     const service = this.g.service(dr.host.candidates);
     if (service === undefined) return;
@@ -489,7 +493,7 @@ class Correlator {
       const raw = (spec.subsets as unknown[])[s.index];
       const tp = isRecord(raw) && isRecord(raw.trafficPolicy) && isRecord(raw.trafficPolicy.connectionPool) ? raw.trafficPolicy.connectionPool : undefined;
       if (!tp) continue;
-      const r = this.w.subsetVersions(dr.host, s.name);
+      const r = this.subsetVersions(dr.host, s.name, service);
       if (r.versions) pools.push({ path: ['spec', 'subsets', s.index, 'trafficPolicy', 'connectionPool'], pool: tp, versions: r.versions, label: `${service} subset ${s.name}` });
     }
     for (const p of pools) {
