@@ -1,16 +1,8 @@
 // The map's layered layout (webview/model/map-layout.ts): columns, order, kept positions.
 import { strict as assert } from 'node:assert';
-import { crossings, layerBoxes, layoutMap, orderLayers, type LayoutBox, type LayoutLink } from '../../../webview/model/map-layout';
+import { crossings, layerBoxes, layoutMap, orderLayers, type LayoutLink } from '../../../webview/model/map-layout';
+import { boxes, links } from './map-fixtures';
 
-const links = (pairs: string): LayoutLink[] =>
-  pairs
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((p) => {
-      const [source, target] = p.split('>');
-      return { source, target };
-    });
-const boxes = (ids: readonly string[], h = 40): LayoutBox[] => ids.map((id) => ({ id, width: 100, height: h }));
 
 describe('map layout (webview/model/map-layout.ts)', () => {
   it('puts callers in columns before their callees (longest path from the sources)', () => {

@@ -1,18 +1,10 @@
 // Live placement of new boxes (webview/model/map-place.ts): kept boxes never move, a new one goes to
 // the end of the column after its callers, never on top of another.
 import { strict as assert } from 'node:assert';
-import { layoutMap, type LayoutBox, type LayoutLink, type Placed } from '../../../webview/model/map-layout';
+import { layoutMap, type Placed } from '../../../webview/model/map-layout';
 import { placeNew } from '../../../webview/model/map-place';
+import { boxes, links } from './map-fixtures';
 
-const links = (pairs: string): LayoutLink[] =>
-  pairs
-    .split(/\s+/)
-    .filter(Boolean)
-    .map((p) => {
-      const [source, target] = p.split('>');
-      return { source, target };
-    });
-const boxes = (ids: readonly string[], h = 40): LayoutBox[] => ids.map((id) => ({ id, width: 100, height: h }));
 const OPTS = { columnGap: 50, rowGap: 20 };
 
 function overlaps(a: Placed, b: Placed, h = 40): boolean {
