@@ -2,20 +2,8 @@
 // thread; a span posted over OTLP/HTTP shows in the status bar and the answers; stop and start.
 'use strict';
 const assert = require('assert');
-const http = require('http');
 const vscode = require('vscode');
-const { getApi } = require('./helpers');
-
-function post(port, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const { getApi, postOtlpJson } = require('./helpers');
 
 const TRACE = '5b8efff798038103d269b633813fc60c';
 const span = (spanId) => JSON.stringify({
@@ -38,7 +26,7 @@ describe('MeshLens trace receiver', function () {
     const listener = svc.listeners.find((l) => l.name === 'otlpHttp');
     assert.deepStrictEqual(svc.listeners.map((l) => l.name).sort(), ['otlpGrpc', 'otlpHttp', 'zipkin']);
     const changed = new Promise((resolve) => { const off = svc.onChanged((m) => { off(); resolve(m); }); });
-    assert.strictEqual(await post(listener.port, span('1a2b3c4d5e6f7081')), 200);
+    assert.strictEqual(await postOtlpJson(listener.port, span('1a2b3c4d5e6f7081')), 200);
     const m = await changed;
     assert.deepStrictEqual(m.added, [TRACE]);
     assert.strictEqual(api.traces.statusText, `$(pulse) ${listener.port} · 1 span`);

@@ -5,9 +5,8 @@
 // (driver.js) looks into the webview's iframes and reports what it sees; the expectations are here.
 'use strict';
 const assert = require('assert');
-const http = require('http');
 const vscode = require('vscode');
-const { getApi } = require('./helpers');
+const { getApi, postOtlpJson } = require('./helpers');
 const { drive } = require('./driver');
 
 const TRACE = '4d65736856696577657254726163653a';
@@ -44,17 +43,6 @@ function otlpJson() {
   });
 }
 
-function post(port, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 describe('MeshLens trace viewer panel', function () {
   let api;
   before(async function () {
@@ -78,7 +66,7 @@ describe('MeshLens trace viewer panel', function () {
         if (m.added.includes(TRACE)) { off(); resolve(); }
       });
     });
-    assert.strictEqual(await post(port, otlpJson()), 200);
+    assert.strictEqual(await postOtlpJson(port, otlpJson()), 200);
     await stored;
 
     await vscode.commands.executeCommand('meshlens.openTraceViewer');

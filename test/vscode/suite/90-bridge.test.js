@@ -4,9 +4,8 @@
 // CodeLens command) and the ML5001 information diagnostic on the route's line.
 'use strict';
 const assert = require('assert');
-const http = require('http');
 const vscode = require('vscode');
-const { getApi, uriOf } = require('./helpers');
+const { getApi, uriOf, postOtlpJson } = require('./helpers');
 
 const NS = 'e2e-bridge';
 const YAML = `apiVersion: v1
@@ -58,17 +57,6 @@ spec:
           weight: 20
 `;
 const ROUTE_LINE = YAML.split('\n').findIndex((l) => l.trim() === '- route:');
-
-function post(port, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'Content-Type': 'application/json' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const hex = (n, width) => n.toString(16).padStart(width, '0');
 const attrs = (o) => Object.entries(o).map(([key, v]) => ({ key, value: { stringValue: v } }));
@@ -137,7 +125,7 @@ describe('MeshLens traffic bridge', function () {
 
     const svc = api.traces.running;
     const port = svc.listeners.find((l) => l.name === 'otlpHttp').port;
-    assert.strictEqual(await post(port, traffic(200)), 200);
+    assert.strictEqual(await postOtlpJson(port, traffic(200)), 200);
     const want = 'observed 50% / 50% · 200 req · 5 m';
     await whenBridge(() => api.bridge.lensesFor(file.toString()).some((l) => l.title === want), `the lens "${want}"`);
 

@@ -1,6 +1,7 @@
 // Shared helpers of the extension-host suite.
 'use strict';
 const assert = require('assert');
+const http = require('http');
 const vscode = require('vscode');
 const expected = require('../expected-problems.json');
 
@@ -127,4 +128,16 @@ async function settle(api, check, { timeoutMs = 20_000, what = 'the expected sta
 
 const encode = (s) => new TextEncoder().encode(s);
 
-module.exports = { EXTENSION_ID, expected, getApi, root, uriOf, relOf, meshlensDiagnostics, assertDiagnostics, baseline, settle, encode, key };
+/** POSTs an OTLP/JSON traces body to the extension's receiver on 127.0.0.1; resolves with the status code. */
+function postOtlpJson(port, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/v1/traces', headers: { 'Content-Type': 'application/json' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+module.exports = { postOtlpJson, EXTENSION_ID, expected, getApi, root, uriOf, relOf, meshlensDiagnostics, assertDiagnostics, baseline, settle, encode, key };
