@@ -77,7 +77,8 @@ export class ManifestService implements vscode.Disposable {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const d of this.disposables) d.dispose();
-    this.collection.clear();
+    // The collection is not ours: its owner disposes it (which removes its problems), and may have
+    // done so already, when clear() throws.
     this.resolveIdle();
   }
 
