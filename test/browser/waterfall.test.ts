@@ -170,6 +170,8 @@ describe('trace viewer: the waterfall (legend, events, critical path, zoom, keyb
   it('copies a span\'s attributes as JSON, as the table shows them', async () => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(serve!.viewer).origin });
     await page.locator(spanRow(id('GET /checkout'))).click();
+    // The details ask the host for the span: wait for its table, not the one shown before.
+    await page.locator(tid('span-attributes'), { hasText: 'code.line.number' }).waitFor();
     const shown = await attrRows(page, 'span-attributes');
     assert.equal(shown['code.line.number'], String(shop.codeLine));
     await page.locator(`${tid('span-attributes')} ${tid('copy-attributes')}`).click();
