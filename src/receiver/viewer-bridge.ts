@@ -42,6 +42,10 @@ export const MAX_CODE_PATH = 4096;
 const MAX_CODE_LINE = 100_000_000;
 /** Longer in-trace searches are refused: each is matched against every span of the trace. */
 export const MAX_SEARCH_TEXT = 256;
+/** A debug-session id is one MeshLens made (a few dozen characters); longer ones are not ours. */
+export const MAX_DEBUG_SESSION_ID = 256;
+/** Sessions asked about per debugSessionCounts request, at most. */
+export const MAX_DEBUG_SESSION_IDS = 256;
 
 /** Where answers come from: the TraceService (extension) or the store of `meshlens serve`. */
 export interface ViewerSource {
@@ -157,6 +161,23 @@ function parseParams(method: ViewerMethod, params: unknown): { method: ViewerMet
     case 'exportTrace':
       onlyKeys(p, ['traceId']);
       return { method, params: { traceId: traceIdOf(p) } };
+    case 'debugSessionCounts': {
+      onlyKeys(p, ['ids']);
+      const ids = own(p, 'ids');
+      if (ids === undefined) return { method, params: {} };
+      if (!Array.isArray(ids) || ids.length > MAX_DEBUG_SESSION_IDS) throw new Invalid(`ids is a list of at most ${MAX_DEBUG_SESSION_IDS} debug-session ids`);
+      return { method, params: { ids: ids.map((v, i) => debugSessionId(v, `ids[${i}]`)) } };
+    }
+    case 'traceAt': {
+      onlyKeys(p, ['debugSession', 'file', 'line', 'atUnixMs']);
+      const line = own(p, 'line');
+      if (typeof line !== 'number' || !Number.isInteger(line) || line < 1 || line > MAX_CODE_LINE) throw new Invalid(`line is a whole number from 1 to ${MAX_CODE_LINE}, got ${short(line)}`);
+      const at = own(p, 'atUnixMs');
+      if (typeof at !== 'number' || !Number.isFinite(at) || at < 0) throw new Invalid(`atUnixMs is a time in milliseconds since 1970, not below 0, got ${short(at)}`);
+      const session = own(p, 'debugSession');
+      const params = { file: codePath(own(p, 'file'), 'file'), line, atUnixMs: at };
+      return { method, params: session === undefined ? params : { debugSession: debugSessionId(session, 'debugSession'), ...params } };
+    }
     case 'graph':
     case 'graphTraces':
       try {
@@ -173,6 +194,11 @@ function codePath(v: unknown, name: string): string {
   if (typeof v !== 'string' || v.trim() === '' || v.length > MAX_CODE_PATH || v.includes('\0')) {
     throw new Invalid(`${name} is a path of 1 to ${MAX_CODE_PATH} characters without NUL, got ${short(v)}`);
   }
+  return v;
+}
+
+function debugSessionId(v: unknown, name: string): string {
+  if (typeof v !== 'string' || v === '' || v.length > MAX_DEBUG_SESSION_ID) throw new Invalid(`${name} is a debug-session id of 1 to ${MAX_DEBUG_SESSION_ID} characters, got ${short(v)}`);
   return v;
 }
 

@@ -53,6 +53,8 @@ export interface TraceSummaryDto {
   readonly durationNs: string;
   readonly startUnixMs: number;
   readonly durationMs: number;
+  /** The `meshlens.debug.session` resource attribute of the trace's spans (the first seen wins); absent when none carries it. */
+  readonly debugSession?: string;
 }
 
 export interface ResourceDto {
@@ -227,6 +229,8 @@ export interface TraceQueryDto {
   readonly attributes?: readonly { readonly key: string; readonly value: string }[];
   readonly text?: string;
   readonly limit?: number;
+  /** Only traces of this debug session (TraceSummaryDto.debugSession equal to it). */
+  readonly debugSession?: string;
 }
 
 export interface TraceListDto {
@@ -372,7 +376,8 @@ export interface ReadyMessage {
 }
 
 export type ViewerToHost = ViewerRequest | ReadyMessage;
-export type HostToViewer = ViewerResponse | LiveMessage;
+/** DebugSessionsMessage: see the debugging section at the end of this file. */
+export type HostToViewer = ViewerResponse | LiveMessage | DebugSessionsMessage;
 
 /**
  * What the viewer keeps across a reload of VS Code: it stores it with the webview API's
@@ -384,6 +389,11 @@ export interface ViewerState {
   readonly selectedTraceId?: string;
   /** The trace list's filters. */
   readonly filters?: TraceQueryDto;
+  /**
+   * The "this debug session" toggle of the list; absent means its default (on while a debug
+   * session runs). Kept apart from `filters`: it follows whichever session is current, not an id.
+   */
+  readonly followDebugSession?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,4 +482,54 @@ export interface TraceFileImportDto {
   readonly rejectMessage: string;
   /** The traces the file held, in the order of the file (by first span). */
   readonly traceIds: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Debugging with traces (issue 11). The extension host tags the environment of a program it
+// debugs with a resource attribute carrying a MeshLens debug-session id; the store groups traces
+// by it, and the viewer follows the session.
+
+/** The resource attribute whose value is the MeshLens debug-session id of the program that sent the span. */
+export const DEBUG_SESSION_ATTRIBUTE = 'meshlens.debug.session';
+
+export interface DebugSessionDto {
+  /** The id MeshLens made when it resolved the launch configuration (the attribute's value). */
+  readonly id: string;
+  /** The launch configuration's (or the VS Code debug session's) name, for people. */
+  readonly name: string;
+  readonly running: boolean;
+  readonly startedUnixMs: number;
+  readonly endedUnixMs?: number;
+}
+
+/**
+ * Host -> viewer, a LiveMessage-like push: the debug sessions the host knows, and the one the
+ * "this debug session" filter follows (absent when none runs). Sent again on every change and
+ * after every `ready`.
+ */
+export interface DebugSessionsMessage {
+  readonly type: 'debugSessions';
+  readonly sessions: readonly DebugSessionDto[];
+  readonly current?: string;
+}
+
+export interface ViewerMethods {
+  /**
+   * Spans and traces held per debug session, for the ids asked (all the sessions the store
+   * tracks when `ids` is absent). An id the store does not know is left out of `counts`.
+   */
+  debugSessionCounts: {
+    params: { readonly ids?: readonly string[] };
+    result: { readonly counts: readonly { readonly id: string; readonly spans: number; readonly traces: number }[] };
+  };
+  /**
+   * The trace whose spans cover a paused code location: a span (of the session, when given) whose
+   * code.* attributes name the file (path-suffix match) and whose time covers `atUnixMs`; else the
+   * innermost span of the session covering that time; else neither id, and `reason` says why.
+   * `file`: as the debugger names it (any separators, or a file:// URL); `line`: 1-based.
+   */
+  traceAt: {
+    params: { readonly debugSession?: string; readonly file: string; readonly line: number; readonly atUnixMs: number };
+    result: { readonly traceId?: string; readonly spanId?: string; readonly reason: string };
+  };
 }
