@@ -3,6 +3,7 @@ import { readManifest } from '../cli/files';
 import { HEAD_BYTES, ManifestEngine, RULES } from '../core';
 import type { FileInput, Finding } from '../core';
 import { GlobSet } from '../core/workspace/glob';
+import { WorkspaceSync } from '../core/workspace/sync';
 import { excludedGlobs, ExtensionSettings } from './config';
 import { toDiagnostic } from './diagnostics';
 
@@ -14,6 +15,7 @@ const ALWAYS_SKIPPED = ['**/node_modules', '**/.git'];
 const FIND_EXCLUDE = '**/{node_modules,.git}/**';
 /** Files analysed between two yields to the event loop, so a large workspace never blocks the host. */
 const BATCH = 200;
+type TextJob = Extract<Job, { kind: 'text' }>;
 const READ_CONCURRENCY = 8;
 
 export interface IndexSnapshot {
@@ -28,7 +30,8 @@ export interface IndexSnapshot {
  */
 export class ManifestService implements vscode.Disposable {
   private engine: ManifestEngine;
-  private readonly pending = new Map<string, { uri: vscode.Uri; job: Job }>();
+  /** File events and editor texts, applied in batches with one publish when they run out (src/core/workspace/sync.ts). */
+  private readonly pending: WorkspaceSync<TextJob>;
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly open = new Map<string, vscode.TextDocument>();
   /** Version of each open document whose text the engine holds. */
@@ -37,7 +40,6 @@ export class ManifestService implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly updated = new vscode.EventEmitter<string[]>();
   private idleWaiters: Array<() => void> = [];
-  private draining = false;
   private scans = 0;
   private excludes = new Map<string, GlobSet>();
   /** Files shown in editor tabs: what `openFiles` scope means to a person (documents outlive their tabs). */
@@ -53,6 +55,28 @@ export class ManifestService implements vscode.Disposable {
   ) {
     this.engine = new ManifestEngine(RULES, settings.analysis);
     this.disposables.push(this.updated);
+    this.pending = new WorkspaceSync<TextJob>({
+      engine: () => this.engine,
+      read: (key) => this.read(this.uriOf(key)),
+      readConcurrency: READ_CONCURRENCY,
+      apply: (key, job) => {
+        const applied = this.applied.get(key);
+        if (job.version !== undefined && applied !== undefined && applied > job.version) return;
+        this.engine.setFile(key, { text: job.text });
+        if (job.version !== undefined && this.open.has(key)) this.applied.set(key, job.version);
+      },
+      publish: (affected) => {
+        this.publish(affected);
+        for (const e of this.engine.takeRuleErrors()) this.log.error(`Rule ${e.ruleId} failed on ${e.uri}: ${e.message}`);
+      },
+      nextTurn: () => new Promise((r) => setImmediate(r)),
+      onError: (key, e) =>
+        key !== undefined
+          ? this.log.error(`Could not process ${key}: ${e instanceof Error ? e.message : String(e)}`)
+          : this.log.error(`Analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`),
+      onIdle: () => this.checkIdle(),
+      batch: BATCH,
+    });
   }
 
   start(): void {
@@ -115,7 +139,7 @@ export class ManifestService implements vscode.Disposable {
       const t = this.timers.get(key);
       if (t) clearTimeout(t);
       this.timers.delete(key);
-      if (this.pending.get(key)?.job.kind === 'text') this.pending.delete(key);
+      if (this.pending.get(key)?.kind === 'text') this.pending.remove(key);
       try {
         this.engine.setFile(key, { text: document.getText() });
         this.applied.set(key, document.version);
@@ -270,81 +294,21 @@ export class ManifestService implements vscode.Disposable {
   private enqueue(uri: vscode.Uri, job: Job): void {
     const key = uri.toString();
     this.uris.set(key, uri);
-    // A later event about the same file replaces an earlier one that was not processed yet.
-    this.pending.delete(key);
-    this.pending.set(key, { uri, job });
-    this.kick();
+    this.pending.enqueue(key, job);
   }
 
   private kick(): void {
-    if (this.draining || (this.pending.size === 0 && !this.engine.pending)) return;
-    this.draining = true;
-    setImmediate(() => void this.drain());
+    this.pending.kick();
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.pending.size > 0 || this.engine.pending) {
-        const batch = [...this.pending.entries()].slice(0, BATCH);
-        for (const [key] of batch) this.pending.delete(key);
-        const reads = await this.readAll(batch.filter(([, v]) => v.job.kind === 'read').map(([, v]) => v.uri));
-        for (const [key, { job }] of batch) {
-          try {
-            if (job.kind === 'text') {
-              const applied = this.applied.get(key);
-              if (job.version !== undefined && applied !== undefined && applied > job.version) continue;
-              this.engine.setFile(key, { text: job.text });
-              if (job.version !== undefined && this.open.has(key)) this.applied.set(key, job.version);
-            }
-            else if (job.kind === 'delete') this.engine.deleteFile(key);
-            else {
-              const input = reads.get(key);
-              if (input) this.engine.setFile(key, input);
-              else this.engine.deleteFile(key);
-            }
-          } catch (e) {
-            // One file the parser cannot cope with must not cost the rest of the batch.
-            this.log.error(`Could not process ${key}: ${e instanceof Error ? e.message : String(e)}`);
-          }
-        }
-        const started = Date.now();
-        const affected = this.engine.analyze();
-        this.publish(affected);
-        this.log.debug(`Analysed ${batch.length} changed files, ${affected.size} affected, in ${Date.now() - started} ms`);
-        for (const e of this.engine.takeRuleErrors()) this.log.error(`Rule ${e.ruleId} failed on ${e.uri}: ${e.message}`);
-        await new Promise((r) => setImmediate(r));
-      }
-    } catch (e) {
-      this.log.error(`Analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    } finally {
-      this.draining = false;
-      if (this.pending.size > 0 || this.engine.pending) this.kick();
-      this.checkIdle();
-    }
-  }
-
-  private async readAll(uris: vscode.Uri[]): Promise<Map<string, FileInput>> {
-    const out = new Map<string, FileInput>();
+  /** The file as the engine takes it; undefined when it is not a file (any more). */
+  private async read(uri: vscode.Uri): Promise<FileInput | undefined> {
     const limit = this.settings.analysis.limits.maxFileBytes;
-    let next = 0;
-    const worker = async () => {
-      while (next < uris.length) {
-        const uri = uris[next++];
-        try {
-          const stat = await vscode.workspace.fs.stat(uri);
-          if (!(stat.type & vscode.FileType.File)) continue;
-          if (uri.scheme === 'file') out.set(uri.toString(), await readManifest(uri.fsPath, limit));
-          else {
-            const bytes = await vscode.workspace.fs.readFile(uri);
-            out.set(uri.toString(), bytes.length > limit ? { head: bytes.subarray(0, HEAD_BYTES), size: bytes.length } : { bytes });
-          }
-        } catch {
-          // Gone between the event and the read: treated as deleted.
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, uris.length) }, worker));
-    return out;
+    const stat = await vscode.workspace.fs.stat(uri);
+    if (!(stat.type & vscode.FileType.File)) return undefined;
+    if (uri.scheme === 'file') return readManifest(uri.fsPath, limit);
+    const bytes = await vscode.workspace.fs.readFile(uri);
+    return bytes.length > limit ? { head: bytes.subarray(0, HEAD_BYTES), size: bytes.length } : { bytes };
   }
 
   private publish(uris: Iterable<string>): void {
@@ -372,7 +336,7 @@ export class ManifestService implements vscode.Disposable {
   }
 
   private isIdle(): boolean {
-    return !this.draining && this.pending.size === 0 && !this.engine.pending && this.timers.size === 0 && this.scans === 0;
+    return this.pending.idle && this.timers.size === 0 && this.scans === 0;
   }
 
   private checkIdle(): void {
