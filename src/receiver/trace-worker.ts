@@ -82,6 +82,8 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
       case 'search':
       case 'services':
       case 'stats':
+      case 'debugSessionCounts':
+      case 'traceAt':
         return answerFromStore(s, method, params as never, () => ({ ...toStatsDto(s.stats(), ingest!.counters, receivers?.stats()), ...(forwarder && { forward: toForwarderStatsDto(forwarder) }) })) as R;
       case 'import': {
         const { text, fileName } = params as TraceRequests['import']['params'];

@@ -35,7 +35,7 @@ const MAX_STRING = 4096;
 const MAX_ATTRIBUTE_FILTERS = 64;
 const TRACE_ID = /^[0-9a-f]{32}$/i;
 const SPAN_ID = /^[0-9a-f]{16}$/i;
-const METHODS: ReadonlySet<string> = new Set<ViewerMethod>(['query', 'trace', 'layout', 'span', 'search', 'services', 'stats', 'graph', 'graphTraces', ...HOST_VIEWER_METHODS]);
+const METHODS: ReadonlySet<string> = new Set<ViewerMethod>(['query', 'trace', 'layout', 'span', 'search', 'services', 'stats', 'graph', 'graphTraces', 'debugSessionCounts', 'traceAt', ...HOST_VIEWER_METHODS]);
 /** A path longer than this is not one any file system has (PATH_MAX is 4096). */
 export const MAX_CODE_PATH = 4096;
 /** Lines beyond this are not in any source file anyone opens. */
@@ -117,7 +117,7 @@ export function parseViewerMessage(msg: unknown): Parsed {
 
 function parseParams(method: ViewerMethod, params: unknown): { method: ViewerMethod; params: unknown } {
   // Methods without params accept them left out, as `{}` is noise for the caller.
-  const p = params === undefined && (method === 'query' || method === 'services' || method === 'stats' || method === 'openTraceFile' || method === 'nextTraceToOpen' || method === 'serviceManifests' || method === 'nextMapReveal') ? {} : params;
+  const p = params === undefined && (method === 'query' || method === 'services' || method === 'stats' || method === 'openTraceFile' || method === 'nextTraceToOpen' || method === 'serviceManifests' || method === 'nextMapReveal' || method === 'debugSessionCounts') ? {} : params;
   if (!isObject(p)) throw new Invalid('params must be an object');
   switch (method) {
     case 'query':
@@ -213,7 +213,7 @@ function traceIdOf(p: Record<string, unknown>): string {
  * answer, not an unfiltered list; an empty string is the same as an absent filter (form fields).
  */
 export function parseQuery(p: Record<string, unknown>): TraceQueryDto {
-  onlyKeys(p, ['service', 'operation', 'minMs', 'maxMs', 'error', 'attributes', 'text', 'limit']);
+  onlyKeys(p, ['service', 'operation', 'minMs', 'maxMs', 'error', 'attributes', 'text', 'limit', 'debugSession']);
   const q: { -readonly [K in keyof TraceQueryDto]: TraceQueryDto[K] } = {};
   for (const key of ['service', 'operation', 'text'] as const) {
     const v = own(p, key);
@@ -227,6 +227,8 @@ export function parseQuery(p: Record<string, unknown>): TraceQueryDto {
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Invalid(`${key} must be a number not below 0, got ${short(v)}`);
     q[key] = v;
   }
+  const debugSession = own(p, 'debugSession');
+  if (debugSession !== undefined && debugSession !== '') q.debugSession = debugSessionId(debugSession, 'debugSession');
   const error = own(p, 'error');
   if (error !== undefined) {
     if (typeof error !== 'boolean') throw new Invalid(`error must be true or false, got ${short(error)}`);
@@ -290,6 +292,8 @@ export function toViewerState(raw: unknown): ViewerState {
       if (!(e instanceof Invalid)) throw e;
     }
   }
+  const follow = own(raw, 'followDebugSession');
+  if (typeof follow === 'boolean') state.followDebugSession = follow;
   return state;
 }
 

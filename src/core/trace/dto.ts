@@ -235,6 +235,7 @@ export function fromTraceQueryDto(q: TraceQueryDto): TraceQuery {
     attributes: q.attributes,
     text: q.text,
     limit: q.limit,
+    debugSession: q.debugSession,
   };
 }
 
@@ -269,6 +270,10 @@ export function answerFromStore<M extends ViewerMethod>(store: TraceStore, metho
       return { services: store.services() } as R;
     case 'stats':
       return stats() as R;
+    case 'debugSessionCounts':
+      return { counts: store.debugSessionCounts((params as ViewerMethods['debugSessionCounts']['params']).ids) } as R;
+    case 'traceAt':
+      return store.traceAt(params as ViewerMethods['traceAt']['params']) as R;
   }
   throw new Error(`unknown method ${String(method)}`);
 }

@@ -25,6 +25,7 @@ export const SEMCONV = {
   codeFilePath: ['code.file.path', 'code.filepath'],
   codeLineNumber: ['code.line.number', 'code.lineno'],
   codeFunction: ['code.function.name', 'code.function'],
+  codeStacktrace: ['code.stacktrace'],
   exceptionType: ['exception.type'],
   exceptionMessage: ['exception.message'],
   serviceName: ['service.name'],

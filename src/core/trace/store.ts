@@ -20,11 +20,22 @@
 // store recycles itself once every span in them is gone, so the request bodies are garbage at
 // once (not pinned by one long-lived span each) and the bytes kept are about the bytes of the
 // spans kept. bench:ingest measures both.
+//
+// Debug sessions (issue 11): a program MeshLens launches under the debugger carries a session id in
+// the resource attribute DEBUG_SESSION_ATTRIBUTE. A trace belongs to the session of the first of its
+// spans whose resource carries one (first seen wins), and counts for it with all its spans, so a
+// session's counts are exactly what the query filter `debugSession` lists. The resource is read
+// once per run of spans sharing it (a Resource object is shared by its whole resourceSpans), not
+// per span. At most `maxDebugSessions` sessions are tracked: beyond, the oldest is forgotten and
+// its traces lose their tag (so counts and the filter still agree), and are never tagged again.
+import { DEBUG_SESSION_ATTRIBUTE } from '../../shared/protocol';
 import type { AttrValue, LogRecord, Resource, Scope, Span, SpanHead, SpanKind, SpanStatus } from './model';
 import { attrText, isError, nanoToMs } from './model';
 import type { PackedSource } from './json';
 import { decodeEventMarksAt, decodeSpanAt } from './protobuf-spans';
 import { computeClockSkew } from './skew';
+import { codeBasename, sharedSuffixLength } from './code-path';
+import { semNumber, semString } from './semconv';
 
 export interface TraceSummary {
   readonly traceId: string;
@@ -42,6 +53,8 @@ export interface TraceSummary {
   readonly durationNs: bigint;
   readonly startUnixMs: number;
   readonly durationMs: number;
+  /** The debug session the trace belongs to (see the header); absent when none. */
+  readonly debugSession?: string;
 }
 
 export interface SpanNode {
@@ -104,6 +117,32 @@ export interface TraceQuery {
   readonly text?: string;
   /** Newest first (by start); default 100. */
   readonly limit?: number;
+  /** Only traces of this debug session. */
+  readonly debugSession?: string;
+}
+
+export interface DebugSessionCount {
+  readonly id: string;
+  /** Spans of the session's traces (all their spans, whichever process sent them). */
+  readonly spans: number;
+  readonly traces: number;
+}
+
+/** Where a paused program is (see TraceStore.traceAt). */
+export interface TraceAtQuery {
+  readonly debugSession?: string;
+  /** As the debugger names it: any OS's separators, or a file:// URL. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly atUnixMs: number;
+}
+
+export interface TraceAtResult {
+  readonly traceId?: string;
+  readonly spanId?: string;
+  /** For people: how the span was chosen, or why none was. */
+  readonly reason: string;
 }
 
 export interface StoreStats {
@@ -135,12 +174,22 @@ export interface TraceStoreOptions {
   readonly maxLogs?: number;
   /** Size of the slabs packed spans' bytes are copied into; default 1 MiB (tests use small ones). */
   readonly slabBytes?: number;
+  /** Debug sessions tracked at most; default 1,000 (see the header). */
+  readonly maxDebugSessions?: number;
 }
 
 export const DEFAULT_MAX_SPANS = 200_000;
 export const DEFAULT_MAX_LOGS = 200_000;
 export const DEFAULT_SLAB_BYTES = 1 << 20;
 export const DEFAULT_QUERY_LIMIT = 100;
+export const DEFAULT_MAX_DEBUG_SESSIONS = 1000;
+/** A session id longer than this is not one MeshLens made; it is ignored. */
+export const MAX_DEBUG_SESSION_ID_LENGTH = 256;
+/**
+ * How far outside a span's [start, end] a paused time may be and still count as covered: the
+ * debugger's stop event and the span's clock readings are a few milliseconds apart.
+ */
+export const TRACE_AT_TOLERANCE_MS = 100;
 
 /** Where packed spans' bytes live; `live` counts the stored spans in it. */
 class Slab {
@@ -295,12 +344,30 @@ interface Entry {
   summary: TraceSummary | undefined;
   /** The spans placed (tree(e)), kept until the trace changes. */
   tree: Tree | undefined;
+  /** Its debug session; null once that session was forgotten (the trace is then never tagged again). */
+  session: DebugSession | null | undefined;
+}
+
+/** A tracked debug session: its counts and its traces (so a query or traceAt reads only those). */
+interface DebugSession {
+  readonly id: string;
+  spans: number;
+  readonly entries: Set<Entry>;
+}
+
+/** The session id a resource carries, if it is a usable one. */
+function debugSessionOf(r: Resource): string | undefined {
+  const v = r.attributes.get(DEBUG_SESSION_ATTRIBUTE);
+  return typeof v === 'string' && v !== '' && v.length <= MAX_DEBUG_SESSION_ID_LENGTH ? v : undefined;
 }
 
 export class TraceStore {
   readonly maxSpans: number;
   readonly maxLogs: number;
+  readonly maxDebugSessions: number;
   private readonly traces = new Map<string, Entry>();
+  /** By id, oldest first (first seen). */
+  private readonly sessions = new Map<string, DebugSession>();
   /**
    * Traces in order of first arrival, oldest at `head`: eviction takes from here. (Taking the
    * Map's first entry instead scans over every entry deleted before it, until V8 rehashes: with
@@ -324,6 +391,7 @@ export class TraceStore {
     this.maxSpans = positive(options.maxSpans ?? DEFAULT_MAX_SPANS, 'maxSpans');
     this.maxLogs = positive(options.maxLogs ?? DEFAULT_MAX_LOGS, 'maxLogs');
     this.arena = new SlabArena(positive(options.slabBytes ?? DEFAULT_SLAB_BYTES, 'slabBytes'));
+    this.maxDebugSessions = positive(options.maxDebugSessions ?? DEFAULT_MAX_DEBUG_SESSIONS, 'maxDebugSessions');
   }
 
   /**
@@ -337,9 +405,16 @@ export class TraceStore {
     const updated = new Set<string>();
     const ranges = packed?.ranges;
     if (ranges && ranges.length !== spans.length * 2) throw new Error(`addSpans: ${ranges.length / 2} byte ranges for ${spans.length} spans`);
+    let lastResource: Resource | undefined;
+    let session: string | undefined;
     for (let i = 0; i < spans.length; i++) {
       const span = spans[i];
       const entry = this.entry(span.traceId, added, updated);
+      if (span.resource !== lastResource) {
+        lastResource = span.resource;
+        session = debugSessionOf(lastResource);
+      }
+      if (session !== undefined && entry.session === undefined) this.tag(entry, session);
       const before = entry.spans.size;
       // Without `packed` these are whole Spans (the overloads say so).
       let stored: Stored = span as Span;
@@ -350,7 +425,9 @@ export class TraceStore {
       }
       const replaced = entry.spans.set(span.spanId, stored);
       if (replaced instanceof PackedSpan) this.arena.release(replaced.slab);
-      this.spanCount += entry.spans.size - before;
+      const grown = entry.spans.size - before;
+      this.spanCount += grown;
+      if (entry.session) entry.session.spans += grown;
     }
     return this.finish(added, updated);
   }
@@ -387,6 +464,77 @@ export class TraceStore {
       evictedLogs: this.evictedLogs,
       logsWithoutTrace: this.logsWithoutTrace,
       listenerErrors: this.listenerErrors,
+    };
+  }
+
+  /**
+   * Spans and traces held per debug session: of the ids given (an unknown one is left out), or of
+   * every tracked session, oldest first.
+   */
+  debugSessionCounts(ids?: readonly string[]): DebugSessionCount[] {
+    const out: DebugSessionCount[] = [];
+    const count = (s: DebugSession) => out.push({ id: s.id, spans: s.spans, traces: s.entries.size });
+    if (ids === undefined) for (const s of this.sessions.values()) count(s);
+    else
+      for (const id of new Set(ids)) {
+        const s = this.sessions.get(id);
+        if (s) count(s);
+      }
+    return out;
+  }
+
+  /**
+   * The span that covers a paused code location, and its trace. Among the spans (of the session,
+   * when one is given: spans whose own resource carries it) whose [start, end] covers `atUnixMs`
+   * within TRACE_AT_TOLERANCE_MS: first those whose code.* attributes name the file (most trailing
+   * path segments shared, then the nearest code line at or before `line`, then the shortest); else
+   * the innermost (shortest) of them. Only covering spans are decoded.
+   */
+  traceAt(q: TraceAtQuery): TraceAtResult {
+    const s = q.debugSession === undefined ? undefined : this.sessions.get(q.debugSession);
+    if (q.debugSession !== undefined && !s) return { reason: 'No span of this debug session has arrived yet (or its traces were evicted to make room for newer ones).' };
+    const tol = msToNano(TRACE_AT_TOLERANCE_MS);
+    const at = msToNano(q.atUnixMs);
+    let considered = 0;
+    let best: { e: Entry; s: Stored; shared: number; fromStack: boolean; lineGap: number; dur: bigint } | undefined;
+    let innermost: { e: Entry; s: Stored; dur: bigint } | undefined;
+    let lastResource: Resource | undefined;
+    let ofSession = true;
+    for (const e of s ? s.entries : this.traces.values()) {
+      for (const sp of e.spans.values()) {
+        if (s) {
+          if (sp.resource !== lastResource) {
+            lastResource = sp.resource;
+            ofSession = debugSessionOf(lastResource) === s.id;
+          }
+          if (!ofSession) continue;
+        }
+        considered++;
+        if (sp.startUnixNano - tol > at || sp.endUnixNano + tol < at) continue;
+        const dur = sp.endUnixNano - sp.startUnixNano;
+        if (!innermost || dur < innermost.dur) innermost = { e, s: sp, dur };
+        const m = codeMatch(full(sp), q.file, q.line);
+        if (!m) continue;
+        // Named by the span's own code.* attributes beats a stack frame; then the longer shared
+        // path; then the code line nearest the paused one (a function starts above its body); then the innermost.
+        const better =
+          !best ||
+          (best.fromStack && !m.fromStack) ||
+          (best.fromStack === m.fromStack &&
+            (m.shared > best.shared || (m.shared === best.shared && (m.lineGap < best.lineGap || (m.lineGap === best.lineGap && dur < best.dur)))));
+        if (better) best = { e, s: sp, dur, ...m };
+      }
+    }
+    if (best) {
+      const how = best.fromStack ? 'a frame of its code.stacktrace' : 'its code.* attributes';
+      return { traceId: best.e.traceId, spanId: best.s.spanId, reason: `Span "${best.s.name}" names ${codeBasename(q.file)} in ${how} and was running when the program stopped.` };
+    }
+    if (innermost) {
+      return { traceId: innermost.e.traceId, spanId: innermost.s.spanId, reason: `No span names ${codeBasename(q.file)}; "${innermost.s.name}" is the innermost span that was running when the program stopped.` };
+    }
+    if (considered === 0) return { reason: 'No span has arrived yet.' };
+    return {
+      reason: `None of the ${considered} span${considered === 1 ? '' : 's'} that arrived was running when the program stopped: a span is sent when it ends, so the paused request's spans arrive after you continue.`,
     };
   }
 
@@ -470,7 +618,10 @@ export class TraceStore {
     const limit = q.limit ?? DEFAULT_QUERY_LIMIT;
     const text = q.text?.trim().toLowerCase() || undefined;
     const out: TraceSummary[] = [];
-    for (const e of this.traces.values()) {
+    // A session's traces are listed by the session itself: no walk over every other trace.
+    const session = q.debugSession === undefined ? undefined : this.sessions.get(q.debugSession);
+    if (q.debugSession !== undefined && !session) return out;
+    for (const e of session ? session.entries : this.traces.values()) {
       if (e.spans.size === 0) continue;
       const sum = summarize(e);
       if (q.error !== undefined && sum.hasError !== q.error) continue;
@@ -496,7 +647,7 @@ export class TraceStore {
   private entry(traceId: string, added: Set<string>, updated: Set<string>): Entry {
     let e = this.traces.get(traceId);
     if (!e) {
-      e = { traceId, spans: new SpanSet(), logs: [], summary: undefined, tree: undefined };
+      e = { traceId, spans: new SpanSet(), logs: [], summary: undefined, tree: undefined, session: undefined };
       this.traces.set(traceId, e);
       this.arrival.push(e);
       added.add(traceId);
@@ -504,6 +655,26 @@ export class TraceStore {
     e.summary = undefined;
     e.tree = undefined;
     return e;
+  }
+
+  /** Puts the trace in the session (tracking it first, forgetting the oldest beyond the bound). */
+  private tag(e: Entry, id: string): void {
+    let s = this.sessions.get(id);
+    if (!s) {
+      if (this.sessions.size >= this.maxDebugSessions) {
+        const oldest = this.sessions.values().next().value!;
+        this.sessions.delete(oldest.id);
+        for (const x of oldest.entries) {
+          x.session = null;
+          x.summary = undefined;
+        }
+      }
+      s = { id, spans: 0, entries: new Set() };
+      this.sessions.set(id, s);
+    }
+    e.session = s;
+    s.entries.add(e);
+    s.spans += e.spans.size;
   }
 
   private finish(added: Set<string>, updated: Set<string>): StoreChange {
@@ -517,6 +688,10 @@ export class TraceStore {
       for (const x of oldest.spans.values()) if (x instanceof PackedSpan) this.arena.release(x.slab);
       this.spanCount -= oldest.spans.size;
       this.logCount -= oldest.logs.length;
+      if (oldest.session) {
+        oldest.session.spans -= oldest.spans.size;
+        oldest.session.entries.delete(oldest);
+      }
       this.evictedTraces++;
       this.evictedSpans += oldest.spans.size;
       this.evictedLogs += oldest.logs.length;
@@ -540,6 +715,48 @@ export class TraceStore {
     }
     return change;
   }
+}
+
+function msToNano(ms: number): bigint {
+  const whole = Math.floor(ms);
+  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
+}
+
+/** Frames of a code.stacktrace read at most: enough for any handler, bounded for a runaway trace. */
+const MAX_STACK_FRAMES = 64;
+/** `path:line` (Node, Go, .NET `in path:line N` aside) and `File "path", line N` (Python). */
+const FRAME = /File "([^"]+)", line (\d+)|([^\s()"'@]+\.[A-Za-z0-9]+):(\d+)|in (\S+\.[A-Za-z0-9]+):line (\d+)/g;
+
+/**
+ * How well a span's code.* attributes (or, failing them, its code.stacktrace) name `file`:
+ * trailing path segments shared (0: not at all), and how far its line is from `line` (lines
+ * below it are preferred: a span's code.lineno is where its function starts).
+ */
+function codeMatch(span: Span, file: string, line: number): { shared: number; lineGap: number; fromStack: boolean } | undefined {
+  const path = semString(span, 'codeFilePath');
+  if (path !== undefined) {
+    const shared = sharedSuffixLength(file, path);
+    if (shared > 0) return { shared, lineGap: lineGap(semNumber(span, 'codeLineNumber'), line), fromStack: false };
+  }
+  const stack = semString(span, 'codeStacktrace');
+  if (stack === undefined) return undefined;
+  let best: { shared: number; lineGap: number; fromStack: boolean } | undefined;
+  let frames = 0;
+  FRAME.lastIndex = 0;
+  for (let m = FRAME.exec(stack); m && frames < MAX_STACK_FRAMES; m = FRAME.exec(stack), frames++) {
+    const p = m[1] ?? m[3] ?? m[5];
+    const shared = sharedSuffixLength(file, p);
+    if (shared === 0) continue;
+    const gap = Math.abs(Number(m[2] ?? m[4] ?? m[6]) - line);
+    if (!best || shared > best.shared || (shared === best.shared && gap < best.lineGap)) best = { shared, lineGap: gap, fromStack: true };
+  }
+  return best;
+}
+
+/** A frame's line is exact; a span's code line is its function's first: after the paused line is worse than before it. */
+function lineGap(codeLine: number | undefined, line: number): number {
+  if (codeLine === undefined || !Number.isFinite(codeLine)) return Number.MAX_SAFE_INTEGER / 2;
+  return codeLine <= line ? line - codeLine : Number.MAX_SAFE_INTEGER / 2 + codeLine - line;
 }
 
 function positive(n: number, name: string): number {
@@ -630,6 +847,7 @@ function summarize(e: Entry): TraceSummary {
     durationNs,
     startUnixMs: nanoToMs(startNs),
     durationMs: nanoToMs(durationNs),
+    ...(e.session && { debugSession: e.session.id }),
   };
   return e.summary;
 }
