@@ -8,6 +8,8 @@ import { hostPort, startReceivers, type Receivers } from '../receiver';
 import { createForwarder, describeForwarding, ForwardConfigError, toForwarderStatsDto, type Forwarder } from '../receiver/forward';
 import { DEFAULT_GRPC_PORT } from '../receiver/grpc';
 import { DEFAULT_HTTP_PORT, ReceiverListenError } from '../receiver/http';
+import { CorsOriginError, parseCorsOrigin } from '../receiver/cors';
+import { exposureWarning } from '../receiver/exposure';
 import { Ingest } from '../receiver/ingest';
 import { DEFAULT_ZIPKIN_PORT } from '../receiver/zipkin';
 import { DEFAULT_API_PORT, startApiServer, type ApiServer } from '../server/api';
@@ -33,12 +35,15 @@ lint options:
   --output FILE                write the report to FILE instead of standard output
 
 serve options:
-  --host HOST                  address to listen on (default 127.0.0.1)
+  --host HOST                  address to listen on (default 127.0.0.1; any other is warned about: whoever
+                               reaches it can send spans and read them through the API)
   --otlp-http-port N           OTLP/HTTP receiver port (default ${DEFAULT_HTTP_PORT}; 0 picks a free one)
   --otlp-grpc-port N|off       OTLP/gRPC receiver port (default ${DEFAULT_GRPC_PORT})
   --zipkin-port N|off          Zipkin v2 JSON receiver port (default ${DEFAULT_ZIPKIN_PORT})
   --port N                     API and viewer port (default ${DEFAULT_API_PORT}; 0 picks a free one)
   --max-spans N                spans kept in memory; the oldest traces go first (default ${DEFAULT_MAX_SPANS})
+  --cors-origin ORIGIN         a web page that may post spans from a browser, e.g. https://app.example;
+                               repeatable; replaces the default (pages on localhost); no wildcards
   --forward URL                also send everything received to this OTLP/HTTP upstream (a collector,
                                Jaeger, Tempo), e.g. http://localhost:4318; counters on stderr at exit
   --forward-header 'NAME: VALUE'  header for every forwarded request (e.g. Authorization); repeatable
@@ -103,12 +108,14 @@ interface ServeOptions {
   /** Upstream OTLP/HTTP base URL; undefined: no forwarding. */
   forward: string | undefined;
   forwardHeaders: Record<string, string>;
+  /** Browser origins allowed to post to the receivers; undefined: pages on this machine. */
+  corsOrigins: string[] | undefined;
   /** Demo traffic into the receiver itself; undefined: none. */
   demo: DemoArgs | undefined;
 }
 
 function parseServeArgs(args: string[]): ServeOptions {
-  const o: ServeOptions = { host: '127.0.0.1', otlpHttpPort: DEFAULT_HTTP_PORT, otlpGrpcPort: DEFAULT_GRPC_PORT, zipkinPort: DEFAULT_ZIPKIN_PORT, port: DEFAULT_API_PORT, maxSpans: DEFAULT_MAX_SPANS, forward: undefined, forwardHeaders: {}, demo: undefined };
+  const o: ServeOptions = { host: '127.0.0.1', otlpHttpPort: DEFAULT_HTTP_PORT, otlpGrpcPort: DEFAULT_GRPC_PORT, zipkinPort: DEFAULT_ZIPKIN_PORT, port: DEFAULT_API_PORT, maxSpans: DEFAULT_MAX_SPANS, forward: undefined, forwardHeaders: {}, corsOrigins: undefined, demo: undefined };
   const demoArgs = defaultDemoArgs();
   let demoFlags: string | undefined;
   const whole = (flag: string, v: string, min: number, max: number): number => {
@@ -150,6 +157,16 @@ function parseServeArgs(args: string[]): ServeOptions {
         o.forwardHeaders[v.slice(0, colon).trim()] = v.slice(colon + 1).trim();
         break;
       }
+      case '--cors-origin': {
+        const v = value();
+        try {
+          (o.corsOrigins ??= []).push(parseCorsOrigin(v));
+        } catch (e) {
+          if (e instanceof CorsOriginError) throw new UsageError(e.message);
+          throw e;
+        }
+        break;
+      }
       case '--demo':
         o.demo = demoArgs;
         break;
@@ -166,14 +183,6 @@ function parseServeArgs(args: string[]): ServeOptions {
   if (o.forward === undefined && Object.keys(o.forwardHeaders).length > 0) throw new UsageError('--forward-header needs --forward URL');
   return o;
 }
-
-/** The option that moves each listener of `serve`, for the way out of a taken port. */
-const LISTENER_FLAGS: Readonly<Record<string, string>> = {
-  'OTLP/HTTP receiver': '--otlp-http-port',
-  'OTLP/gRPC receiver': '--otlp-grpc-port',
-  'Zipkin receiver': '--zipkin-port',
-  'API server': '--port',
-};
 
 async function serve(args: string[], io: Io): Promise<number> {
   const o = parseServeArgs(args);
@@ -193,7 +202,7 @@ async function serve(args: string[], io: Io): Promise<number> {
   let receivers: Receivers | undefined;
   let api: ApiServer;
   try {
-    receivers = await startReceivers({ host: o.host, httpPort: o.otlpHttpPort, grpcPort: o.otlpGrpcPort, zipkinPort: o.zipkinPort, ingest });
+    receivers = await startReceivers({ host: o.host, httpPort: o.otlpHttpPort, grpcPort: o.otlpGrpcPort, zipkinPort: o.zipkinPort, corsOrigins: o.corsOrigins, ingest });
     const rx = receivers;
     const fwd = forwarder;
     api = await startApiServer({ host: o.host, port: o.port, store, ingest, receivers: () => rx.stats(), forward: fwd && (() => toForwarderStatsDto(fwd)), staticDir });
@@ -202,8 +211,6 @@ async function serve(args: string[], io: Io): Promise<number> {
     await forwarder?.close(0);
     if (!(e instanceof ReceiverListenError)) throw e;
     io.err(`meshlens: ${e.message}\n`);
-    const flag = LISTENER_FLAGS[e.label];
-    if (e.code === 'EADDRINUSE' && flag) io.err(`meshlens: another port: ${flag} N (0 picks a free one${flag === '--port' || flag === '--otlp-http-port' ? '' : ', off leaves it out'})\n`);
     return 2;
   }
   const base = `http://${hostPort(o.host, api.port)}`;
@@ -211,6 +218,8 @@ async function serve(args: string[], io: Io): Promise<number> {
   if (forwarder) io.out(`${'Forward'.padEnd(10)} ${forwarder.endpoint}\n`);
   io.out(`${'API'.padEnd(10)} ${base}/api/traces\n`);
   if (staticDir) io.out(`${'Viewer'.padEnd(10)} ${base}/\n`);
+  const exposed = exposureWarning(o.host, [...receivers.listeners, { label: staticDir ? 'API and viewer' : 'API', port: api.port, readsData: true }], '--host');
+  if (exposed) io.err(`meshlens: warning: ${exposed}\n`);
   const demo = o.demo && (await startServeDemo(o.demo, o.host, receivers, io));
   await new Promise<void>((resolve) => {
     const stop = () => {

@@ -6,22 +6,31 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { parseCorsOrigin } from '../receiver/cors';
+import { exposureWarning } from '../receiver/exposure';
 import { startTraceService, TraceServiceError, type TraceService, type TraceServiceOptions } from '../receiver/trace-service';
 import type { ChangedMessage, LiveMessage, StatsDto } from '../shared/protocol';
+import { RESTRICTED_RECEIVER_KEYS, trustAwareReader, untrustedSettingsMessage, type SettingReader } from './trust';
 
 export interface ReceiverSettings {
   readonly autoStart: boolean;
   readonly options: TraceServiceOptions;
+  /** Restricted settings whose workspace values were left out: the workspace is not trusted. */
+  readonly ignoredUntrusted: readonly string[];
+  /** Values left out because they cannot work, each with its setting and reason. */
+  readonly problems: readonly string[];
 }
 
+type Reader = Pick<SettingReader, 'get'>;
+
 /** `null` turns a protocol off; 0 asks for any free port. */
-function port(c: vscode.WorkspaceConfiguration, key: string, fallback: number): number | undefined {
+function port(c: Reader, key: string, fallback: number): number | undefined {
   const v = c.get<number | null>(key, fallback);
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 65535 ? v : undefined;
 }
 
 /** `meshlens.receiver.forward` (empty: off) with `forwardHeaders` (entries that are not strings are left out). */
-function forward(c: vscode.WorkspaceConfiguration): TraceServiceOptions['forward'] {
+function forward(c: Reader): TraceServiceOptions['forward'] {
   const endpoint = c.get<string>('forward', '');
   if (typeof endpoint !== 'string' || endpoint.trim() === '') return undefined;
   const raw = c.get<Record<string, unknown>>('forwardHeaders', {});
@@ -29,10 +38,16 @@ function forward(c: vscode.WorkspaceConfiguration): TraceServiceOptions['forward
   return { endpoint: endpoint.trim(), headers };
 }
 
+/**
+ * The receiver's settings. In an untrusted workspace the restricted ones (where it listens, where
+ * it forwards and with which headers, how many spans it keeps) come from the user's settings only.
+ */
 export function readReceiverSettings(): ReceiverSettings {
-  const c = vscode.workspace.getConfiguration('meshlens.receiver');
+  const ignoredUntrusted: string[] = [];
+  const c = trustAwareReader(vscode.workspace.getConfiguration('meshlens.receiver'), vscode.workspace.isTrusted, RESTRICTED_RECEIVER_KEYS, ignoredUntrusted);
   const maxSpans = c.get<number>('maxSpans', 200_000);
   const fwd = forward(c);
+  const cors = corsOrigins(c);
   return {
     autoStart: c.get<boolean>('autoStart', true),
     options: {
@@ -42,8 +57,26 @@ export function readReceiverSettings(): ReceiverSettings {
       zipkinPort: port(c, 'zipkinPort', 9411),
       maxSpans: Number.isInteger(maxSpans) && maxSpans > 0 ? maxSpans : 200_000,
       ...(fwd && { forward: fwd }),
+      ...(cors.origins.length > 0 && { corsOrigins: cors.origins }),
     },
+    ignoredUntrusted,
+    problems: cors.problems,
   };
+}
+
+/** `meshlens.receiver.corsOrigins`: each a `scheme://host[:port]`; `*` and the like are left out with a reason. */
+function corsOrigins(c: Reader): { origins: string[]; problems: string[] } {
+  const raw = c.get<unknown>('corsOrigins', []);
+  const origins: string[] = [];
+  const problems: string[] = [];
+  for (const v of Array.isArray(raw) ? raw : []) {
+    try {
+      origins.push(parseCorsOrigin(String(v)));
+    } catch (e) {
+      problems.push(`meshlens.receiver.corsOrigins: ${(e as Error).message}; left out`);
+    }
+  }
+  return { origins, problems };
 }
 
 /** The first of the next few ports that nobody listens on, to offer instead of a taken one. */
@@ -64,6 +97,7 @@ export class TraceReceiver implements vscode.Disposable {
   private service: TraceService | undefined;
   private starting: Promise<void> | undefined;
   private readonly status: vscode.StatusBarItem;
+  private readonly trustGranted: vscode.Disposable;
   private spans = 0;
   private lastEvicted = 0;
   private disposed = false;
@@ -81,6 +115,10 @@ export class TraceReceiver implements vscode.Disposable {
     this.status.command = 'meshlens.openTraceViewer';
     this.render();
     this.status.show();
+    // Trust granted: the workspace's own receiver settings apply now.
+    this.trustGranted = vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      if (this.service && this.ignoredUntrusted) void this.restart();
+    });
   }
 
   get running(): TraceService | undefined {
@@ -131,11 +169,21 @@ export class TraceReceiver implements vscode.Disposable {
     return this.starting;
   }
 
+  /** The running receiver left out workspace values of restricted settings: granting trust restarts it. */
+  private ignoredUntrusted = false;
+
   /** The last start failed (a taken port, a bad setting): a settings change should try again. */
   startFailed = false;
 
   private async doStart(): Promise<void> {
-    const { options } = readReceiverSettings();
+    const { options, ignoredUntrusted, problems } = readReceiverSettings();
+    for (const p of problems) this.log.warn(`Trace receiver: ${p}`);
+    this.ignoredUntrusted = ignoredUntrusted.length > 0;
+    const untrusted = untrustedSettingsMessage('meshlens.receiver', ignoredUntrusted);
+    if (untrusted) {
+      this.log.warn(`Trace receiver: ${untrusted}`);
+      void vscode.window.showInformationMessage(`MeshLens: ${untrusted}`);
+    }
     const file = path.join(this.extensionPath, 'dist', 'trace-worker.js');
     try {
       const svc = await startTraceService(() => new Worker(file), options);
@@ -152,10 +200,13 @@ export class TraceReceiver implements vscode.Disposable {
       });
       for (const l of svc.listeners) this.log.info(`Trace receiver: ${l.label} listening on ${l.url}`);
       if (svc.forwardTo) this.log.info(`Trace receiver: forwarding everything received to ${svc.forwardTo} (meshlens.receiver.forward)`);
-      // A taken port costs that protocol only; its way out is the same as for a start that failed.
-      for (const f of svc.failed) this.log.error(`Trace receiver: ${f.message}; the other receivers are running`);
-      const taken = svc.failed.find((f) => f.code === 'EADDRINUSE' && f.port !== undefined);
-      if (taken) void this.offerAnotherPort(taken, options.host ?? '127.0.0.1');
+      const exposed = exposureWarning(options.host ?? '127.0.0.1', svc.listeners, 'meshlens.receiver.host');
+      if (exposed) {
+        this.log.warn(`Trace receiver: ${exposed}`);
+        void vscode.window.showWarningMessage(`MeshLens trace receiver: ${exposed}`, 'Open Settings').then((pick) => {
+          if (pick === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', 'meshlens.receiver.host');
+        });
+      }
       this.render();
       // A new, empty store: what an open viewer shows is gone.
       this.emit({ type: 'resync' });
@@ -293,13 +344,14 @@ export class TraceReceiver implements vscode.Disposable {
 
   /** Settings that need a restart of a running receiver. */
   affects(e: vscode.ConfigurationChangeEvent): boolean {
-    return ['host', 'httpPort', 'grpcPort', 'zipkinPort', 'maxSpans', 'forward', 'forwardHeaders'].some((k) => e.affectsConfiguration(`meshlens.receiver.${k}`));
+    return ['host', 'httpPort', 'grpcPort', 'zipkinPort', 'maxSpans', 'forward', 'forwardHeaders', 'corsOrigins'].some((k) => e.affectsConfiguration(`meshlens.receiver.${k}`));
   }
 
   dispose(): void {
     this.disposed = true;
     this.live.clear();
     this.status.dispose();
+    this.trustGranted.dispose();
     void this.service?.close();
     this.service = undefined;
   }
