@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { withJsonLocation } from '../core/trace/json-location';
 import type { LiveViewerSource } from '../receiver/viewer-bridge';
-import { HOST_VIEWER_METHODS, type HostViewerMethod, type ServiceManifestsDto, type TraceFileImportDto, type ViewerMethods, type ViewerResponse, type ViewerState } from '../shared/protocol';
+import { HOST_VIEWER_METHODS, type DebugSessionsMessage, type HostViewerMethod, type ServiceManifestsDto, type TraceFileImportDto, type ViewerMethods, type ViewerResponse, type ViewerState } from '../shared/protocol';
 import { CodeLinks } from './code-links';
 import type { TraceReceiver } from './traces';
 import { newNonce, viewerHtml } from './viewer-html';
@@ -43,6 +43,8 @@ export class TraceViewer implements vscode.Disposable {
   /** A service the map should show once it asks (nextMapReveal), and the request waiting for one. */
   private serviceToReveal: string | undefined;
   private waitingReveal: ((v: { service: string } | null) => void) | undefined;
+  /** The latest debug sessions (src/vscode/debug.ts sets them), posted again to every page that says ready. */
+  private debugSessions: DebugSessionsMessage | undefined;
 
   constructor(
     extensionUri: vscode.Uri,
@@ -109,7 +111,13 @@ export class TraceViewer implements vscode.Disposable {
       // A hidden or closing page drops messages; the bridge must not see that as a failure.
       webview.postMessage(msg).then(undefined, () => undefined);
     });
-    const subscriptions: vscode.Disposable[] = [webview.onDidReceiveMessage((m: unknown) => bridge.receive(m))];
+    const subscriptions: vscode.Disposable[] = [
+      webview.onDidReceiveMessage((m: unknown) => {
+        bridge.receive(m);
+        // A page (new, or reloaded after being hidden) knows nothing yet: tell it the sessions.
+        if (typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready') this.postDebugSessions();
+      }),
+    ];
     panel.onDidDispose(() => {
       this.waiting?.(null);
       this.waiting = undefined;
@@ -220,8 +228,34 @@ export class TraceViewer implements vscode.Disposable {
     await this.open();
   }
 
+  /**
+   * The debug sessions the list groups by, and the one its "This debug session" toggle follows.
+   * Kept: a page that loads later (or reloads when shown again) gets the latest on its `ready`.
+   */
+  setDebugSessions(msg: DebugSessionsMessage): void {
+    this.debugSessions = msg;
+    this.postDebugSessions();
+  }
+
+  /** The latest debug sessions message (for the end-to-end tests). */
+  get debugSessionsMessage(): DebugSessionsMessage | undefined {
+    return this.debugSessions;
+  }
+
+  private postDebugSessions(): void {
+    if (!this.panel || !this.debugSessions) return;
+    // A page still loading or hidden drops it; its `ready` brings it again.
+    this.panel.webview.postMessage(this.debugSessions).then(undefined, () => undefined);
+  }
+
+  /** Opens (or reveals) the viewer on `traceId` (as Open Trace File does). */
+  async showTrace(traceId: string): Promise<void> {
+    this.queueTrace(traceId);
+    await this.open();
+  }
+
   /** Has the viewer show `traceId`: now if its page is up and waits for one, else when it next asks. */
-  private showTrace(traceId: string): void {
+  private queueTrace(traceId: string): void {
     if (this.waiting && this.panel?.visible) {
       this.waiting({ traceId });
       this.waiting = undefined;
@@ -291,8 +325,7 @@ export class TraceViewer implements vscode.Disposable {
       void vscode.window.showInformationMessage(`MeshLens: ${r.fileName} holds no spans (${r.logs} logs imported).`);
       return r;
     }
-    this.showTrace(r.traceIds[0]);
-    await this.open();
+    await this.showTrace(r.traceIds[0]);
     if (r.traceIds.length > 1 || r.rejected) {
       const left = r.rejected ? `; ${r.rejected} left out (${r.rejectMessage})` : '';
       void vscode.window.showInformationMessage(`MeshLens: imported ${r.traceIds.length} traces from ${r.fileName}; showing the first${left}.`);
