@@ -12,6 +12,7 @@ import {
 } from './vscode/assist';
 import { TRAFFIC_DIAGNOSTICS, TrafficBridge } from './vscode/bridge';
 import { readSettings } from './vscode/config';
+import { DebugTraces } from './vscode/debug';
 import { DemoTraffic, START_DEMO_COMMAND, STOP_DEMO_COMMAND } from './vscode/demo';
 import { FindingCodeActions } from './vscode/codeActions';
 import { DIAGNOSTIC_SOURCE } from './vscode/diagnostics';
@@ -30,6 +31,8 @@ export interface MeshLensApi {
   viewer: TraceViewer;
   /** Observed traffic next to the manifests: its lenses, and an event after each refresh. */
   bridge: TrafficBridge;
+  /** Debug sessions whose programs send their spans here: the sessions, their counts, what was injected. */
+  debug: DebugTraces;
 }
 
 const YAML_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { pattern: '**/*.{yaml,yml}' }];
@@ -51,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
   const trafficDiagnostics = vscode.languages.createDiagnosticCollection(TRAFFIC_DIAGNOSTICS);
   const bridge = new TrafficBridge(manifests, traces, trafficDiagnostics, vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules'), log, (service) => viewer.revealOnMap(service));
   viewer.serviceManifests = () => bridge.serviceManifests();
+  // Registers the debug configuration provider (all debug types) and meshlens.showTraceOfCurrentRequest.
+  const debug = new DebugTraces(traces, viewer, log);
 
   context.subscriptions.push(
     log,
@@ -97,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     demo,
     vscode.commands.registerCommand(START_DEMO_COMMAND, () => demo.start()),
     vscode.commands.registerCommand(STOP_DEMO_COMMAND, () => demo.stop()),
+    debug,
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (traces.running && traces.affects(e)) {
         log.info('Trace receiver settings changed; restarting it');
@@ -120,6 +126,7 @@ export function activate(context: vscode.ExtensionContext): MeshLensApi {
     traces,
     viewer,
     bridge,
+    debug,
   };
 }
 
