@@ -7,6 +7,11 @@
 // socket drains; then it gets one `resync` event, upon which the viewer refetches its snapshot.
 // The event that hit the limit is still delivered, so at most one event per client sits in memory
 // beyond the socket's buffers.
+//
+// Reconnects: the preamble carries an `id`, so a browser's EventSource that lost the connection
+// (a closed laptop lid, a restarted server) sends Last-Event-ID when it reconnects. Whatever
+// changed in between was never sent, so such a client gets a `resync` at once and refetches its
+// snapshot: nothing that arrived while it was away is missing from its list.
 import type * as http from 'node:http';
 import { ChangeCoalescer, type StoreChange } from '../core/trace';
 import type { LiveMessage } from '../shared/protocol';
@@ -40,6 +45,8 @@ export class LiveStream {
   private readonly heartbeat: NodeJS.Timeout;
   private timer: NodeJS.Timeout | undefined;
   private lastSentAt = -Infinity;
+  /** Connections accepted: the preamble's id. */
+  private connections = 0;
 
   constructor(options: LiveStreamOptions) {
     this.throttleMs = options.throttleMs ?? DEFAULT_THROTTLE_MS;
@@ -68,7 +75,8 @@ export class LiveStream {
     });
     res.socket?.setNoDelay(true);
     // The comment tells the client it is subscribed: changes from here on will reach it.
-    this.write(client, 'retry: 3000\n: connected\n\n', false);
+    this.write(client, `retry: 3000\nid: ${++this.connections}\n: connected\n\n`, false);
+    if (res.req?.headers['last-event-id'] !== undefined) this.write(client, event({ type: 'resync' }));
     return true;
   }
 
