@@ -184,6 +184,14 @@ function parseServeArgs(args: string[]): ServeOptions {
   return o;
 }
 
+/** The option that moves each listener of `serve`, for the way out of a taken port. */
+const LISTENER_FLAGS: Readonly<Record<string, string>> = {
+  'OTLP/HTTP receiver': '--otlp-http-port',
+  'OTLP/gRPC receiver': '--otlp-grpc-port',
+  'Zipkin receiver': '--zipkin-port',
+  'API server': '--port',
+};
+
 async function serve(args: string[], io: Io): Promise<number> {
   const o = parseServeArgs(args);
   let forwarder: Forwarder | undefined;
@@ -211,6 +219,8 @@ async function serve(args: string[], io: Io): Promise<number> {
     await forwarder?.close(0);
     if (!(e instanceof ReceiverListenError)) throw e;
     io.err(`meshlens: ${e.message}\n`);
+    const flag = LISTENER_FLAGS[e.label];
+    if (e.code === 'EADDRINUSE' && flag) io.err(`meshlens: another port: ${flag} N (0 picks a free one${flag === '--port' || flag === '--otlp-http-port' ? '' : ', off leaves it out'})\n`);
     return 2;
   }
   const base = `http://${hostPort(o.host, api.port)}`;

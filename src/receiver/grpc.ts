@@ -2,6 +2,9 @@
 // grpc-js hands the handler the raw (already decompressed) bytes, and our own protobuf decoders run
 // inside the handler, so a malformed request becomes an INVALID_ARGUMENT status rather than an
 // exception inside grpc-js. Size limits, gzip and unknown methods are grpc-js's own business.
+// The ingest queue (shared with the other receivers) is checked by an interceptor when a call's
+// headers arrive, before grpc-js reads its message: past it, UNAVAILABLE with a RetryInfo, as the
+// OTLP specification's gRPC throttling asks.
 import * as grpc from '@grpc/grpc-js';
 import {
   OtlpDecodeError,
@@ -10,9 +13,10 @@ import {
   ExportTraceServiceResponse,
   type TraceStore,
 } from '../core/trace';
-import { Ingest, type Accepted, type Signal } from './ingest';
+import { Ingest, RETRY_AFTER_SECONDS, type Accepted, type QueueTicket, type Signal } from './ingest';
 import { exportResponse } from './http';
 import { listenError } from './listen-error';
+import { encodeRpcStatus } from './status';
 
 export const DEFAULT_GRPC_PORT = 4317;
 export const DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
@@ -32,7 +36,10 @@ export interface GrpcReceiverOptions {
 
 /** Unlike the HTTP receiver's, no gzip count: grpc-js decompresses and hides the encoding from handlers. */
 export interface GrpcReceiverStats {
-  /** Export calls that reached a handler (grpc-js answers oversize and unknown calls itself). */
+  /**
+   * Export calls that got past grpc-js (it answers unknown methods itself) and that the ingest
+   * queue took or refused; oversize messages, refused by grpc-js after that, are counted here too.
+   */
   requests: number;
   spans: number;
   logs: number;
@@ -75,16 +82,54 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
   const ingest = options.ingest instanceof Ingest ? options.ingest : new Ingest(options.ingest);
   const stats: GrpcReceiverStats = { requests: 0, spans: 0, logs: 0, rejected: {} };
 
+  const throttled = (): grpc.StatusObject => {
+    const details = `the ingest queue is full (${ingest.maxQueuedRequests} requests or ${ingest.maxQueuedBytes} bytes being received or decoded); retry after ${RETRY_AFTER_SECONDS} s`;
+    const metadata = new grpc.Metadata();
+    // RetryInfo for OTLP exporters; grpc-retry-pushback-ms for grpc's own retry policy (gRFC A6).
+    metadata.set('grpc-status-details-bin', Buffer.from(encodeRpcStatus(grpc.status.UNAVAILABLE, details, RETRY_AFTER_SECONDS)));
+    metadata.set('grpc-retry-pushback-ms', String(RETRY_AFTER_SECONDS * 1000));
+    return { code: grpc.status.UNAVAILABLE, details, metadata };
+  };
+
+  /** A place in the ingest queue from a call's headers to its status; none: refused before its message is read. */
+  const queue: grpc.ServerInterceptor = (_method, call) => {
+    let ticket: QueueTicket | undefined;
+    const intercepted: grpc.ServerInterceptingCall = new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, pass) => {
+            stats.requests++;
+            ticket = ingest.enter();
+            if (ticket) return pass(metadata);
+            stats.rejected[grpc.status.UNAVAILABLE] = (stats.rejected[grpc.status.UNAVAILABLE] ?? 0) + 1;
+            intercepted.sendStatus(throttled());
+          },
+          // Decompressed already, and in memory: counted, not refused (that would free nothing).
+          onReceiveMessage: (message: Buffer, pass) => {
+            ticket?.grow(message.length);
+            pass(message);
+          },
+          // grpc-js calls it once every call has ended, answered or not.
+          onCancel: () => ticket?.leave(),
+        }),
+      sendStatus: (status, next) => {
+        ticket?.leave();
+        next(status);
+      },
+    });
+    return intercepted;
+  };
+
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
     // grpc-js sets SO_REUSEPORT on Linux by default: a second receiver on a taken port would then
     // bind without error and silently get half the connections. Fail loudly instead.
     'grpc.so_reuseport': 0,
+    interceptors: [queue],
   });
 
   function handler(signal: Signal): grpc.handleUnaryCall<Buffer, Record<string, unknown>> {
     return (call, callback) => {
-      stats.requests++;
       const fail = (code: grpc.status, details: string): void => {
         stats.rejected[code] = (stats.rejected[code] ?? 0) + 1;
         callback({ code, details });

@@ -1,8 +1,10 @@
 // OTLP/HTTP receiver (the collector's otlphttp receiver is the reference for status codes and
 // bodies). Every input is bounded before it is trusted: the body by bytes and by time, a gzip body
-// by its decompressed size, connections by count. Bad input gets the protocol's own status and the
-// server keeps serving; nothing a client sends can throw out of a request handler. The same server
-// serves Zipkin (zipkin.ts) through a ReceiverProtocol, so both get the same bounds.
+// by its decompressed size, connections by count, requests in progress by the ingest queue (shared
+// with the other receivers: past it, 503 with Retry-After, before the body is read). Bad input gets
+// the protocol's own status and the server keeps serving; nothing a client sends can throw out of a
+// request handler. The same server serves Zipkin (zipkin.ts) through a ReceiverProtocol, so both get
+// the same bounds.
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as zlib from 'node:zlib';
@@ -16,7 +18,7 @@ import {
   type TraceStore,
 } from '../core/trace';
 import { listenError } from './listen-error';
-import { Ingest, type Accepted, type Encoding, type Signal } from './ingest';
+import { Ingest, RETRY_AFTER_SECONDS, type Accepted, type Encoding, type QueueTicket, type Signal } from './ingest';
 import { encodeRpcStatus, RpcCode } from './status';
 import { isAllowedOrigin } from './cors';
 
@@ -121,9 +123,9 @@ const OTLP_HTTP: ReceiverProtocol = {
     return otlpAccepted(encoding, signal, accepted);
   },
   failure(status, encoding, message) {
-    const code = status === 400 ? RpcCode.INVALID_ARGUMENT : status === 413 ? RpcCode.RESOURCE_EXHAUSTED : status === 408 ? RpcCode.DEADLINE_EXCEEDED : RpcCode.UNKNOWN;
+    const code = status === 400 ? RpcCode.INVALID_ARGUMENT : status === 413 ? RpcCode.RESOURCE_EXHAUSTED : status === 408 ? RpcCode.DEADLINE_EXCEEDED : status === 503 ? RpcCode.UNAVAILABLE : RpcCode.UNKNOWN;
     if (encoding === 'json') return { status, type: 'application/json', body: JSON.stringify({ code, message }) };
-    return { status, type: 'application/x-protobuf', body: encodeRpcStatus(code, message) };
+    return { status, type: 'application/x-protobuf', body: encodeRpcStatus(code, message, status === 503 ? RETRY_AFTER_SECONDS : undefined) };
   },
 };
 
@@ -238,28 +240,53 @@ export async function startReceiver(options: HttpReceiverOptions, protocol: Rece
       return;
     }
 
-    let body: Buffer;
-    try {
-      body = await readBody(req, maxBody, bodyTimeout, requestTimeout);
-      if (ce === 'gzip') {
-        stats.gzipped++;
-        body = await gunzip(body, maxOut);
-      }
-    } catch (e) {
-      if (!(e instanceof HttpFailure)) throw e;
-      if (res.headersSent || res.destroyed) return;
-      sendReply(res, protocol.failure(e.status, encoding, e.message), e.close);
+    // A place in the ingest queue before a byte of the body is read: a request refused here costs
+    // no memory and no decoding. (A declared length over the limit is answered 413 by readBody.)
+    const declared = lengthOf(req);
+    const tooLarge = declared !== undefined && declared > maxBody;
+    const ticket = tooLarge ? undefined : ingest.enter(declared ?? 0);
+    if (!tooLarge && !ticket) {
+      // With a declared length the rest of the body is read and dropped, so the connection stays
+      // usable; a chunked one of unknown length is cut off instead.
+      req.resume();
+      throttle(res, encoding, `the ingest queue is full (${ingest.maxQueuedRequests} requests or ${ingest.maxQueuedBytes} bytes being received or decoded); retry after ${RETRY_AFTER_SECONDS} s`, declared === undefined && !req.complete);
       return;
     }
-
-    let reply: Reply;
     try {
-      reply = protocol.receive(signal, encoding, body, ingest, stats);
-    } catch (e) {
-      if (!(e instanceof OtlpDecodeError)) throw e;
-      reply = protocol.failure(400, encoding, e.message);
+      let body: Buffer;
+      try {
+        // Chunked bodies are counted as they arrive; a declared length was counted by enter().
+        body = await readBody(req, maxBody, bodyTimeout, requestTimeout, declared === undefined ? ticket : undefined);
+        if (ce === 'gzip') {
+          stats.gzipped++;
+          body = await gunzip(body, maxOut);
+          ticket?.grow(body.length);
+        }
+      } catch (e) {
+        if (!(e instanceof HttpFailure)) throw e;
+        if (res.headersSent || res.destroyed) return;
+        if (e.status === 503) throttle(res, encoding, e.message, e.close);
+        else sendReply(res, protocol.failure(e.status, encoding, e.message), e.close);
+        return;
+      }
+
+      let reply: Reply;
+      try {
+        reply = protocol.receive(signal, encoding, body, ingest, stats);
+      } catch (e) {
+        if (!(e instanceof OtlpDecodeError)) throw e;
+        reply = protocol.failure(400, encoding, e.message);
+      }
+      sendReply(res, reply);
+    } finally {
+      ticket?.leave();
     }
-    sendReply(res, reply);
+  }
+
+  /** "Retry later", in the protocol's own form, with the delay in Retry-After (OTLP/HTTP throttling). */
+  function throttle(res: http.ServerResponse, encoding: Encoding, message: string, close: boolean): void {
+    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    sendReply(res, protocol.failure(503, encoding, message), close);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -332,7 +359,16 @@ function drainOrClose(req: http.IncomingMessage): void {
   req.resume();
 }
 
-function readBody(req: http.IncomingMessage, max: number, timeoutMs: number, totalMs: number): Promise<Buffer> {
+/** The declared Content-Length; undefined for a chunked body (or a malformed header, which Node refuses before us). */
+function lengthOf(req: http.IncomingMessage): number | undefined {
+  const v = req.headers['content-length'];
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** `queue`: the request's ticket, grown by each chunk; a chunk that overfills the queue ends the read with a 503. */
+function readBody(req: http.IncomingMessage, max: number, timeoutMs: number, totalMs: number, queue?: QueueTicket): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const declared = req.headers['content-length'];
     if (declared !== undefined && Number(declared) > max) {
@@ -371,6 +407,14 @@ function readBody(req: http.IncomingMessage, max: number, timeoutMs: number, tot
         req.pause();
         chunks.length = 0;
         reject(new HttpFailure(413, `request body is over the limit of ${max} bytes`, true));
+        return;
+      }
+      if (queue && !queue.grow(chunk.length)) {
+        done();
+        req.pause();
+        chunks.length = 0;
+        queue.refuse();
+        reject(new HttpFailure(503, `the ingest queue is over its byte bound; retry after ${RETRY_AFTER_SECONDS} s`, true));
         return;
       }
       chunks.push(chunk);

@@ -1,10 +1,13 @@
 // Starts the receivers `meshlens serve` (and later the extension host) runs, all into one Ingest.
 // Each receiver is one entry in `starts`: another protocol is one line there.
-// All or nothing: when one cannot listen, those already started are closed and the error (a
-// ReceiverListenError for a taken port) is rethrown.
+// All or nothing by default: when one cannot listen, those already started are closed and the
+// error (a ReceiverListenError for a taken port) is rethrown. With `partial`, a receiver whose port
+// is taken is left out and reported in `failed`, and the others run (the editor's choice: one
+// taken port must not cost the user the other protocols).
 import type { ReceiverStatsDto } from '../shared/protocol';
 import { startGrpcReceiver } from './grpc';
 import { DEFAULT_HTTP_PORT, startHttpReceiver } from './http';
+import { ReceiverListenError } from './listen-error';
 import type { Ingest } from './ingest';
 import { startZipkinReceiver } from './zipkin';
 
@@ -19,6 +22,8 @@ export interface ReceiversOptions {
   /** Browser origins that may post to OTLP/HTTP and Zipkin; default: pages served from this machine. */
   readonly corsOrigins?: readonly string[];
   readonly ingest: Ingest;
+  /** Start those that can listen; throw only when none can. Default false: all or nothing. */
+  readonly partial?: boolean;
 }
 
 export interface ReceiverListener {
@@ -33,6 +38,8 @@ export interface ReceiverListener {
 
 export interface Receivers {
   readonly listeners: readonly ReceiverListener[];
+  /** With `partial`: the receivers that could not listen (a taken port), each with its reason. */
+  readonly failed: readonly ReceiverListenError[];
   stats(): Record<string, ReceiverStatsDto>;
   close(): Promise<void>;
 }
@@ -61,14 +68,24 @@ export async function startReceivers(options: ReceiversOptions): Promise<Receive
   if (zipkinPort !== undefined) starts.push(async () => entry('zipkin', 'Zipkin', (p) => `http://${base(p)}/api/v2/spans`, await startZipkinReceiver({ host, port: zipkinPort, ingest, corsOrigins: options.corsOrigins })));
 
   const running: Running[] = [];
+  const failed: ReceiverListenError[] = [];
   try {
-    for (const start of starts) running.push(await start());
+    for (const start of starts) {
+      try {
+        running.push(await start());
+      } catch (e) {
+        if (!options.partial || !(e instanceof ReceiverListenError)) throw e;
+        failed.push(e);
+      }
+    }
+    if (running.length === 0 && failed.length > 0) throw failed[0];
   } catch (e) {
     await Promise.all(running.map((r) => r.close()));
     throw e;
   }
   return {
     listeners: running.map((r) => r.listener),
+    failed,
     stats: () => Object.fromEntries(running.map((r) => [r.listener.name, r.stats()])),
     close: async () => {
       await Promise.all(running.map((r) => r.close()));

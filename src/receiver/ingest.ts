@@ -28,6 +28,57 @@ export interface IngestCounters {
   rejectedLogs: number;
   /** Exceptions thrown by hooks; ingestion goes on. */
   hookErrors: number;
+  /**
+   * Requests refused because the ingest queue was full (OTLP/HTTP 503 with Retry-After, OTLP/gRPC
+   * UNAVAILABLE with RetryInfo): the client was told to send them again, none of it was taken.
+   */
+  throttledRequests: number;
+  /** Requests in the queue now (being received, decompressed or decoded), and their bytes. */
+  queuedRequests: number;
+  queuedBytes: number;
+  /** The most the queue has held at once since the start. */
+  peakQueuedRequests: number;
+  peakQueuedBytes: number;
+}
+
+/**
+ * The ingest queue's bounds. What queues is the bodies of requests taken in and not answered yet:
+ * buffered while they arrive, then decompressed and decoded on this thread. Without a bound, a
+ * flood of clients makes that memory (and every request's wait) grow without end; with one, the
+ * request past it is refused at the door, before its body is read, and told when to retry, as the
+ * OTLP specification's throttling sections ask.
+ */
+export interface IngestQueueOptions {
+  /** Requests at once. */
+  readonly maxRequests?: number;
+  /** Their bytes at once: bodies as received, plus what gzip bodies inflate to. */
+  readonly maxBytes?: number;
+}
+
+/**
+ * 32 requests keep a single-threaded decoder busy (more in flight adds only waiting) while each
+ * exporter of a few dozen services can have one or two in flight; 64 MiB holds a few of the
+ * largest bodies the receivers take (16 MiB) or hundreds of typical batches (50-500 KB).
+ */
+export const DEFAULT_MAX_QUEUED_REQUESTS = 32;
+export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
+/**
+ * What a refused client is told to wait (Retry-After, RetryInfo, grpc-retry-pushback-ms): long
+ * enough for the queue to drain at the rates bench/load.ts measures (tens of requests a second),
+ * short enough that an exporter with a 10 s timeout gets several tries.
+ */
+export const RETRY_AFTER_SECONDS = 1;
+
+/** A request's place in the ingest queue; leave() when it is answered (idempotent). */
+export interface QueueTicket {
+  /**
+   * More bytes of this request arrived (or inflated). False when the queue is now over its byte
+   * bound and this request is not alone in it: the caller may refuse() it.
+   */
+  grow(bytes: number): boolean;
+  /** Leaves, counting the request as throttled: the caller answers "retry later". */
+  refuse(): void;
+  leave(): void;
 }
 
 /** What to answer: the OTLP `partial_success` fields (0 and '' when all was accepted). */
@@ -44,7 +95,20 @@ export type SpanHook = (spans: readonly Span[]) => void;
 export type SpanHeadsHook = (spans: readonly SpanHeadWithAttributes[]) => void;
 
 export class Ingest {
-  readonly counters: IngestCounters = { spans: 0, logs: 0, rejectedSpans: 0, rejectedLogs: 0, hookErrors: 0 };
+  readonly counters: IngestCounters = {
+    spans: 0,
+    logs: 0,
+    rejectedSpans: 0,
+    rejectedLogs: 0,
+    hookErrors: 0,
+    throttledRequests: 0,
+    queuedRequests: 0,
+    queuedBytes: 0,
+    peakQueuedRequests: 0,
+    peakQueuedBytes: 0,
+  };
+  readonly maxQueuedRequests: number;
+  readonly maxQueuedBytes: number;
   private readonly hooks = new Set<SpanHook>();
   private readonly headHooks = new Map<SpanHeadsHook, readonly string[]>();
   /** The union of the head hooks' keys; undefined when there is no head hook. */
@@ -53,7 +117,52 @@ export class Ingest {
   constructor(
     readonly store: TraceStore,
     private forward: ForwardSink | undefined = undefined,
-  ) {}
+    queue: IngestQueueOptions = {},
+  ) {
+    this.maxQueuedRequests = queue.maxRequests ?? DEFAULT_MAX_QUEUED_REQUESTS;
+    this.maxQueuedBytes = queue.maxBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    if (!(this.maxQueuedRequests >= 1) || !(this.maxQueuedBytes >= 1)) throw new RangeError(`ingest queue bounds must be positive, got ${this.maxQueuedRequests} requests and ${this.maxQueuedBytes} bytes`);
+  }
+
+  /**
+   * A place in the ingest queue for a request of `bytes` (its declared length; 0 when not known
+   * yet), or undefined when the queue is full: the caller answers with its protocol's "retry
+   * later". One receiver's queue is every receiver's: they share the thread and the memory. A
+   * request alone in the queue always gets in, so the largest body the receivers allow is never
+   * refused for good.
+   */
+  enter(bytes = 0): QueueTicket | undefined {
+    const c = this.counters;
+    if (c.queuedRequests >= this.maxQueuedRequests || (c.queuedRequests > 0 && c.queuedBytes + bytes > this.maxQueuedBytes)) {
+      c.throttledRequests++;
+      return undefined;
+    }
+    c.queuedRequests++;
+    c.peakQueuedRequests = Math.max(c.peakQueuedRequests, c.queuedRequests);
+    let held = 0;
+    let left = false;
+    const ticket: QueueTicket = {
+      grow: (n) => {
+        if (left) return true;
+        held += n;
+        c.queuedBytes += n;
+        c.peakQueuedBytes = Math.max(c.peakQueuedBytes, c.queuedBytes);
+        return c.queuedBytes <= this.maxQueuedBytes || c.queuedRequests === 1;
+      },
+      refuse: () => {
+        if (!left) c.throttledRequests++;
+        ticket.leave();
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        c.queuedRequests--;
+        c.queuedBytes -= held;
+      },
+    };
+    ticket.grow(bytes);
+    return ticket;
+  }
 
   /** Returns the function that removes the hook. */
   onSpans(hook: SpanHook): () => void {

@@ -71,7 +71,7 @@ export type ToWorker =
   | { readonly type: 'close' };
 
 export type FromWorker =
-  | { readonly type: 'started'; readonly listeners: readonly ListenerInfo[]; readonly forwardTo?: string }
+  | { readonly type: 'started'; readonly listeners: readonly ListenerInfo[]; readonly forwardTo?: string; readonly failed?: readonly WireError[] }
   | { readonly type: 'failed'; readonly error: WireError }
   | { readonly type: 'response'; readonly id: number; readonly result?: unknown; readonly error?: WireError }
   | { readonly type: 'changed'; readonly message: ChangedMessage }
@@ -98,6 +98,8 @@ export interface TraceService {
   readonly listeners: readonly ListenerInfo[];
   /** The upstream everything is forwarded to, without credentials; undefined: not forwarding. */
   readonly forwardTo: string | undefined;
+  /** Receivers that could not listen (a taken port: `code` EADDRINUSE, `port`); the others run. */
+  readonly failed: readonly TraceServiceError[];
   request<M extends TraceMethod>(method: M, params: TraceRequests[M]['params']): Promise<TraceRequests[M]['result']>;
   /** Returns the function that unsubscribes. */
   onChanged(listener: (message: ChangedMessage) => void): () => void;
@@ -112,8 +114,9 @@ const CLOSE_GRACE_MS = 3000;
 
 /**
  * Starts the worker (made by `spawn`, so the extension, the CLI and tests can each say where its
- * script is) and the receivers in it. Rejects with a TraceServiceError when a port is taken or the
- * forward options cannot work.
+ * script is) and the receivers in it. A receiver whose port is taken is left out and listed in
+ * `failed`; the start rejects with a TraceServiceError when no receiver can listen or the forward
+ * options cannot work.
  */
 export function startTraceService(spawn: () => Worker, options: TraceServiceOptions): Promise<TraceService> {
   const worker = spawn();
@@ -130,7 +133,7 @@ export function startTraceService(spawn: () => Worker, options: TraceServiceOpti
       switch (msg.type) {
         case 'started':
           started = true;
-          resolve(service(msg.listeners, msg.forwardTo));
+          resolve(service(msg.listeners, msg.forwardTo, (msg.failed ?? []).map((w) => new TraceServiceError(w))));
           break;
         case 'failed':
           void worker.terminate();
@@ -163,10 +166,11 @@ export function startTraceService(spawn: () => Worker, options: TraceServiceOpti
     worker.postMessage({ type: 'start', options } satisfies ToWorker);
   });
 
-  function service(listeners: readonly ListenerInfo[], forwardTo: string | undefined): TraceService {
+  function service(listeners: readonly ListenerInfo[], forwardTo: string | undefined, failed: readonly TraceServiceError[]): TraceService {
     return {
       listeners,
       forwardTo,
+      failed,
       request(method, params) {
         if (exited || closing) return Promise.reject(new Error('the trace service is stopped'));
         const id = nextId++;

@@ -62,8 +62,8 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
       }, throttleMs);
     });
     try {
-      receivers = await startReceivers({ host: options.host, httpPort: options.httpPort, grpcPort: options.grpcPort, zipkinPort: options.zipkinPort, corsOrigins: options.corsOrigins, ingest });
-      post({ type: 'started', listeners: receivers.listeners, forwardTo: forwarder?.endpoint });
+      receivers = await startReceivers({ host: options.host, httpPort: options.httpPort, grpcPort: options.grpcPort, zipkinPort: options.zipkinPort, corsOrigins: options.corsOrigins, ingest, partial: true });
+      post({ type: 'started', listeners: receivers.listeners, forwardTo: forwarder?.endpoint, failed: receivers.failed.map(wireError) });
     } catch (e) {
       await forwarder?.close(0);
       post({ type: 'failed', error: wireError(e) });

@@ -249,6 +249,8 @@ export interface StoreStatsDto {
   readonly evictedTraces: number;
   readonly evictedSpans: number;
   readonly evictedLogs: number;
+  /** Spans that came again (same ids) and replaced the copy kept. */
+  readonly replacedSpans: number;
   readonly logsWithoutTrace: number;
   readonly listenerErrors: number;
 }
@@ -259,6 +261,12 @@ export interface IngestCountersDto {
   readonly rejectedSpans: number;
   readonly rejectedLogs: number;
   readonly hookErrors: number;
+  /** Requests refused with "retry later" because the ingest queue was full (src/receiver/ingest.ts). */
+  readonly throttledRequests: number;
+  readonly queuedRequests: number;
+  readonly queuedBytes: number;
+  readonly peakQueuedRequests: number;
+  readonly peakQueuedBytes: number;
 }
 
 /** A receiver's own counters (requests, spans, rejected by status...), as it keeps them. */

@@ -200,6 +200,10 @@ export class TraceReceiver implements vscode.Disposable {
       });
       for (const l of svc.listeners) this.log.info(`Trace receiver: ${l.label} listening on ${l.url}`);
       if (svc.forwardTo) this.log.info(`Trace receiver: forwarding everything received to ${svc.forwardTo} (meshlens.receiver.forward)`);
+      // A taken port costs that protocol only; its way out is the same as for a start that failed.
+      for (const f of svc.failed) this.log.error(`Trace receiver: ${f.message}; the other receivers are running`);
+      const taken = svc.failed.find((f) => f.code === 'EADDRINUSE' && f.port !== undefined);
+      if (taken) void this.offerAnotherPort(taken, options.host ?? '127.0.0.1');
       const exposed = exposureWarning(options.host ?? '127.0.0.1', svc.listeners, 'meshlens.receiver.host');
       if (exposed) {
         this.log.warn(`Trace receiver: ${exposed}`);

@@ -152,6 +152,8 @@ export interface StoreStats {
   readonly evictedTraces: number;
   readonly evictedSpans: number;
   readonly evictedLogs: number;
+  /** Spans that came again (same trace and span id) and replaced the copy kept: spans in = spans + evictedSpans + replacedSpans. */
+  readonly replacedSpans: number;
   /** Logs with no trace id: not kept by this store. */
   readonly logsWithoutTrace: number;
   readonly listenerErrors: number;
@@ -384,6 +386,7 @@ export class TraceStore {
   private evictedTraces = 0;
   private evictedSpans = 0;
   private evictedLogs = 0;
+  private replacedSpans = 0;
   private logsWithoutTrace = 0;
   private listenerErrors = 0;
 
@@ -425,6 +428,7 @@ export class TraceStore {
       }
       const replaced = entry.spans.set(span.spanId, stored);
       if (replaced instanceof PackedSpan) this.arena.release(replaced.slab);
+      if (replaced !== undefined) this.replacedSpans++;
       const grown = entry.spans.size - before;
       this.spanCount += grown;
       if (entry.session) entry.session.spans += grown;
@@ -462,6 +466,7 @@ export class TraceStore {
       evictedTraces: this.evictedTraces,
       evictedSpans: this.evictedSpans,
       evictedLogs: this.evictedLogs,
+      replacedSpans: this.replacedSpans,
       logsWithoutTrace: this.logsWithoutTrace,
       listenerErrors: this.listenerErrors,
     };

@@ -160,7 +160,7 @@ describe('trace DTOs (src/core/trace/dto.ts)', () => {
     const sum = toSummaryDto(store.query()[0]);
     assert.equal(sum.startUnixNano, START);
     assert.deepEqual(JSON.parse(JSON.stringify(sum)), sum);
-    const stats = toStatsDto(store.stats(), { spans: 3, logs: 2, rejectedSpans: 0, rejectedLogs: 0, hookErrors: 0 });
+    const stats = toStatsDto(store.stats(), { spans: 3, logs: 2, rejectedSpans: 0, rejectedLogs: 0, hookErrors: 0, throttledRequests: 0, queuedRequests: 0, queuedBytes: 0, peakQueuedRequests: 0, peakQueuedBytes: 0 });
     assert.equal(stats.store.spans, 3);
     assert.equal(stats.ingest?.logs, 2);
     assert.ok(!('receivers' in stats));
