@@ -1,11 +1,13 @@
 // The viewer's side of the protocol (src/shared/protocol.ts), over whichever transport it runs on:
 // postMessage in a VS Code webview, HTTP (POST /api/rpc) and Server-Sent Events (/api/stream) in a
 // browser served by `meshlens serve`. The views see one interface and never know which.
-import type { HostToViewer, LiveMessage, ViewerMethod, ViewerMethods, ViewerRequest, ViewerResponse, ViewerState } from '../src/shared/protocol';
+import type { DebugSessionsMessage, HostToViewer, LiveMessage, ViewerMethod, ViewerMethods, ViewerRequest, ViewerResponse, ViewerState } from '../src/shared/protocol';
 
 export interface Channel {
   request<M extends ViewerMethod>(method: M, params: ViewerMethods[M]['params']): Promise<ViewerMethods[M]['result']>;
   onLive(listener: (msg: LiveMessage) => void): void;
+  /** The host's debug sessions (VS Code only: a browser served by `meshlens serve` has no debugger). */
+  onDebugSessions(listener: (msg: DebugSessionsMessage) => void): void;
   /** Where the viewer runs: links to code differ (a command in VS Code, vscode:// in a browser). */
   readonly inVsCode: boolean;
   getState(): ViewerState | undefined;
@@ -28,6 +30,7 @@ export function createChannel(): Channel {
     for (const l of listeners) l(msg);
   };
   let nextId = 1;
+  const sessionListeners: ((msg: DebugSessionsMessage) => void)[] = [];
 
   if (api) {
     const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
@@ -41,6 +44,7 @@ export function createChannel(): Channel {
         if ('error' in msg) p.reject(new Error(msg.error));
         else p.resolve(msg.result);
       } else if (msg.type === 'changed' || msg.type === 'resync') live(msg);
+      else if (msg.type === 'debugSessions' && Array.isArray(msg.sessions)) for (const l of sessionListeners) l(msg);
     });
     api.postMessage({ type: 'ready' });
     return {
@@ -53,6 +57,7 @@ export function createChannel(): Channel {
         });
       },
       onLive: (l) => void listeners.push(l),
+      onDebugSessions: (l) => void sessionListeners.push(l),
       getState: () => (api.getState() as ViewerState | undefined) ?? undefined,
       setState: (s) => api.setState(s),
     };
@@ -78,6 +83,7 @@ export function createChannel(): Channel {
       return (body as { result: ViewerMethods[typeof method]['result'] }).result;
     },
     onLive: (l) => void listeners.push(l),
+    onDebugSessions: (l) => void sessionListeners.push(l),
     getState() {
       try {
         const raw = sessionStorage.getItem(STATE_KEY);

@@ -23,10 +23,16 @@ let waterfall: WaterfallView | undefined;
 let refreshing: Promise<void> | undefined;
 let again = false;
 
-const list = renderList(saved?.filters ?? {}, () => void refresh(), (id) => void open(id), (p) => {
-  paused = p;
-  if (!p) void refresh();
-});
+const list = renderList(
+  saved?.filters ?? {},
+  () => void refresh(),
+  (id) => void open(id),
+  (p) => {
+    paused = p;
+    if (!p) void refresh();
+  },
+  typeof saved?.followDebugSession === 'boolean' ? saved.followDebugSession : undefined,
+);
 clear(root);
 const tracesPanel = el('div', { class: 'tab-panel', role: 'tabpanel', id: 'panel-traces', 'aria-labelledby': 'tab-traces' });
 const mapPanel = el('div', { class: 'tab-panel', role: 'tabpanel', id: 'panel-map', 'aria-labelledby': 'tab-map', hidden: true });
@@ -73,7 +79,10 @@ root.appendChild(el('div', { class: 'app-shell' }, tablist, tracesPanel, mapPane
 
 function save(): void {
   files.setOpenTrace(openTrace?.summary.traceId);
-  channel.setState({ selectedTraceId: openTrace?.summary.traceId, filters: list.query() as TraceQueryDto });
+  // The session filter is not saved with the others: the toggle follows whichever session is current.
+  const filters: { -readonly [K in keyof TraceQueryDto]: TraceQueryDto[K] } = { ...list.query() };
+  delete filters.debugSession;
+  channel.setState({ selectedTraceId: openTrace?.summary.traceId, filters, followDebugSession: list.followPreference() });
 }
 
 function fail(e: unknown): void {
@@ -91,6 +100,9 @@ function refresh(): Promise<void> {
     try {
       const [traces, services] = await Promise.all([channel.request('query', list.query()), channel.request('services', {})]);
       list.setServices(services.services);
+      // The group headers' counts, before the rows are drawn (one draw per refresh).
+      const ids = list.sessionIds(traces.traces);
+      if (ids.length) list.setSessionCounts((await channel.request('debugSessionCounts', { ids })).counts);
       list.setTraces(traces.traces);
       banner.hidden = true;
       save();
@@ -163,6 +175,11 @@ async function open(traceId: string, spanId?: string): Promise<void> {
     fail(e);
   }
 }
+
+channel.onDebugSessions((msg) => {
+  list.setDebugSessions(msg);
+  void refresh();
+});
 
 channel.onLive((msg) => {
   if (msg.type === 'resync') {

@@ -2,9 +2,10 @@
 // table, newest first by default. Keyboard: the table is one tab stop (roving tabindex), arrows,
 // PageUp/PageDown, Home/End move, Enter (or Space) opens; `/` goes to the text filter, Esc in a filter
 // comes back.
-import type { TraceQueryDto, TraceSummaryDto } from '../../src/shared/protocol';
+import type { DebugSessionDto, DebugSessionsMessage, TraceQueryDto, TraceSummaryDto } from '../../src/shared/protocol';
 import { button, checkbox, dropdown, textField, type TextControl } from '../components';
 import { clear, el } from '../dom';
+import { followedSession, followsSession, groupRows, headerDetails, sessionIdsOf, type SessionCounts } from '../model/debug-sessions';
 import { formatDuration, formatTimestamp } from '../model/format';
 import { rovingIndex, serviceColorIndex, sortSummaries, type ListColumn, type SortDirection } from '../model/list';
 import { formatAttributeFilters, parseAttributeFilters, parseDurationMs, type AttributeFilter, type Parsed } from '../model/query';
@@ -30,11 +31,22 @@ export interface ListView {
   setSelected(traceId: string | undefined): void;
   /** Moves the keyboard focus into the table (the current row). */
   focusList?(): void;
+  /** The host's debug sessions (VS Code): names and states for the group headers, and the one the toggle follows. */
+  setDebugSessions(msg: DebugSessionsMessage): void;
+  /** Spans and traces per session in the store, for the group headers; shown from the next setTraces. */
+  setSessionCounts(counts: readonly ({ readonly id: string } & SessionCounts)[]): void;
+  /** The sessions to ask counts for: those of `traces` (the list about to be shown), and the followed one. */
+  sessionIds(traces: readonly TraceSummaryDto[]): string[];
+  /** The "This debug session" toggle as the person set it; undefined while untouched (then it follows its default). */
+  followPreference(): boolean | undefined;
 }
 
 let ids = 0;
 
-export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: (traceId: string) => void, onPause: (paused: boolean) => void): ListView {
+/** Session ids asked about per count request at most (the host's bound). */
+const MAX_COUNT_IDS = 256;
+
+export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: (traceId: string) => void, onPause: (paused: boolean) => void, initialFollow?: boolean): ListView {
   const uid = `list${++ids}`;
   let timer: ReturnType<typeof setTimeout> | undefined;
   // A query per pause in typing, not per keystroke; none while a field cannot be read.
@@ -62,6 +74,15 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
   const minMs = textField('Minimum duration (ms, or with a unit: 500us, 1.5s)', { 'data-testid': 'filter-min-ms', placeholder: 'min ms', value: initial.minMs, class: 'narrow' }, () => changed());
   const maxMs = textField('Maximum duration (ms, or with a unit: 500us, 1.5s)', { 'data-testid': 'filter-max-ms', placeholder: 'max ms', value: initial.maxMs, class: 'narrow' }, () => changed());
   const errors = checkbox('Errors only', { 'data-testid': 'filter-errors', checked: initial.error === true }, () => changed(true));
+  // Shown once there is a debug session to follow; the toolkit reports programmatic changes as
+  // `change` too, so those are let through quietly.
+  let followPref = initialFollow;
+  let quietFollow = false;
+  const follow = checkbox('This debug session', { 'data-testid': 'filter-debug-session', hidden: true }, () => {
+    if (quietFollow) return;
+    followPref = follow.checked;
+    changed(true);
+  });
   const text = textField('Search traces (text, trace id, operation; press / to come here)', { 'data-testid': 'filter-text', placeholder: 'Text, trace id… ( / )', value: initial.text ?? '', class: 'wide' }, () => changed());
   let paused = false;
   const pause = button('Pause', { 'data-testid': 'pause', 'aria-pressed': 'false', title: 'Hold the list while new traces arrive' }, () => {
@@ -99,6 +120,7 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
       minMs.element,
       maxMs.element,
       errors.element,
+      follow.element,
       text.element,
       pause.element,
       status,
@@ -109,6 +131,9 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
   );
 
   let traces: readonly TraceSummaryDto[] = [];
+  let sessions: readonly DebugSessionDto[] = [];
+  let followed: string | undefined;
+  let counts = new Map<string, SessionCounts>();
   let shown: TraceSummaryDto[] = [];
   let sortBy: ListColumn = 'start';
   let direction: SortDirection = 'desc';
@@ -156,8 +181,23 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
     return true;
   }
 
+  /** The trace rows (group headers are not rows one can focus or open). */
   function rows(): HTMLTableRowElement[] {
-    return Array.from(tbody.rows);
+    return Array.from(tbody.querySelectorAll<HTMLTableRowElement>('tr[data-trace-id]'));
+  }
+
+  function syncFollow(): void {
+    follow.element.hidden = followed === undefined;
+    const on = followsSession(followPref, followed);
+    const name = sessions.find((x) => x.id === followed)?.name;
+    follow.element.title = name ? `Only the traces of the debug session "${name}"` : 'Only the traces of the current debug session';
+    if (follow.checked === on) return;
+    quietFollow = true;
+    try {
+      follow.checked = on;
+    } finally {
+      quietFollow = false;
+    }
   }
 
   function focusRow(index: number): void {
@@ -180,10 +220,24 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
   function draw(): void {
     for (const h of headers) h.setAttribute('aria-sort', h.getAttribute('data-column') === sortBy ? (direction === 'asc' ? 'ascending' : 'descending') : 'none');
     const hadFocus = tbody.contains(document.activeElement);
-    shown = sortSummaries(traces, sortBy, direction);
+    const grouped = groupRows(sortSummaries(traces, sortBy, direction), sessions, counts, followsSession(followPref, followed) ? followed : undefined);
+    shown = [];
+    for (const r of grouped) if (r.kind === 'trace') shown.push(r.trace);
     if (!shown.some((t) => t.traceId === active)) active = shown.some((t) => t.traceId === selected) ? selected : shown[0]?.traceId;
     clear(tbody);
-    for (const t of shown) {
+    for (const r of grouped) {
+      if (r.kind === 'header') {
+        const h = r.header;
+        tbody.appendChild(
+          el(
+            'tr',
+            { class: h.running ? 'session-row running' : 'session-row', 'data-testid': 'session-row', 'data-session-id': h.sessionId },
+            el('th', { scope: 'colgroup', colspan: COLUMNS.length }, el('span', { class: 'session-title', 'data-testid': 'session-title' }, h.title), ' ', el('span', { class: 'muted', 'data-testid': 'session-details' }, headerDetails(h))),
+          ),
+        );
+        continue;
+      }
+      const t = r.trace;
       tbody.appendChild(
         el(
           'tr',
@@ -193,6 +247,7 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
             tabindex: t.traceId === active ? 0 : -1,
             'aria-selected': t.traceId === selected ? 'true' : 'false',
             class: t.hasError ? 'has-error' : undefined,
+            'data-session-id': t.debugSession,
           },
           el('td', { class: 'mono' }, formatTimestamp(t.startUnixMs)),
           el('td', {}, el('span', { class: `svc c${serviceColorIndex(t.rootServiceName, 8)}` }, t.rootServiceName)),
@@ -204,7 +259,7 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
         ),
       );
     }
-    table.setAttribute('aria-rowcount', String(shown.length + 1));
+    table.setAttribute('aria-rowcount', String(grouped.length + 1));
     // A live update rebuilds the rows: the focused one keeps the focus.
     if (hadFocus) {
       const i = shown.findIndex((t) => t.traceId === active);
@@ -283,9 +338,25 @@ export function renderList(initial: TraceQueryDto, onQuery: () => void, onOpen: 
         minMs: goodMin,
         maxMs: goodMax,
         limit: LIMIT,
+        debugSession: followsSession(followPref, followed) ? followed : undefined,
       };
       return lastGood;
     },
+    setDebugSessions(msg) {
+      sessions = msg.sessions;
+      const before = followsSession(followPref, followed) ? followed : undefined;
+      followed = followedSession(msg, followed);
+      syncFollow();
+      draw();
+      // A new session to follow (or none any more) is a new query.
+      if ((followsSession(followPref, followed) ? followed : undefined) !== before) changed(true);
+    },
+    setSessionCounts(list) {
+      // Drawn with the traces that come next (setTraces): one draw per refresh.
+      counts = new Map(list.map((c) => [c.id, { spans: c.spans, traces: c.traces }]));
+    },
+    sessionIds: (list) => sessionIdsOf(list, followed).slice(0, MAX_COUNT_IDS),
+    followPreference: () => followPref,
     setSelected(id) {
       selected = id;
       if (id && shown.some((t) => t.traceId === id)) active = id;

@@ -190,17 +190,21 @@ export async function attrRows(page: Page, section: 'span-attributes' | 'resourc
  * which resolves to the response; the store's methods through serve's POST /api/rpc; live changes
  * from its stream after `ready`. `prelude` runs first in the same scope.
  */
-export function vscodeApiStub(prelude = ''): string {
+export function vscodeApiStub(prelude = '', options: { persistState?: boolean } = {}): string {
+  // persistState: setState survives a reload of the page (sessionStorage), as VS Code keeps a webview's state.
   return `(() => {
       const hostMethods = ${JSON.stringify(HOST_VIEWER_METHODS)};
       ${prelude}
       const post = (m) => window.postMessage(m, '*');
-      let state;
+      const persist = ${options.persistState === true};
+      let state = persist ? JSON.parse(sessionStorage.getItem('meshlens.test.vscodeState') || 'null') || undefined : undefined;
       window.acquireVsCodeApi = () => ({
         postMessage(msg) {
           if (msg.type === 'ready') {
             const es = new EventSource('api/stream');
             for (const t of ['changed', 'resync']) es.addEventListener(t, (e) => post(JSON.parse(e.data)));
+            // What the panel host pushes after a ready (debug sessions), if the test set it.
+            window.meshlensTestOnReady?.(post);
             return;
           }
           const answer = hostMethods.includes(msg.method)
@@ -209,7 +213,7 @@ export function vscodeApiStub(prelude = ''): string {
           answer.then(post);
         },
         getState: () => state,
-        setState: (s) => { state = s; },
+        setState: (s) => { state = s; if (persist) sessionStorage.setItem('meshlens.test.vscodeState', JSON.stringify(s)); },
       });
     })();`;
 }
