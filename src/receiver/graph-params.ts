@@ -48,7 +48,7 @@ function windowOf(p: Record<string, unknown>): GraphWindow {
 
 function onlyKeys(p: Record<string, unknown>, keys: readonly string[]): void {
   for (const k of Object.keys(p)) {
-    if (!keys.includes(k)) throw new GraphParamsError(`unknown parameter ${JSON.stringify(k)}; known: ${keys.join(', ')}`);
+    if (!keys.includes(k)) throw new GraphParamsError(`unknown parameter ${short(k)}; known: ${keys.join(', ')}`);
   }
 }
 
@@ -57,7 +57,11 @@ function own(p: Record<string, unknown>, key: string): unknown {
   return Object.prototype.hasOwnProperty.call(p, key) ? p[key] : undefined;
 }
 
+/** Lists and objects only described (see viewer-bridge's short): their text could nest too deep. */
 function short(v: unknown): string {
-  const s = v === undefined ? 'nothing' : typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
+  if (v === undefined) return 'nothing';
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object' && v !== null) return 'an object';
+  const s = typeof v === 'string' ? JSON.stringify(v.slice(0, 60)) : String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

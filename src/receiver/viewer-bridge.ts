@@ -102,10 +102,10 @@ export function parseViewerMessage(msg: unknown): Parsed {
   const id = own(msg, 'id');
   if (type === 'ready') return { kind: 'ready' };
   if (!validId(id)) return { kind: 'invalid', error: 'a request needs an id: a positive whole number' };
-  if (type !== 'request') return { kind: 'invalid', id, error: `unknown message type ${JSON.stringify(type)}; expected "request" or "ready"` };
+  if (type !== 'request') return { kind: 'invalid', id, error: `unknown message type ${short(type)}; expected "request" or "ready"` };
   const method = own(msg, 'method');
   if (typeof method !== 'string' || !METHODS.has(method)) {
-    return { kind: 'invalid', id, error: `unknown method ${JSON.stringify(method)}; known: ${[...METHODS].join(', ')}` };
+    return { kind: 'invalid', id, error: `unknown method ${short(method)}; known: ${[...METHODS].join(', ')}` };
   }
   try {
     return { kind: 'request', request: { type: 'request', id, ...parseParams(method as ViewerMethod, own(msg, 'params')) } as ViewerRequest };
@@ -264,14 +264,18 @@ function onlyKeys(o: Record<string, unknown>, known: readonly string[]): void {
   }
 }
 
-/** A value quoted for an error message, cut short: the message goes back to the viewer. */
+/**
+ * A value quoted for an error message, cut short: the message goes back to the viewer. A list or
+ * an object is only described: turning what a viewer sent into text recurses as deep as it nests,
+ * and a message nested 10,000 deep overflowed the stack (found by the fuzzer, test/unit/fuzz).
+ */
 function short(v: unknown): string {
-  let s: string;
-  try {
-    s = JSON.stringify(v) ?? String(v);
-  } catch {
-    s = String(v);
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (typeof v === 'object' && v !== null) {
+    const keys = Object.keys(v);
+    return keys.length ? `an object with ${keys.slice(0, 3).map((k) => JSON.stringify(k.slice(0, 20))).join(', ')}${keys.length > 3 ? ', ...' : ''}` : 'an empty object';
   }
+  const s = typeof v === 'string' ? JSON.stringify(v.slice(0, 80)) : String(v);
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
