@@ -197,7 +197,7 @@ async function serve(args: string[], io: Io): Promise<number> {
   let forwarder: Forwarder | undefined;
   try {
     // Before anything listens: a bad URL or header is a usage error.
-    forwarder = o.forward !== undefined ? createForwarder({ endpoint: o.forward, headers: o.forwardHeaders }) : undefined;
+    forwarder = o.forward !== undefined ? createForwarder({ endpoint: o.forward, headers: o.forwardHeaders, onStatus: (m) => io.err(`meshlens: ${m}\n`) }) : undefined;
   } catch (e) {
     if (e instanceof ForwardConfigError) throw new UsageError(e.message);
     throw e;

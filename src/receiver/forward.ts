@@ -62,6 +62,12 @@ export interface ForwarderOptions {
    * (compressing costs CPU and saves nothing on localhost), `gzip` for any other host.
    */
   readonly compression?: 'gzip' | 'none';
+  /**
+   * Told once when forwarding starts losing data (queue full, attempts used up, refused) and once
+   * when a request gets through again, with what was lost meanwhile: a line for a log, per
+   * episode rather than per request, so a dead upstream does not flood it.
+   */
+  readonly onStatus?: (message: string, level: 'warn' | 'info') => void;
   /** For tests: how a backoff is waited out. Must resolve early when `signal` aborts. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   /** For tests: the jitter source, [0, 1). */
@@ -172,6 +178,28 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const live = new Set<http.ClientRequest>();
   let idleWaiters: (() => void)[] = [];
 
+  /** Losing data since the last delivery: the spans and logs dropped before it began. */
+  let losing: { spans: number; logs: number } | undefined;
+  const tell = (message: string, level: 'warn' | 'info'): void => {
+    try {
+      options.onStatus?.(message, level);
+    } catch {
+      // A log that fails must not cost the ingest path.
+    }
+  };
+  const lost = (item: Item, why: string): void => {
+    if (losing || closed) return;
+    losing = { spans: stats.droppedSpans - item.spanCount, logs: stats.droppedLogs - item.logCount };
+    tell(`forwarding to ${label} is losing data: ${why}; counted in droppedSpans/droppedLogs until a request gets through`, 'warn');
+  };
+  const delivered = (): void => {
+    if (!losing) return;
+    const spans = stats.droppedSpans - losing.spans;
+    const logs = stats.droppedLogs - losing.logs;
+    losing = undefined;
+    tell(`forwarding to ${label} delivers again; ${spans.toLocaleString('en-US')} spans and ${logs.toLocaleString('en-US')} logs were dropped meanwhile`, 'info');
+  };
+
   const drop = (item: Item): void => {
     stats.droppedRequests++;
     stats.droppedSpans += item.spanCount;
@@ -181,6 +209,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
   const enqueue = (item: Item): void => {
     if (closed || stats.queuedRequests >= maxRequests || stats.queuedBytes + item.size > maxBytes) {
       drop(item);
+      lost(item, `the queue is full (${stats.queuedRequests.toLocaleString('en-US')} requests, ${stats.queuedBytes.toLocaleString('en-US')} bytes): the upstream takes less than arrives`);
       return;
     }
     if (tail) tail.next = item;
@@ -238,6 +267,7 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
           stats.forwardedRequests++;
           stats.forwardedSpans += item.spanCount;
           stats.forwardedLogs += item.logCount;
+          delivered();
           return;
         }
         if (outcome.kind === 'fail') {
@@ -245,11 +275,14 @@ export function createForwarder(options: ForwarderOptions): Forwarder {
           stats.failedRequests++;
           stats.droppedSpans += item.spanCount;
           stats.droppedLogs += item.logCount;
+          lost(item, outcome.error);
           return;
         }
         if (attempt >= maxAttempts || closed) {
           stats.lastError = `${outcome.error}; dropped after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
-          return drop(item);
+          drop(item);
+          lost(item, stats.lastError);
+          return;
         }
         stats.lastError = `${outcome.error}; retrying`;
         const backoff = Math.min(maxBackoffMs, initialBackoffMs * 2 ** (attempt - 1));

@@ -75,6 +75,8 @@ export type FromWorker =
   | { readonly type: 'failed'; readonly error: WireError }
   | { readonly type: 'response'; readonly id: number; readonly result?: unknown; readonly error?: WireError }
   | { readonly type: 'changed'; readonly message: ChangedMessage }
+  /** A line for the host's log (the forwarder losing data, and recovering). */
+  | { readonly type: 'log'; readonly level: 'warn' | 'info'; readonly message: string }
   | { readonly type: 'closed' };
 
 /**
@@ -103,6 +105,8 @@ export interface TraceService {
   request<M extends TraceMethod>(method: M, params: TraceRequests[M]['params']): Promise<TraceRequests[M]['result']>;
   /** Returns the function that unsubscribes. */
   onChanged(listener: (message: ChangedMessage) => void): () => void;
+  /** Lines for the log, as they happen (the forwarder losing data and recovering). */
+  onLog(listener: (level: 'warn' | 'info', message: string) => void): void;
   /** Resolves when the receivers are closed and the worker has exited. Idempotent. */
   close(): Promise<void>;
   /** Fires once if the worker dies on its own (a bug of ours); requests in flight are rejected. */
@@ -123,6 +127,7 @@ export function startTraceService(spawn: () => Worker, options: TraceServiceOpti
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const changed = new Set<(m: ChangedMessage) => void>();
+  const logListeners = new Set<(level: 'warn' | 'info', message: string) => void>();
   const exitListeners = new Set<(e: Error) => void>();
   let closing: Promise<void> | undefined;
   let exited = false;
@@ -149,6 +154,9 @@ export function startTraceService(spawn: () => Worker, options: TraceServiceOpti
         }
         case 'changed':
           for (const l of [...changed]) l(msg.message);
+          break;
+        case 'log':
+          for (const l of [...logListeners]) l(msg.level, msg.message);
           break;
         case 'closed':
           break;
@@ -187,6 +195,9 @@ export function startTraceService(spawn: () => Worker, options: TraceServiceOpti
       },
       onExit(listener) {
         exitListeners.add(listener);
+      },
+      onLog(listener) {
+        logListeners.add(listener);
       },
       close() {
         closing ??= new Promise<void>((resolve) => {

@@ -38,7 +38,7 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
   async function start(options: TraceServiceOptions): Promise<void> {
     try {
       // Before anything listens: a bad endpoint or header (ForwardConfigError) fails the start.
-      forwarder = options.forward ? createForwarder({ endpoint: options.forward.endpoint, headers: options.forward.headers }) : undefined;
+      forwarder = options.forward ? createForwarder({ endpoint: options.forward.endpoint, headers: options.forward.headers, onStatus: (message, level) => post({ type: 'log', level, message }) }) : undefined;
     } catch (e) {
       post({ type: 'failed', error: wireError(e) });
       return;

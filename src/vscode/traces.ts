@@ -192,6 +192,7 @@ export class TraceReceiver implements vscode.Disposable {
       this.spans = 0;
       this.lastEvicted = 0;
       svc.onChanged((m) => this.onChanged(m));
+      svc.onLog((level, message) => (level === 'warn' ? this.log.warn(`Trace receiver: ${message}`) : this.log.info(`Trace receiver: ${message}`)));
       svc.onExit((e) => {
         this.log.error(`Trace receiver stopped unexpectedly: ${e.message}`);
         this.service = undefined;
