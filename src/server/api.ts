@@ -17,7 +17,7 @@ import { answerFromStore, DEFAULT_MAX_IMPORT_BYTES, DEFAULT_QUERY_LIMIT, encodeT
 import { answerFromGraph, GRAPH_ATTRIBUTE_KEYS, isGraphMethod, ServiceGraph } from '../core/graph';
 import { GraphParamsError, parseGraphParams } from '../receiver/graph-params';
 import type { Ingest } from '../receiver/ingest';
-import { createViewerRpc, type ViewerSource } from '../receiver/viewer-bridge';
+import { createViewerRpc, MAX_DEBUG_SESSION_ID, type ViewerSource } from '../receiver/viewer-bridge';
 import { HOST_VIEWER_METHODS, type ErrorDto, type ForwarderStatsDto, type ReceiverStatsDto, type ServicesDto, type TraceFileImportDto, type TraceListDto, type TraceQueryDto } from '../shared/protocol';
 import { withJsonLocation } from '../core/trace/json-location';
 import { listen } from './listen';
@@ -335,6 +335,11 @@ export function parseTraceQuery(params: URLSearchParams): TraceQueryDto {
         q.limit = n;
         break;
       }
+      case 'debugSession':
+        // The same bound as the viewer protocol's (viewer-bridge.ts): longer ids are not MeshLens's.
+        if (value.length > MAX_DEBUG_SESSION_ID) throw new BadRequest(`debugSession is a debug-session id of at most ${MAX_DEBUG_SESSION_ID} characters`);
+        q.debugSession = value;
+        break;
       case 'error':
         if (value !== 'true' && value !== 'false') throw new BadRequest(`error must be true or false, got ${JSON.stringify(value)}`);
         q.error = value === 'true';
@@ -346,7 +351,7 @@ export function parseTraceQuery(params: URLSearchParams): TraceQueryDto {
         break;
       }
       default:
-        throw new BadRequest(`unknown query parameter ${JSON.stringify(name)}; known: service, operation, minMs, maxMs, error, attr, text, limit`);
+        throw new BadRequest(`unknown query parameter ${JSON.stringify(name)}; known: service, operation, minMs, maxMs, error, attr, text, limit, debugSession`);
     }
   }
   if (attributes.length) q.attributes = attributes;

@@ -539,7 +539,7 @@ export class TraceStore {
     }
     if (considered === 0) return { reason: 'No span has arrived yet.' };
     return {
-      reason: `None of the ${considered} span${considered === 1 ? '' : 's'} that arrived was running when the program stopped: a span is sent when it ends, so the paused request's spans arrive after you continue.`,
+      reason: `None of the ${considered} span${considered === 1 ? '' : 's'} that arrived was running when the program stopped.`,
     };
   }
 

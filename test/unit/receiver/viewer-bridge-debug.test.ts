@@ -158,6 +158,32 @@ describe('debug sessions through the viewer bridge (worker) and POST /api/rpc (s
     });
   });
 
+  describe('GET /api/traces?debugSession= (serve, for scripts)', () => {
+    let store: TraceStore;
+    let rx: HttpReceiver;
+    let api: ApiServer;
+    before(async () => {
+      store = new TraceStore();
+      const ingest = new Ingest(store);
+      rx = await startHttpReceiver({ port: 0, ingest });
+      api = await startApiServer({ port: 0, store, ingest });
+      await send(rx.port, { headers: { 'Content-Type': 'application/json' }, body: body(TA, '1'.repeat(16), 'orders', 'S1') });
+      await send(rx.port, { headers: { 'Content-Type': 'application/json' }, body: body(TB, '1'.repeat(16), 'orders') });
+    });
+    after(() => Promise.all([api.close(), rx.close()]));
+
+    it('lists only the session\'s traces, and refuses an id that is not one', async () => {
+      const get = (q: string) => send(api.port, { method: 'GET', path: `/api/traces?${q}` });
+      const one = await get('debugSession=S1');
+      assert.equal(one.status, 200, one.body.toString());
+      assert.deepEqual((JSON.parse(one.body.toString()) as TraceListDto).traces.map((t) => t.traceId), [TA]);
+      assert.equal((JSON.parse((await get('debugSession=')).body.toString()) as TraceListDto).traces.length, 2, 'empty: no filter');
+      const bad = await get(`debugSession=${'x'.repeat(MAX_DEBUG_SESSION_ID + 1)}`);
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.toString(), /debugSession is a debug-session id of at most 256 characters/);
+    });
+  });
+
   it('restores the "this debug session" toggle from a saved viewer state, and only a boolean', () => {
     assert.deepEqual(toViewerState({ followDebugSession: false, filters: { error: true } }), { followDebugSession: false, filters: { error: true } });
     assert.deepEqual(toViewerState({ followDebugSession: true }), { followDebugSession: true });

@@ -98,7 +98,7 @@ describe('API server (src/server/api.ts)', () => {
         ['?limit=2.5', 'limit must be a whole number from 1 to 10000, got "2.5"'],
         ['?attr=novalue', 'attr must be key=value, got "novalue"'],
         ['?service=a&service=b', 'service may be given once'],
-        ['?servce=a', 'unknown query parameter "servce"; known: service, operation, minMs, maxMs, error, attr, text, limit'],
+        ['?servce=a', 'unknown query parameter "servce"; known: service, operation, minMs, maxMs, error, attr, text, limit, debugSession'],
       ];
       for (const [query, error] of cases) assert.deepEqual(await json(api.port, `/api/traces${query}`, 400), { error }, query);
     });
