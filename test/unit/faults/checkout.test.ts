@@ -66,22 +66,33 @@ ${routes.map(([to, subset, weight]) => `        - destination:\n            host
 }
 
 /** main: every route resolves. feature: every file touched, some services gone, subsets cut, weights off, new routes. */
-function writeBranch(root: string, branch: 'main' | 'feature'): void {
+function branchFiles(branch: 'main' | 'feature'): Map<string, string> {
   const f = branch === 'feature';
-  for (const dir of ['services', 'rules', 'routes', 'extra']) fs.mkdirSync(path.join(root, dir), { recursive: true });
+  const files = new Map<string, string>();
   for (let k = 0; k < SERVICES; k++) {
     const next = Math.floor(k / 34) === Math.floor((k + 1) / 34) ? k + 1 : k;
-    const svc = path.join(root, 'services', `s${k}.yaml`);
-    if (f && k % 7 === 0) fs.rmSync(svc);
-    else fs.writeFileSync(svc, service(k, branch));
-    fs.writeFileSync(path.join(root, 'rules', `dr${k}.yaml`), destinationRule(k, branch, f && next % 5 === 0 ? ['v1'] : ['v1', 'v2']));
-    fs.writeFileSync(path.join(root, 'routes', `vs${k}.yaml`), virtualService(`s${k}`, k, branch, [[k, 'v1', f && k % 3 === 0 ? 70 : 80], [next, 'v2', 20]]));
-    if (f && k % 10 === 0) fs.writeFileSync(path.join(root, 'extra', `canary${k}.yaml`), virtualService(`canary${k}`, k, branch, [[k, 'v3', 100]]));
+    if (!(f && k % 7 === 0)) files.set(`services/s${k}.yaml`, service(k, branch));
+    files.set(`rules/dr${k}.yaml`, destinationRule(k, branch, f && next % 5 === 0 ? ['v1'] : ['v1', 'v2']));
+    files.set(`routes/vs${k}.yaml`, virtualService(`s${k}`, k, branch, [[k, 'v1', f && k % 3 === 0 ? 70 : 80], [next, 'v2', 20]]));
+    if (f && k % 10 === 0) files.set(`extra/canary${k}.yaml`, virtualService(`canary${k}`, k, branch, [[k, 'v3', 100]]));
   }
+  return files;
+}
+
+/** Both branches committed in one `git fast-import` (one process, instead of writing and adding each tree). */
+function commitBranches(root: string): void {
+  const parts: string[] = [];
+  const data = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  for (const branch of ['main', 'feature'] as const) {
+    parts.push(`commit refs/heads/${branch}\ncommitter MeshLens Test <test@meshlens.invalid> 1700000000 +0000\n${data(branch)}`);
+    if (branch === 'feature') parts.push('from refs/heads/main\ndeleteall\n');
+    for (const [rel, text] of branchFiles(branch)) parts.push(`M 100644 inline ${rel}\n${data(text)}`);
+  }
+  execFileSync('git', ['fast-import', '--quiet'], { cwd: root, input: parts.join(''), stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 function git(root: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=MeshLens Test', '-c', 'user.email=test@meshlens.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: root, stdio: 'pipe' });
+  execFileSync('git', args, { cwd: root, stdio: 'pipe' });
 }
 
 function contents(root: string): Map<string, string> {
@@ -95,14 +106,9 @@ describe('fault: git checkout of a branch with 1,000 changed manifests (src/core
   before(() => {
     root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'meshlens-checkout-')));
     git(root, 'init', '-q', '-b', 'main');
-    writeBranch(root, 'main');
-    git(root, 'add', '-A');
-    git(root, 'commit', '-q', '-m', 'main');
-    git(root, 'checkout', '-q', '-b', 'feature');
-    writeBranch(root, 'feature');
-    git(root, 'add', '-A');
-    git(root, 'commit', '-q', '-m', 'feature');
-    git(root, 'checkout', '-q', 'main');
+    commitBranches(root);
+    git(root, 'checkout', '-q', '-f', 'main');
+    assert.equal(yamlFiles(root).length, 1002, 'main has 1,002 manifests');
   });
 
   after(() => fs.rmSync(root, { recursive: true, force: true }));
