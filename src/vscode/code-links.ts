@@ -85,7 +85,8 @@ export class CodeLinks {
     const inWorkspace = (uri: vscode.Uri) => folders.some((f) => f.uri.scheme === uri.scheme && isInsideFolder(uri.path, f.uri.path));
 
     if (isAbsoluteCodePath(p)) {
-      const uri = vscode.Uri.file(p);
+      // `..` resolved first: /ws/../elsewhere/x.ts starts with the folder's path but is not in it.
+      const uri = vscode.Uri.file(withoutDotSegments(p));
       if (await isFile(uri)) return { uri, inWorkspace: inWorkspace(uri) };
     }
     // Longest relative form first, across all folders: it is the most specific match.
@@ -120,4 +121,15 @@ async function isFile(uri: vscode.Uri): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** An absolute path with `.` and `..` resolved (never above its root), as the file system reads it. */
+export function withoutDotSegments(p: string): string {
+  const drive = /^[A-Za-z]:\//.exec(p)?.[0] ?? (p.startsWith('//') ? '//' : '/');
+  const out: string[] = [];
+  for (const s of p.slice(drive.length).split('/')) {
+    if (s === '..') out.pop();
+    else if (s !== '' && s !== '.') out.push(s);
+  }
+  return drive + out.join('/');
 }

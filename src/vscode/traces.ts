@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as net from 'node:net';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
+import { DEFAULT_MAX_IMPORT_BYTES } from '../core/trace/import';
 import { parseCorsOrigin } from '../receiver/cors';
 import { exposureWarning } from '../receiver/exposure';
 import { startTraceService, TraceServiceError, type TraceService, type TraceServiceOptions } from '../receiver/trace-service';
@@ -77,6 +78,17 @@ function corsOrigins(c: Reader): { origins: string[]; problems: string[] } {
     }
   }
   return { origins, problems };
+}
+
+/**
+ * A trace file's bytes, refused before it is read when it is over the import limit: the limit in
+ * the trace worker would come only after the whole file sat in the extension host's memory (twice,
+ * as bytes and as text).
+ */
+export async function readTraceFileBytes(uri: vscode.Uri, maxBytes = DEFAULT_MAX_IMPORT_BYTES): Promise<Uint8Array> {
+  const { size } = await vscode.workspace.fs.stat(uri);
+  if (size > maxBytes) throw new Error(`${path.basename(uri.path)} is ${size.toLocaleString('en-US')} bytes, over the import limit of ${(maxBytes / 1024 / 1024).toLocaleString('en-US')} MiB`);
+  return vscode.workspace.fs.readFile(uri);
 }
 
 /** The first of the next few ports that nobody listens on, to offer instead of a taken one. */
@@ -287,7 +299,7 @@ export class TraceReceiver implements vscode.Disposable {
     const picked = await vscode.window.showOpenDialog({ canSelectMany: true, filters: { 'Trace files': ['json', 'jsonl', 'ndjson'], 'All files': ['*'] }, title: 'Import traces (OTLP/JSON, JSON Lines, Jaeger or Zipkin JSON)' });
     for (const uri of picked ?? []) {
       try {
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+        const text = new TextDecoder().decode(await readTraceFileBytes(uri));
         const r = await svc.request('import', { text, fileName: path.basename(uri.path) });
         const left = r.rejected ? `; ${r.rejected} left out (${r.rejectMessage})` : '';
         this.log.info(`Imported ${uri.fsPath} (${r.format}): ${r.spans} spans, ${r.logs} logs${left}`);

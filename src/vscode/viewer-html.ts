@@ -43,6 +43,10 @@ export function viewerCsp(nonce: string, cspSource: string): string {
     `style-src ${cspSource}`,
     `img-src ${cspSource} data:`,
     `font-src ${cspSource}`,
+    // default-src does not cover these two: a <base> or a <form> injected into the page could
+    // otherwise redirect our relative URLs or post the page's data away.
+    "base-uri 'none'",
+    "form-action 'none'",
   ].join('; ');
 }
 

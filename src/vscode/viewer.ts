@@ -13,7 +13,7 @@ import { withJsonLocation } from '../core/trace/json-location';
 import type { LiveViewerSource } from '../receiver/viewer-bridge';
 import { HOST_VIEWER_METHODS, type DebugSessionsMessage, type HostViewerMethod, type ServiceManifestsDto, type TraceFileImportDto, type ViewerMethods, type ViewerResponse, type ViewerState } from '../shared/protocol';
 import { CodeLinks } from './code-links';
-import type { TraceReceiver } from './traces';
+import { readTraceFileBytes, type TraceReceiver } from './traces';
 import { newNonce, viewerHtml } from './viewer-html';
 
 export const VIEWER_VIEW_TYPE = 'meshlens.traceViewer';
@@ -92,10 +92,10 @@ export class TraceViewer implements vscode.Disposable {
   }
 
   private options(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    // Only the viewer's own folder is readable by the page; no command URIs. Not retained when
-    // hidden: the page reloads, says `ready` again and asks for its snapshot (cheaper than keeping
-    // a large trace's DOM alive in the background).
-    return { enableScripts: true, enableCommandUris: false, localResourceRoots: [this.root], retainContextWhenHidden: false };
+    // Only the viewer's own folder is readable by the page; no command URIs, no forms (it has
+    // none). Not retained when hidden: the page reloads, says `ready` again and asks for its
+    // snapshot (cheaper than keeping a large trace's DOM alive in the background).
+    return { enableScripts: true, enableCommandUris: false, enableForms: false, localResourceRoots: [this.root], retainContextWhenHidden: false };
   }
 
   private async attach(panel: vscode.WebviewPanel): Promise<void> {
@@ -276,7 +276,7 @@ export class TraceViewer implements vscode.Disposable {
     const fileName = path.basename(uri.path);
     let text: string;
     try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(await vscode.workspace.fs.readFile(uri));
+      text = new TextDecoder('utf-8', { fatal: true }).decode(await readTraceFileBytes(uri));
     } catch (e) {
       throw new Error(`cannot read ${uri.fsPath}: ${(e as Error).message}`, { cause: e });
     }

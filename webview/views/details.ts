@@ -65,7 +65,8 @@ export function codeLocation(span: SpanDto): { file: string; line: number } | un
 /** VS Code's URL for "open this file at this line": vscode://file/<absolute path>:<line>. */
 export function vscodeFileUri(file: string, line: number): string {
   const p = file.replace(/\\/g, '/');
-  return `vscode://file${p.startsWith('/') ? '' : '/'}${encodeURI(p)}:${line}`;
+  // encodeURI leaves ? and #: a path from a span must not add a query or fragment to VS Code's link.
+  return `vscode://file${p.startsWith('/') ? '' : '/'}${encodeURI(p).replace(/[?#]/g, encodeURIComponent)}:${line}`;
 }
 
 /**

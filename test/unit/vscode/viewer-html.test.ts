@@ -21,7 +21,7 @@ function cspOf(html: string): string[] {
 function assertStrict(html: string, nonce: string): void {
   const csp = cspOf(html);
   assert.equal(csp.length, 1, 'exactly one policy');
-  assert.equal(csp[0], `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${CSP_SOURCE}; img-src ${CSP_SOURCE} data:; font-src ${CSP_SOURCE}`);
+  assert.equal(csp[0], `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${CSP_SOURCE}; img-src ${CSP_SOURCE} data:; font-src ${CSP_SOURCE}; base-uri 'none'; form-action 'none'`);
   assert.doesNotMatch(csp[0], /unsafe-inline|unsafe-eval|\*(?!\.)|'self'/);
   assert.match(html, /<head[^>]*><meta http-equiv="Content-Security-Policy"/, 'the policy comes first in <head>');
   for (const tag of scriptTags(html)) assert.match(tag, new RegExp(`^<script nonce="${nonce.replace(/[+/=]/g, '\\$&')}" src="https://`), tag);
