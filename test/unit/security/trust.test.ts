@@ -26,7 +26,7 @@ describe('security: Workspace Trust', () => {
     assert.match(u.description ?? '', /user settings/);
     const restricted = u.restrictedConfigurations ?? [];
     for (const k of RESTRICTED_RECEIVER_KEYS) if (`meshlens.receiver.${k}` in pkg.contributes.configuration.properties) assert.ok(restricted.includes(`meshlens.receiver.${k}`), k);
-    for (const k of ['meshlens.receiver.host', 'meshlens.receiver.forward', 'meshlens.receiver.forwardHeaders', 'meshlens.receiver.maxSpans', 'meshlens.limits.maxFileSizeMB']) assert.ok(restricted.includes(k), k);
+    for (const k of ['meshlens.receiver.host', 'meshlens.receiver.forward', 'meshlens.receiver.forwardHeaders', 'meshlens.receiver.maxSpans', 'meshlens.limits.maxFileSizeMB', 'meshlens.debug.injectEnvironment']) assert.ok(restricted.includes(k), k);
     for (const k of restricted) assert.ok(k in pkg.contributes.configuration.properties, `${k} is not a setting`);
   });
 
