@@ -32,17 +32,48 @@ function validators(): typeof Generated.VALIDATORS {
   return loaded;
 }
 
+/**
+ * Lists are cut to this many items before the compiled validators see them: those concatenate their
+ * error list once per failing item (quadratic: a `ports:` flow list of 32,000 strings took 39 s, found
+ * by the fuzzer) and compare items pairwise for `uniqueItems`. One more than the largest `maxItems`
+ * of any model (4096), so that every such limit is still seen; paths to the kept items are unchanged.
+ */
+export const MAX_VALIDATED_ITEMS = 4097;
+
+function cutLists(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    const items = v.length > MAX_VALIDATED_ITEMS ? v.slice(0, MAX_VALIDATED_ITEMS) : v;
+    let changed = items !== v;
+    const out = items.map((x) => {
+      const c = cutLists(x);
+      if (c !== x) changed = true;
+      return c;
+    });
+    return changed ? out : v;
+  }
+  if (v !== null && typeof v === 'object') {
+    let out: Record<string, unknown> | undefined;
+    for (const [k, x] of Object.entries(v)) {
+      const c = cutLists(x);
+      if (c !== x) (out ??= { ...(v as Record<string, unknown>) })[k] = c;
+    }
+    return out ?? v;
+  }
+  return v;
+}
+
 /** Constraint violations found by the upstream validator of the object's kind and version. */
 export function constraintIssues(o: K8sObject): ConstraintIssue[] {
   let issues = cache.get(o.body);
   if (issues) return issues;
   issues = [];
   const validate = validators()[`${o.group}/${o.version}/${o.kind}`];
-  if (validate && !validate(o.body)) {
+  const body = cutLists(o.body);
+  if (validate && !validate(body)) {
     const seen = new Set<string>();
     for (const err of validate.errors ?? []) {
       if (err.keyword === 'oneOf' && Array.isArray(err.params.passingSchemas)) {
-        const conflicting = exclusiveFields(validate, o.body, err.instancePath);
+        const conflicting = exclusiveFields(validate, body, err.instancePath);
         if (conflicting.length > 1) issues.push({ path: pointerToPath(o.body, err.instancePath), keyword: 'oneOf', conflicting });
         continue;
       }

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { constraint } from '../../../src/core/analysis/rules/schema/constraint';
+import { MAX_VALIDATED_ITEMS } from '../../../src/core/schema/constraints';
 import { allFindings, engineWith, span } from '../helpers/engine';
 import { testRule } from '../helpers/ruleTester';
 
@@ -45,4 +46,24 @@ describe('ML0014 messages', () => {
     const [h] = allFindings(engineWith({ 'vs.yaml': MATCH('exact: /api, prefix: /api/v2, regex: ".*"') }, [constraint]));
     assert.equal(h.message, 'Only one of "exact", "prefix", "regex" may be set here.');
   });
+});
+
+describe('ML0014 on lists longer than the validators are given', () => {
+  // The compiled validators get lists cut to MAX_VALIDATED_ITEMS (their error handling is
+  // quadratic in the failing items); a maxItems limit must still be seen, and only once.
+  const jwtRules = (n: number) =>
+    `apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata:\n  name: jwt\nspec:\n  jwtRules:\n${'    - issuer: https://issuer.example.com\n'.repeat(n)}`;
+  for (const [n, expected] of [
+    [4096, []],
+    [MAX_VALIDATED_ITEMS, ['Takes at most 4096 item(s).']],
+    [40_000, ['Takes at most 4096 item(s).']],
+  ] as const) {
+    it(`${n} jwtRules (at most 4096)`, () => {
+      const found = allFindings(engineWith({ 'ra.yaml': jwtRules(n) }, [constraint]));
+      assert.deepEqual(
+        found.map((f) => f.message),
+        expected,
+      );
+    });
+  }
 });
