@@ -10,7 +10,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { DebugSessionDto, DebugSessionsMessage, LiveMessage } from '../shared/protocol';
-import { computeDebugEnv, endpointUrl, INJECT_MODES, SESSION_CONFIG_KEY, type FileProbe, type InjectMode, type ReceiverEndpoints } from './debug-env';
+import { computeDebugEnv, endpointUrl, INJECT_MODES, SESSION_CONFIG_KEY, STORE_TRACE_AT_TOLERANCE_MS, type FileProbe, type InjectMode, type ReceiverEndpoints } from './debug-env';
 import { readReceiverSettings, type TraceReceiver } from './traces';
 
 export const SHOW_TRACE_OF_CURRENT_REQUEST_COMMAND = 'meshlens.showTraceOfCurrentRequest';
@@ -255,8 +255,10 @@ export class DebugTraces implements vscode.Disposable {
 
   private onLive(m: LiveMessage): void {
     for (const w of [...this.liveWaiters]) w(m);
-    if (m.type === 'changed' && m.added.length + m.updated.length === 0) return;
-    if (this.sessions.size > 0) void this.recount();
+    if (this.sessions.size === 0) return;
+    // Ended sessions' counts change only when their traces are evicted.
+    const running = [...this.sessions.values()].some((s) => s.endedUnixMs === undefined);
+    if (m.type === 'resync' || (running && m.added.length + m.updated.length > 0) || m.evicted.length > 0) void this.recount();
   }
 
   /** One count at a time; changes meanwhile ask for one more after it (the receiver already throttles them). */
@@ -325,7 +327,7 @@ export class DebugTraces implements vscode.Disposable {
       return undefined;
     }
     const params = { ...(where.sessionId && { debugSession: where.sessionId }), file: where.file, line: where.line, atUnixMs: where.atUnixMs };
-    const first = await svc.request('traceAt', params);
+    const first = await this.traceAt(params);
     this.log.info(`Show trace of current request at ${where.file}:${where.line}: ${first.traceId ? `trace ${first.traceId}` : 'none yet'} (${first.reason})`);
     if (first.traceId) {
       await this.viewer.showTrace(first.traceId);
@@ -341,6 +343,26 @@ export class DebugTraces implements vscode.Disposable {
     if (traceId) await this.viewer.showTrace(traceId);
     else this.log.info(`Show trace of current request at ${where.file}:${where.line}: no trace arrived (cancelled, or ${TRACE_WAIT_MS / 1000} s passed).`);
     return traceId;
+  }
+
+  /**
+   * The store's traceAt, but only a span still running when the program stopped counts. The store
+   * takes spans within a tolerance of the time (clocks drift) and prefers the shortest, which is
+   * the request just before the paused one: its spans have arrived, the paused one's have not, and
+   * a paused request's spans are the longest. Asking for a time later by that tolerance makes the
+   * store's "ended no earlier than" strict (a paused process starts no span after it stopped, so
+   * the other bound may widen); the check after it holds whatever the store does.
+   */
+  private async traceAt(params: { debugSession?: string; file: string; line: number; atUnixMs: number }): Promise<{ traceId?: string; reason: string }> {
+    const svc = this.receiver.running;
+    if (!svc) return { reason: 'The trace receiver is not running.' };
+    const r = await svc.request('traceAt', { ...params, atUnixMs: params.atUnixMs + STORE_TRACE_AT_TOLERANCE_MS });
+    if (!r.traceId || !r.spanId) return r;
+    const span = (await svc.request('span', { traceId: r.traceId, spanId: r.spanId }))?.spans[0];
+    if (span && BigInt(span.endUnixNano) < BigInt(Math.floor(params.atUnixMs)) * 1_000_000n) {
+      return { reason: `"${span.name}" ended before the program stopped, so it belongs to an earlier request.` };
+    }
+    return r;
   }
 
   private waitForTrace(params: { debugSession?: string; file: string; line: number; atUnixMs: number }, token: vscode.CancellationToken): Promise<string | undefined> {
@@ -362,8 +384,7 @@ export class DebugTraces implements vscode.Disposable {
         try {
           do {
             again = false;
-            const svc = this.receiver.running;
-            const r = svc ? await svc.request('traceAt', params) : undefined;
+            const r = this.receiver.running ? await this.traceAt(params) : undefined;
             if (r?.traceId) return finish(r.traceId);
           } while (again);
         } catch (e) {
