@@ -491,7 +491,7 @@ export class TraceStore {
   /**
    * The span that covers a paused code location, and its trace. Among the spans (of the session,
    * when one is given: spans whose own resource carries it) whose [start, end] covers `atUnixMs`
-   * within TRACE_AT_TOLERANCE_MS: first those whose code.* attributes name the file (most trailing
+   * within TRACE_AT_TOLERANCE_MS, those covering it exactly first: among them, first those whose code.* attributes name the file (most trailing
    * path segments shared, then the nearest code line at or before `line`, then the shortest); else
    * the innermost (shortest) of them. Only covering spans are decoded.
    */
@@ -501,8 +501,8 @@ export class TraceStore {
     const tol = msToNano(TRACE_AT_TOLERANCE_MS);
     const at = msToNano(q.atUnixMs);
     let considered = 0;
-    let best: { e: Entry; s: Stored; shared: number; fromStack: boolean; lineGap: number; dur: bigint } | undefined;
-    let innermost: { e: Entry; s: Stored; dur: bigint } | undefined;
+    let best: { e: Entry; s: Stored; strict: boolean; shared: number; fromStack: boolean; lineGap: number; dur: bigint } | undefined;
+    let innermost: { e: Entry; s: Stored; strict: boolean; dur: bigint } | undefined;
     let lastResource: Resource | undefined;
     let ofSession = true;
     for (const e of s ? s.entries : this.traces.values()) {
@@ -517,17 +517,22 @@ export class TraceStore {
         considered++;
         if (sp.startUnixNano - tol > at || sp.endUnixNano + tol < at) continue;
         const dur = sp.endUnixNano - sp.startUnixNano;
-        if (!innermost || dur < innermost.dur) innermost = { e, s: sp, dur };
+        // Running at that very time beats "within the tolerance": the request just before the paused
+        // one ended a moment earlier and is shorter, while the paused request's spans run on.
+        const strict = sp.startUnixNano <= at && sp.endUnixNano >= at;
+        if (!innermost || (strict && !innermost.strict) || (strict === innermost.strict && dur < innermost.dur)) innermost = { e, s: sp, strict, dur };
         const m = codeMatch(full(sp), q.file, q.line);
         if (!m) continue;
-        // Named by the span's own code.* attributes beats a stack frame; then the longer shared
+        // Then: named by the span's own code.* attributes beats a stack frame; then the longer shared
         // path; then the code line nearest the paused one (a function starts above its body); then the innermost.
         const better =
           !best ||
-          (best.fromStack && !m.fromStack) ||
-          (best.fromStack === m.fromStack &&
-            (m.shared > best.shared || (m.shared === best.shared && (m.lineGap < best.lineGap || (m.lineGap === best.lineGap && dur < best.dur)))));
-        if (better) best = { e, s: sp, dur, ...m };
+          (strict && !best.strict) ||
+          (strict === best.strict &&
+            ((best.fromStack && !m.fromStack) ||
+              (best.fromStack === m.fromStack &&
+                (m.shared > best.shared || (m.shared === best.shared && (m.lineGap < best.lineGap || (m.lineGap === best.lineGap && dur < best.dur)))))));
+        if (better) best = { e, s: sp, strict, dur, ...m };
       }
     }
     if (best) {

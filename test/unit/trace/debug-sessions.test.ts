@@ -298,6 +298,32 @@ describe('TraceStore.traceAt', () => {
     assert.match(late.reason, /None of the 4 spans that arrived was running when the program stopped/);
   });
 
+  it('prefers the span running at that very time over one that ended within the tolerance (the request before the paused one)', () => {
+    const store = new TraceStore();
+    const at = T0 + 1000;
+    store.addSpans(
+      spansOf([
+        {
+          service: 'orders',
+          session: 'S1',
+          spans: [
+            // /orders/1 ended 40 ms before the program stopped: short, same file and line.
+            { trace: 1, span: 1, name: 'GET /orders/1', startMs: at - 60, durationMs: 20, attrs: { 'code.filepath': '/app/src/orders.js', 'code.lineno': 10 } },
+            // /orders/2 is the paused one: it runs on (the pause is in it).
+            { trace: 2, span: 1, name: 'GET /orders/2', startMs: at - 10, durationMs: 30_000, attrs: { 'code.filepath': '/app/src/orders.js', 'code.lineno': 10 } },
+          ],
+        },
+      ]),
+    );
+    assert.equal(store.traceAt({ debugSession: 'S1', file: '/ws/src/orders.js', line: 12, atUnixMs: at }).traceId, tid(2));
+    // The innermost fallback ranks the same way.
+    assert.equal(store.traceAt({ debugSession: 'S1', file: '/ws/src/other.js', line: 12, atUnixMs: at }).traceId, tid(2));
+    // With only the earlier request there, it is still found within the tolerance (another clock).
+    const earlier = new TraceStore();
+    earlier.addSpans(spansOf([{ service: 'orders', session: 'S1', spans: [{ trace: 1, span: 1, startMs: at - 60, durationMs: 20, attrs: { 'code.filepath': '/app/src/orders.js' } }] }]));
+    assert.equal(earlier.traceAt({ debugSession: 'S1', file: '/ws/src/orders.js', line: 12, atUnixMs: at }).traceId, tid(1));
+  });
+
   it('says why when nothing can be found', () => {
     assert.deepEqual(new TraceStore().traceAt({ file: '/a.ts', line: 1, atUnixMs: T0 }), { reason: 'No span has arrived yet.' });
     const unknown = shop().traceAt({ debugSession: 'S9', file: '/a.ts', line: 1, atUnixMs: T0 });
