@@ -393,6 +393,7 @@ export function counters(s: StatsDto, forwarding?: string): string {
   return (
     `Received ${n(s.ingest?.spans)} spans and ${n(s.ingest?.logs)} logs (${requests}); ` +
     `rejected ${n(s.ingest?.rejectedSpans)} spans and ${n(s.ingest?.rejectedLogs)} logs; ` +
+    (s.ingest?.throttledRequests ? `${n(s.ingest.throttledRequests)} requests refused while the ingest queue was full (clients were told to retry); ` : '') +
     `stored ${n(s.store.spans)} spans in ${n(s.store.traces)} traces; evicted ${n(s.store.evictedSpans)} spans; ` +
     `${n(s.store.logsWithoutTrace)} logs without a trace not kept.` +
     (forwarding ? ` Upstream: ${forwarding}.` : '')
