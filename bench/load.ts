@@ -6,8 +6,10 @@
 // - baseline: one OTLP/HTTP client, one request at a time;
 // - clients: LOAD_CLIENTS clients (half OTLP/HTTP, half OTLP/gRPC), each one request at a time,
 //   fewer than the ingest queue holds (32): the rate the receiver holds, and what waiting costs;
-// - flood: LOAD_FLOOD clients, more than the queue holds: the queue refuses the excess with 503 +
-//   Retry-After (HTTP) or UNAVAILABLE + RetryInfo (gRPC) instead of buffering it.
+// - flood: LOAD_FLOOD clients, more than the queue holds (32): what reaches the queue past its bound
+//   is refused with 503 + Retry-After (HTTP) or UNAVAILABLE + RetryInfo (gRPC) instead of buffered.
+//   A saturated receiver reads its sockets more slowly than clients write, so part of the excess
+//   waits in socket buffers instead and shows as latency (docs/reliability.md, Load and soak).
 //
 // Each client sends what the OpenTelemetry JS SDK sends (bench/otel-payloads.ts; 512 spans a
 // request, its batch processor's default, fresh trace ids on every request) as fast as it is
