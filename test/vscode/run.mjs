@@ -195,12 +195,15 @@ async function main() {
   // Phase 2: the mocha suite inside the extension host, against the installed (packaged) extension.
   if (phases.has(2)) {
     const wsExthost = copyExamples(path.join(tmpRoot, 'exthost', 'examples'));
+    // The debugging test (95-debug) launches a real Node program under the JavaScript debugger:
+    // 1-2.5 minutes more on a busy 2-core machine.
+    const phase2Ms = PHASE_TIMEOUT_MS + 150_000;
     const p2 = await phaseWithTimeout('phase 2 (extension host)', () => runExtensionHostPhase({
       server, workspaceDir: wsExthost,
       extensionDevelopmentPath: installedDir,
       extensionTestsPath: path.join(HARNESS_DIR, 'suite', 'index.js'),
-      artifactsDir: ARTIFACTS, home, log, phaseTimeoutMs: PHASE_TIMEOUT_MS,
-    }));
+      artifactsDir: ARTIFACTS, home, log, phaseTimeoutMs: phase2Ms,
+    }), phase2Ms);
     report('phase 2: tests in the extension host', p2.cases);
   }
 

@@ -53,6 +53,46 @@ const actions = {
     }
     return { traceRowText, spanRows: rows, detailsText };
   },
+
+  /**
+   * The trace list while a debug session runs: waits for a row of each of `traceIds` and for no
+   * row beyond their number (the list settles on what its filters let through), then answers with
+   * the ids the list shows and the state of its "this debug session" filter.
+   */
+  async debugSessionList(page, { traceIds, screenshot }, { artifactsDir, log, timeout }) {
+    const view = meshlensWebview(page);
+    const rows = view.locator(`${tid('trace-list')} ${tid('trace-row')}`);
+    const shownIds = () => rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-trace-id'))).catch(() => []);
+    for (const id of traceIds) {
+      try {
+        await view.locator(`${tid('trace-list')} ${tid('trace-row')}[data-trace-id="${id}"]`).waitFor({ timeout: timeout() });
+      } catch (e) {
+        throw new Error(`no row for trace ${id}; the list shows ${JSON.stringify(await shownIds())}: ${e.message.split('\n')[0]}`);
+      }
+    }
+    await rows.nth(traceIds.length).waitFor({ state: 'detached', timeout: Math.min(15_000, timeout()) }).catch(() => undefined);
+    const shown = await shownIds();
+    const filter = view.locator(tid('filter-debug-session'));
+    let filterOn = false;
+    let filterText = '';
+    if (await filter.count()) {
+      const f = filter.first();
+      filterText = ((await f.textContent()) ?? '').trim();
+      filterOn = await f.evaluate((el) => {
+        // A toolkit checkbox (vscode-checkbox) or an input: its `checked` property.
+        if (typeof el.checked === 'boolean') return el.checked;
+        const box = el.querySelector('input[type="checkbox"]');
+        if (box) return box.checked;
+        return el.getAttribute('aria-checked') === 'true' || el.getAttribute('aria-pressed') === 'true' || el.hasAttribute('checked') || el.getAttribute('data-active') === 'true';
+      });
+    }
+    if (screenshot) {
+      const file = path.join(artifactsDir, path.basename(screenshot));
+      await page.screenshot({ path: file });
+      log(`[e2e] screenshot: ${file}`);
+    }
+    return { traceIds: shown, filterOn, filterText };
+  },
 };
 
 /** Handles one DRIVE line from the suite; never throws (failures go back to the suite as answers). */

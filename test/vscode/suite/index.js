@@ -23,7 +23,9 @@ async function runMocha() {
   const Mocha = loadMocha();
   // The reporters print through Base.consoleLog.
   Mocha.reporters.Base.consoleLog = print;
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, slow: 10_000 });
+  // MESHLENS_E2E_GREP (harness development): only the tests whose full title matches it.
+  const grep = process.env.MESHLENS_E2E_GREP;
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, slow: 10_000, ...(grep && { grep }) });
   const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   await mocha.loadFilesAsync();
@@ -45,6 +47,8 @@ async function runMocha() {
   const explained = new Set();
   (function walk(suite) {
     for (const t of suite.tests) {
+      // Left out by MESHLENS_E2E_GREP: not a result.
+      if (grep && !t.fullTitle().includes(grep)) continue;
       let state = t.isPending() ? 'pending' : t.state === 'passed' ? 'passed' : t.state === 'failed' ? 'failed' : 'notrun';
       let error = failuresByRunnable.get(t);
       if (state === 'notrun') {
