@@ -82,8 +82,7 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
   const ingest = options.ingest instanceof Ingest ? options.ingest : new Ingest(options.ingest);
   const stats: GrpcReceiverStats = { requests: 0, spans: 0, logs: 0, rejected: {} };
 
-  const throttled = (): grpc.StatusObject => {
-    const details = `the ingest queue is full (${ingest.maxQueuedRequests} requests or ${ingest.maxQueuedBytes} bytes being received or decoded); retry after ${RETRY_AFTER_SECONDS} s`;
+  const throttled = (details: string): grpc.StatusObject => {
     const metadata = new grpc.Metadata();
     // RetryInfo for OTLP exporters; grpc-retry-pushback-ms for grpc's own retry policy (gRFC A6).
     metadata.set('grpc-status-details-bin', Buffer.from(encodeRpcStatus(grpc.status.UNAVAILABLE, details, RETRY_AFTER_SECONDS)));
@@ -99,10 +98,13 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
         next({
           onReceiveMetadata: (metadata, pass) => {
             stats.requests++;
-            ticket = ingest.enter();
-            if (ticket) return pass(metadata);
+            const place = ingest.enter();
+            if (!('refused' in place)) {
+              ticket = place;
+              return pass(metadata);
+            }
             stats.rejected[grpc.status.UNAVAILABLE] = (stats.rejected[grpc.status.UNAVAILABLE] ?? 0) + 1;
-            intercepted.sendStatus(throttled());
+            intercepted.sendStatus(throttled(place.refused));
           },
           // Decompressed already, and in memory: counted, not refused (that would free nothing).
           onReceiveMessage: (message: Buffer, pass) => {

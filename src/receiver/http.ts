@@ -244,14 +244,15 @@ export async function startReceiver(options: HttpReceiverOptions, protocol: Rece
     // no memory and no decoding. (A declared length over the limit is answered 413 by readBody.)
     const declared = lengthOf(req);
     const tooLarge = declared !== undefined && declared > maxBody;
-    const ticket = tooLarge ? undefined : ingest.enter(declared ?? 0);
-    if (!tooLarge && !ticket) {
+    const place = tooLarge ? undefined : ingest.enter(declared ?? 0);
+    if (place && 'refused' in place) {
       // With a declared length the rest of the body is read and dropped, so the connection stays
       // usable; a chunked one of unknown length is cut off instead.
       req.resume();
-      throttle(res, encoding, `the ingest queue is full (${ingest.maxQueuedRequests} requests or ${ingest.maxQueuedBytes} bytes being received or decoded); retry after ${RETRY_AFTER_SECONDS} s`, declared === undefined && !req.complete);
+      throttle(res, encoding, place.refused, declared === undefined && !req.complete);
       return;
     }
+    const ticket = place;
     try {
       let body: Buffer;
       try {

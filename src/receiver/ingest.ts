@@ -69,6 +69,26 @@ export const DEFAULT_MAX_QUEUED_BYTES = 64 * 1024 * 1024;
  */
 export const RETRY_AFTER_SECONDS = 1;
 
+/**
+ * Overload by time. A saturated thread reads its sockets more slowly than clients write, so the
+ * excess waits in socket buffers, where the bounds above cannot see it, and every request waits a
+ * turn of the loop that grows with the clients (bench/load.ts's flood: p99 28 s). So the loop is
+ * watched too: a timer every TICK_MS notes how late it fires, and while it has been over
+ * LATE_MS late LATE_TICKS times in a row (the thread behind for seconds, not one long decode),
+ * new requests are refused as if the queue were full, which costs them no decoding and sends
+ * their clients away for RETRY_AFTER_SECONDS.
+ */
+const TICK_MS = 100;
+const LATE_MS = 1000;
+const LATE_TICKS = 3;
+/** The watch stops this long after the last request, so an idle receiver runs no timer. */
+const WATCH_IDLE_MS = 5000;
+
+/** What enter() gives a request it does not take: why, for the answer. */
+export interface Refusal {
+  readonly refused: string;
+}
+
 /** A request's place in the ingest queue; leave() when it is answered (idempotent). */
 export interface QueueTicket {
   /**
@@ -109,6 +129,9 @@ export class Ingest {
   };
   readonly maxQueuedRequests: number;
   readonly maxQueuedBytes: number;
+  private watch: NodeJS.Timeout | undefined;
+  private lateTicks = 0;
+  private lastEnter = 0;
   private readonly hooks = new Set<SpanHook>();
   private readonly headHooks = new Map<SpanHeadsHook, readonly string[]>();
   /** The union of the head hooks' keys; undefined when there is no head hook. */
@@ -129,13 +152,18 @@ export class Ingest {
    * yet), or undefined when the queue is full: the caller answers with its protocol's "retry
    * later". One receiver's queue is every receiver's: they share the thread and the memory. A
    * request alone in the queue always gets in, so the largest body the receivers allow is never
-   * refused for good.
+   * refused for good. Also refused while the thread is overloaded (see LATE_MS).
    */
-  enter(bytes = 0): QueueTicket | undefined {
+  enter(bytes = 0): QueueTicket | Refusal {
     const c = this.counters;
+    this.watchLoop();
     if (c.queuedRequests >= this.maxQueuedRequests || (c.queuedRequests > 0 && c.queuedBytes + bytes > this.maxQueuedBytes)) {
       c.throttledRequests++;
-      return undefined;
+      return { refused: `the ingest queue is full (${this.maxQueuedRequests} requests or ${this.maxQueuedBytes} bytes being received or decoded); retry after ${RETRY_AFTER_SECONDS} s` };
+    }
+    if (this.lateTicks >= LATE_TICKS) {
+      c.throttledRequests++;
+      return { refused: `the receiver is overloaded (its thread has been over ${LATE_MS} ms behind for ${LATE_TICKS} checks in a row); retry after ${RETRY_AFTER_SECONDS} s` };
     }
     c.queuedRequests++;
     c.peakQueuedRequests = Math.max(c.peakQueuedRequests, c.queuedRequests);
@@ -162,6 +190,25 @@ export class Ingest {
     };
     ticket.grow(bytes);
     return ticket;
+  }
+
+  /** Starts the loop's watch (see LATE_MS) if it is not running; it stops itself when requests stop. */
+  private watchLoop(): void {
+    this.lastEnter = Date.now();
+    if (this.watch) return;
+    let due = performance.now() + TICK_MS;
+    const tick = (): void => {
+      const now = performance.now();
+      this.lateTicks = now - due > LATE_MS ? this.lateTicks + 1 : 0;
+      // Stopped only on time: a thread too busy to call enter() is still being watched.
+      if (this.lateTicks === 0 && Date.now() - this.lastEnter > WATCH_IDLE_MS) {
+        this.watch = undefined;
+        return;
+      }
+      due = now + TICK_MS;
+      this.watch = setTimeout(tick, TICK_MS).unref();
+    };
+    this.watch = setTimeout(tick, TICK_MS).unref();
   }
 
   /** Returns the function that removes the hook. */

@@ -269,6 +269,36 @@ describe('backpressure: the bounded ingest queue', () => {
     assertQueueEmpty(ingest);
   });
 
+  it('a thread behind for seconds refuses new requests as overloaded; one long stall does not; back on time, it takes them again', async () => {
+    await start({});
+    const post = () => send(http.port, { headers: PROTOBUF, body: request(++seed) });
+    let seed = 100;
+    /** Keeps this thread busy for `ms`, as a saturated receiver's decoding does. */
+    const busy = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const nextTurn = () => new Promise((r) => setTimeout(r, 0));
+    assert.equal((await post()).status, 200, 'starts the watch');
+    busy(1600);
+    await nextTurn();
+    assert.equal((await post()).status, 200, 'one long stall is not overload');
+    for (let i = 0; i < 3; i++) {
+      busy(1250);
+      await nextTurn();
+    }
+    const refused = await post();
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers['retry-after'], String(RETRY_AFTER_SECONDS));
+    assert.match(decodeRpcStatus(refused.body).message, /overloaded/);
+    // On time again: the next ticks are not late, and requests are taken.
+    await new Promise((r) => setTimeout(r, 350));
+    assert.equal((await post()).status, 200);
+    assert.equal(ingest.counters.throttledRequests, 1);
+    assertNothingLost(ingest);
+    assertQueueEmpty(ingest);
+  });
+
   it('ingest queue bounds must be positive', () => {
     assert.throws(() => new Ingest(new TraceStore(), undefined, { maxRequests: 0 }), RangeError);
     assert.throws(() => new Ingest(new TraceStore(), undefined, { maxBytes: -1 }), RangeError);
