@@ -16,12 +16,6 @@ export const INJECT_MODES: readonly InjectMode[] = ['off', 'exporter', 'exporter
 /** Where the resolved configuration carries our session id, for onDidStartDebugSession to find. */
 export const SESSION_CONFIG_KEY = '__meshlensDebugSession';
 
-/**
- * The store's TRACE_AT_TOLERANCE_MS (src/core/trace/store.ts), which the editor cannot import
- * without loading the store's codecs at activation; a unit test keeps the two equal.
- */
-export const STORE_TRACE_AT_TOLERANCE_MS = 100;
-
 /** The running receiver's OTLP listeners, as base URLs (`http://127.0.0.1:4318`). */
 export interface ReceiverEndpoints {
   readonly http?: string;

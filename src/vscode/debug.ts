@@ -10,7 +10,7 @@ import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { DebugSessionDto, DebugSessionsMessage, LiveMessage } from '../shared/protocol';
-import { computeDebugEnv, endpointUrl, INJECT_MODES, SESSION_CONFIG_KEY, STORE_TRACE_AT_TOLERANCE_MS, type FileProbe, type InjectMode, type ReceiverEndpoints } from './debug-env';
+import { computeDebugEnv, endpointUrl, INJECT_MODES, SESSION_CONFIG_KEY, type FileProbe, type InjectMode, type ReceiverEndpoints } from './debug-env';
 import { readReceiverSettings, type TraceReceiver } from './traces';
 
 export const SHOW_TRACE_OF_CURRENT_REQUEST_COMMAND = 'meshlens.showTraceOfCurrentRequest';
@@ -347,16 +347,13 @@ export class DebugTraces implements vscode.Disposable {
 
   /**
    * The store's traceAt, but only a span still running when the program stopped counts. The store
-   * takes spans within a tolerance of the time (clocks drift) and prefers the shortest, which is
-   * the request just before the paused one: its spans have arrived, the paused one's have not, and
-   * a paused request's spans are the longest. Asking for a time later by that tolerance makes the
-   * store's "ended no earlier than" strict (a paused process starts no span after it stopped, so
-   * the other bound may widen); the check after it holds whatever the store does.
+   * also takes a span that ended within a small tolerance before (clocks drift) when none was
+   * running: while the paused request's own spans have not arrived, that is the request before it.
    */
   private async traceAt(params: { debugSession?: string; file: string; line: number; atUnixMs: number }): Promise<{ traceId?: string; reason: string }> {
     const svc = this.receiver.running;
     if (!svc) return { reason: 'The trace receiver is not running.' };
-    const r = await svc.request('traceAt', { ...params, atUnixMs: params.atUnixMs + STORE_TRACE_AT_TOLERANCE_MS });
+    const r = await svc.request('traceAt', params);
     if (!r.traceId || !r.spanId) return r;
     const span = (await svc.request('span', { traceId: r.traceId, spanId: r.spanId }))?.spans[0];
     if (span && BigInt(span.endUnixNano) < BigInt(Math.floor(params.atUnixMs)) * 1_000_000n) {

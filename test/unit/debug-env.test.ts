@@ -4,8 +4,7 @@
 // in-memory map, so every found / not-found case is exact.
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { computeDebugEnv, encodeResourceValue, endpointUrl, parseEnvFile, parseResourceAttributes, STORE_TRACE_AT_TOLERANCE_MS, type FileProbe, type InjectInput } from '../../src/vscode/debug-env';
-import { TRACE_AT_TOLERANCE_MS } from '../../src/core/trace/store';
+import { computeDebugEnv, encodeResourceValue, endpointUrl, parseEnvFile, parseResourceAttributes, type FileProbe, type InjectInput } from '../../src/vscode/debug-env';
 import { DEBUG_SESSION_ATTRIBUTE } from '../../src/shared/protocol';
 
 const WS = path.resolve('/ws/app');
@@ -162,10 +161,6 @@ describe('debug environment injection (debug-env.ts)', () => {
       assert.equal(r.env.OTEL_EXPORTER_OTLP_ENDPOINT, undefined);
       assert.match(r.lines[0], /OTEL_EXPORTER_OTLP_ENDPOINT \(the editor's environment\)/);
     });
-  });
-
-  it("the editor's copy of the store's traceAt tolerance is the store's", () => {
-    assert.equal(STORE_TRACE_AT_TOLERANCE_MS, TRACE_AT_TOLERANCE_MS);
   });
 
   describe('percent-encoding and parsing', () => {
