@@ -79,6 +79,12 @@ export default tseslint.config(
     },
   },
   {
+    // Example programs users run with plain `node` (examples/debug-node): CommonJS, Node's globals.
+    files: ['examples/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', __filename: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['webview/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
