@@ -1,7 +1,7 @@
 // The fuzzer's mutators, one family per format: bytes (any format), protobuf (at the wire level,
 // see protobuf-wire.ts), JSON (as a value, then as text) and YAML (as lines). Every mutator takes
 // the seeded generator, so an input is replayed exactly from its seed.
-import { allFields, cloneWire, concat, deepAnyValue, encodeWire, keyValue, parseWire, type WireField } from './protobuf-wire';
+import { allFields, cloneWire, concat, deepAnyValue, encodeWire, keyValue, parseWire, wireSize, type WireField } from './protobuf-wire';
 
 export type Rand = () => number;
 
@@ -91,7 +91,11 @@ export function mutateProtobuf(r: Rand, seed: Uint8Array, signal: 'traces' | 'lo
   if (!parsed || r() < 0.2) return mutateBytes(r, seed, other);
   const tree = cloneWire(parsed);
   const rounds = 1 + int(r, 3);
-  for (let i = 0; i < rounds; i++) structural(r, tree, signal, other);
+  for (let i = 0; i < rounds; i++) {
+    structural(r, tree, signal, other);
+    // Far over the cap (moves and copies compound): writing it out would cost seconds per input.
+    if (wireSize(tree) > 2 * MAX_INPUT_BYTES) return mutateBytes(r, seed, other);
+  }
   let out = encodeWire(tree);
   if (r() < 0.15) out = mutateBytes(r, out, other);
   return out.length > MAX_INPUT_BYTES ? out.slice(0, MAX_INPUT_BYTES) : out;
@@ -119,7 +123,7 @@ function structural(r: Rand, tree: WireField[], signal: 'traces' | 'logs', other
       const copies: WireField[] = [];
       for (let k = 0; k < count; k++) {
         const parent = shape === 'chain' ? (k > 0 ? id(k - 1) : undefined) : shape === 'cycle' ? id((k + count - 1) % count) : shape === 'self' ? id(k) : undefined;
-        const sub = base.sub!.filter((x) => x.no !== 2 && x.no !== 4).map((x) => ({ ...x }));
+        const sub = cloneWire(base.sub!.filter((x) => x.no !== 2 && x.no !== 4));
         sub.push({ no: 2, wt: 2, value: id(k) });
         if (parent) sub.push({ no: 4, wt: 2, value: parent });
         copies.push({ ...base, sub });
@@ -146,9 +150,11 @@ function structural(r: Rand, tree: WireField[], signal: 'traces' | 'logs', other
     }
     case 1: {
       // A field repeated: many spans, resources, attributes or events of one kind.
-      const size = f.sub ? encodeWire(f.sub).length + 4 : 16;
-      const times = Math.min(pick(r, [2, 10, 100, 1000, 20000]), Math.max(1, Math.floor(MAX_INPUT_BYTES / 2 / size)));
-      const copies = Array.from({ length: times }, () => ({ ...f }));
+      // Deep copies, within the size cap: copies sharing one subtree would multiply a later
+      // mutation inside it past any cap.
+      const size = wireSize([f]);
+      const times = Math.min(pick(r, [2, 10, 100, 1000, 20000]), Math.max(1, Math.floor((MAX_INPUT_BYTES - wireSize(tree)) / size)));
+      const copies = Array.from({ length: times }, () => cloneWire([f])[0]);
       n.list.splice(n.index, 1, ...copies);
       return;
     }
@@ -198,7 +204,7 @@ function structural(r: Rand, tree: WireField[], signal: 'traces' | 'logs', other
       // A subtree moved elsewhere (a span where a resource goes, and so on).
       const to = pick(r, nodes);
       const dst = to.list[to.index];
-      if (dst.sub) dst.sub.splice(int(r, dst.sub.length + 1), 0, { ...f, ...(f.sub && { sub: cloneWire(f.sub) }) });
+      if (dst.sub && wireSize(tree) + wireSize([f]) <= MAX_INPUT_BYTES) dst.sub.splice(int(r, dst.sub.length + 1), 0, { ...f, ...(f.sub && { sub: cloneWire(f.sub) }) });
       return;
     }
     case 8: {
@@ -248,7 +254,11 @@ class Raw {
     return m;
   }
   apply(json: string): string {
-    for (const [m, text] of this.texts) json = json.split(JSON.stringify(m)).join(text);
+    for (const [m, text] of this.texts) {
+      const parts = json.split(JSON.stringify(m));
+      // A marker copied many times by a later mutation would multiply its text past any cap.
+      json = parts.join((parts.length - 1) * text.length > 2 * MAX_INPUT_BYTES ? 'null' : text);
+    }
     return json;
   }
 }
@@ -332,9 +342,9 @@ function mutateJsonOnce(r: Rand, seed: unknown, maxRounds: number): string {
         break;
       case 6:
         if (Array.isArray(cur) && cur.length) {
-          const times = pick(r, [10, 100, 1000, 10_000]);
-          const one = cur[int(r, cur.length)];
-          set(raw.mark('[' + Array.from({ length: times }, () => JSON.stringify(one)).join(',') + ']'));
+          const one = JSON.stringify(cur[int(r, cur.length)]) ?? 'null';
+          const times = Math.min(pick(r, [10, 100, 1000, 10_000]), Math.max(1, Math.floor(MAX_INPUT_BYTES / (one.length + 1))));
+          set(raw.mark('[' + Array.from({ length: times }, () => one).join(',') + ']'));
         } else set([cur, cur]);
         break;
       case 7:
