@@ -12,6 +12,7 @@ import * as vscode from 'vscode';
 import type { DebugSessionDto, DebugSessionsMessage, LiveMessage } from '../shared/protocol';
 import { computeDebugEnv, endpointUrl, INJECT_MODES, SESSION_CONFIG_KEY, type FileProbe, type InjectMode, type ReceiverEndpoints } from './debug-env';
 import { readReceiverSettings, type TraceReceiver } from './traces';
+import { trustAwareReader } from './trust';
 
 export const SHOW_TRACE_OF_CURRENT_REQUEST_COMMAND = 'meshlens.showTraceOfCurrentRequest';
 
@@ -46,8 +47,12 @@ interface Session {
 }
 
 function readMode(): InjectMode {
-  const v = vscode.workspace.getConfiguration('meshlens.debug').get<string>('injectEnvironment', 'exporter');
-  return (INJECT_MODES as readonly string[]).includes(v) ? (v as InjectMode) : 'exporter';
+  const trusted = vscode.workspace.isTrusted;
+  // A cloned repository's settings must not choose this while untrusted (a restricted configuration).
+  const v = trustAwareReader(vscode.workspace.getConfiguration('meshlens.debug'), trusted, ['injectEnvironment'], []).get<string>('injectEnvironment', 'exporter');
+  const mode = (INJECT_MODES as readonly string[]).includes(v) ? (v as InjectMode) : 'exporter';
+  // An agent found in an untrusted workspace is that workspace's code: never loaded into a program.
+  return !trusted && mode === 'exporterAndAutoInstrumentation' ? 'exporter' : mode;
 }
 
 function readOnFirstSpan(): OnFirstSpan {
