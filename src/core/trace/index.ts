@@ -18,7 +18,7 @@ export { AttributeKeys } from './protobuf-spans';
 export type { SpanHeadWithAttributes } from './protobuf-spans';
 export { SEMCONV, semAttr, semString, semNumber, semconvNames } from './semconv';
 export type { SemconvKey, SemconvSource } from './semconv';
-export { TraceStore, DEFAULT_MAX_SPANS, DEFAULT_MAX_LOGS, DEFAULT_QUERY_LIMIT, DEFAULT_MAX_DEBUG_SESSIONS, TRACE_AT_TOLERANCE_MS } from './store';
+export { TraceStore, DEFAULT_MAX_SPANS, DEFAULT_MAX_LOGS, DEFAULT_QUERY_LIMIT, DEFAULT_MAX_DEBUG_SESSIONS, DEFAULT_MAX_BYTES, TRACE_AT_TOLERANCE_MS } from './store';
 export type { TraceSummary, TraceView, TraceLayout, PlacedSpan, SpanNode, TraceQuery, StoreStats, StoreChange, TraceStoreOptions, DebugSessionCount, TraceAtQuery, TraceAtResult } from './store';
 export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, toLayoutDto, fromTraceQueryDto, answerFromStore } from './dto';
 export { ChangeCoalescer } from './live';

@@ -6,7 +6,10 @@
 // - a span is stored once per (traceId, spanId); a repeat replaces the earlier copy.
 // - "oldest" is by first arrival of any item of the trace (Map insertion order), not by span
 //   start time, so eviction is O(1) and a trace whose clock is wrong cannot pin itself in memory.
-// - after every ingest call, spanCount <= maxSpans and logCount <= maxLogs.
+// - after every ingest call, spanCount <= maxSpans, logCount <= maxLogs and byteCount <= maxBytes.
+// - byteCount estimates what the kept items hold (a packed span's bytes, the strings and values of a
+//   whole span or log record, plus a fixed cost per object): counts alone let 200,000 log records
+//   with 1 MB bodies (which fit in requests) take gigabytes of the editor's process.
 // - views list spans depth-first, children by start time, each with its depth; a span whose
 //   parent is absent (not arrived yet, or never sent) is a root marked `orphan`.
 // - views correct clock skew for display only (skew.ts): a SpanNode carries its delta and adjusted
@@ -156,6 +159,8 @@ export interface StoreStats {
   readonly replacedSpans: number;
   /** Logs with no trace id: not kept by this store. */
   readonly logsWithoutTrace: number;
+  /** About how many bytes the kept spans and logs hold (see the header); at most maxBytes after every call. */
+  readonly bytes: number;
   readonly listenerErrors: number;
 }
 
@@ -178,6 +183,8 @@ export interface TraceStoreOptions {
   readonly slabBytes?: number;
   /** Debug sessions tracked at most; default 1,000 (see the header). */
   readonly maxDebugSessions?: number;
+  /** Bytes the kept spans and logs may hold, as estimated (see the header); default 512 MiB. */
+  readonly maxBytes?: number;
 }
 
 export const DEFAULT_MAX_SPANS = 200_000;
@@ -185,6 +192,15 @@ export const DEFAULT_MAX_LOGS = 200_000;
 export const DEFAULT_SLAB_BYTES = 1 << 20;
 export const DEFAULT_QUERY_LIMIT = 100;
 export const DEFAULT_MAX_DEBUG_SESSIONS = 1000;
+/**
+ * Twice what the span budget takes in normal use (200,000 SDK-sized spans as whole spans, the
+ * OTLP/JSON path: about 230 MB by this estimate; packed, from protobuf: about 90 MB).
+ */
+export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/** What a kept item costs besides its bytes and values (its objects, map entries): rough, on purpose. */
+const PACKED_SPAN_COST = 200;
+const WHOLE_SPAN_COST = 700;
+const LOG_COST = 400;
 /** A session id longer than this is not one MeshLens made; it is ignored. */
 export const MAX_DEBUG_SESSION_ID_LENGTH = 256;
 /**
@@ -348,6 +364,8 @@ interface Entry {
   tree: Tree | undefined;
   /** Its debug session; null once that session was forgotten (the trace is then never tagged again). */
   session: DebugSession | null | undefined;
+  /** What its spans and logs count for in the store's byteCount. */
+  bytes: number;
 }
 
 /** A tracked debug session: its counts and its traces (so a query or traceAt reads only those). */
@@ -367,6 +385,7 @@ export class TraceStore {
   readonly maxSpans: number;
   readonly maxLogs: number;
   readonly maxDebugSessions: number;
+  readonly maxBytes: number;
   private readonly traces = new Map<string, Entry>();
   /** By id, oldest first (first seen). */
   private readonly sessions = new Map<string, DebugSession>();
@@ -383,6 +402,7 @@ export class TraceStore {
   private recentTrees: Entry[] = [];
   private spanCount = 0;
   private logCount = 0;
+  private byteCount = 0;
   private evictedTraces = 0;
   private evictedSpans = 0;
   private evictedLogs = 0;
@@ -395,6 +415,7 @@ export class TraceStore {
     this.maxLogs = positive(options.maxLogs ?? DEFAULT_MAX_LOGS, 'maxLogs');
     this.arena = new SlabArena(positive(options.slabBytes ?? DEFAULT_SLAB_BYTES, 'slabBytes'));
     this.maxDebugSessions = positive(options.maxDebugSessions ?? DEFAULT_MAX_DEBUG_SESSIONS, 'maxDebugSessions');
+    this.maxBytes = positive(options.maxBytes ?? DEFAULT_MAX_BYTES, 'maxBytes');
   }
 
   /**
@@ -428,6 +449,9 @@ export class TraceStore {
       }
       const replaced = entry.spans.set(span.spanId, stored);
       if (replaced instanceof PackedSpan) this.arena.release(replaced.slab);
+      const grownBytes = storedBytes(stored) - (replaced !== undefined ? storedBytes(replaced) : 0);
+      entry.bytes += grownBytes;
+      this.byteCount += grownBytes;
       if (replaced !== undefined) this.replacedSpans++;
       const grown = entry.spans.size - before;
       this.spanCount += grown;
@@ -444,7 +468,11 @@ export class TraceStore {
         this.logsWithoutTrace++;
         continue;
       }
-      this.entry(log.traceId, added, updated).logs.push(log);
+      const entry = this.entry(log.traceId, added, updated);
+      entry.logs.push(log);
+      const bytes = LOG_COST + valueBytes(log.body) + attributesBytes(log.attributes) + 2 * (log.severityText.length + log.eventName.length);
+      entry.bytes += bytes;
+      this.byteCount += bytes;
       this.logCount++;
     }
     return this.finish(added, updated);
@@ -468,6 +496,7 @@ export class TraceStore {
       evictedLogs: this.evictedLogs,
       replacedSpans: this.replacedSpans,
       logsWithoutTrace: this.logsWithoutTrace,
+      bytes: this.byteCount,
       listenerErrors: this.listenerErrors,
     };
   }
@@ -657,7 +686,7 @@ export class TraceStore {
   private entry(traceId: string, added: Set<string>, updated: Set<string>): Entry {
     let e = this.traces.get(traceId);
     if (!e) {
-      e = { traceId, spans: new SpanSet(), logs: [], summary: undefined, tree: undefined, session: undefined };
+      e = { traceId, spans: new SpanSet(), logs: [], summary: undefined, tree: undefined, session: undefined, bytes: 0 };
       this.traces.set(traceId, e);
       this.arrival.push(e);
       added.add(traceId);
@@ -689,8 +718,10 @@ export class TraceStore {
 
   private finish(added: Set<string>, updated: Set<string>): StoreChange {
     const evicted: string[] = [];
-    while (this.spanCount > this.maxSpans || this.logCount > this.maxLogs) {
-      const oldest = this.arrival[this.head]!;
+    while (this.spanCount > this.maxSpans || this.logCount > this.maxLogs || this.byteCount > this.maxBytes) {
+      const oldest = this.arrival[this.head];
+      // Only a counting mistake could empty the store with a budget still exceeded; never loop on it.
+      if (oldest === undefined) break;
       // Let go of it now: the slots before `head` are only dropped when the list is compacted.
       this.arrival[this.head++] = undefined;
       this.traces.delete(oldest.traceId);
@@ -698,6 +729,7 @@ export class TraceStore {
       for (const x of oldest.spans.values()) if (x instanceof PackedSpan) this.arena.release(x.slab);
       this.spanCount -= oldest.spans.size;
       this.logCount -= oldest.logs.length;
+      this.byteCount -= oldest.bytes;
       if (oldest.session) {
         oldest.session.spans -= oldest.spans.size;
         oldest.session.entries.delete(oldest);
@@ -957,4 +989,31 @@ function spanMatches(s: Stored, q: string): boolean {
     if (key.toLowerCase().includes(q) || attrText(v)?.toLowerCase().includes(q)) return true;
   }
   return false;
+}
+
+/** A kept span's share of the byte budget: a packed span's bytes, or a whole span's values. */
+function storedBytes(s: Stored): number {
+  if (s instanceof PackedSpan) return PACKED_SPAN_COST + (s.to - s.from);
+  const span = s as Span;
+  let n = WHOLE_SPAN_COST + 2 * (span.name.length + span.traceState.length + span.status.message.length) + attributesBytes(span.attributes);
+  for (const ev of span.events) n += 64 + 2 * ev.name.length + attributesBytes(ev.attributes);
+  for (const l of span.links) n += 96 + 2 * l.traceState.length + attributesBytes(l.attributes);
+  return n;
+}
+
+function attributesBytes(attributes: ReadonlyMap<string, AttrValue>): number {
+  let n = 0;
+  for (const [k, v] of attributes) n += 32 + 2 * k.length + valueBytes(v);
+  return n;
+}
+
+/** Strings count two bytes a character (V8 keeps some as one, some as two); the decoders bound the depth. */
+function valueBytes(v: AttrValue): number {
+  if (typeof v === 'string') return 16 + 2 * v.length;
+  if (v === null || typeof v !== 'object') return 16;
+  if (v instanceof Uint8Array) return 64 + v.byteLength;
+  if (v instanceof Map) return 32 + attributesBytes(v);
+  let n = 16;
+  for (const x of v as readonly AttrValue[]) n += 8 + valueBytes(x);
+  return n;
 }

@@ -188,7 +188,9 @@ describe('TraceStore', () => {
         // The request buffer is not the store's: scribble over it, as a reused buffer would be.
         bytes.fill(0xff);
         whole.addSpans(decodeTracesProtobuf(encodeTraces(tracesRequest(specs))).spans);
-        assert.deepEqual(packed.stats(), whole.stats(), `seed ${seed} step ${step}`);
+        // Everything but the byte estimate, which is by design smaller for packed spans.
+        const counts = (s: ReturnType<TraceStore['stats']>) => ({ ...s, bytes: undefined });
+        assert.deepEqual(counts(packed.stats()), counts(whole.stats()), `seed ${seed} step ${step}`);
         for (const t of whole.query({ limit: 1000 })) assert.deepEqual(packed.getTrace(t.traceId), whole.getTrace(t.traceId), `seed ${seed} step ${step} ${t.traceId}`);
       }
     }
