@@ -4,6 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import {
   ChangeCoalescer,
   answerFromStore,
+  isStoreMethod,
   encodeTracesJson,
   importTraceFile,
   toStatsDto,
@@ -74,17 +75,8 @@ export function runTraceWorker(port: NonNullable<typeof parentPort>): void {
     const s = store!;
     type R = TraceRequests[M]['result'];
     if (isGraphMethod(method)) return answerFromGraph(graph!, method, params as never) as R;
+    if (isStoreMethod(method)) return answerFromStore(s, method, params as never, () => ({ ...toStatsDto(s.stats(), ingest!.counters, receivers?.stats()), ...(forwarder && { forward: toForwarderStatsDto(forwarder) }) })) as R;
     switch (method) {
-      case 'query':
-      case 'trace':
-      case 'layout':
-      case 'span':
-      case 'search':
-      case 'services':
-      case 'stats':
-      case 'debugSessionCounts':
-      case 'traceAt':
-        return answerFromStore(s, method, params as never, () => ({ ...toStatsDto(s.stats(), ingest!.counters, receivers?.stats()), ...(forwarder && { forward: toForwarderStatsDto(forwarder) }) })) as R;
       case 'import': {
         const { text, fileName } = params as TraceRequests['import']['params'];
         const got = importTraceFile(text, fileName);

@@ -239,6 +239,15 @@ export function fromTraceQueryDto(q: TraceQueryDto): TraceQuery {
   };
 }
 
+/** The viewer methods answerFromStore answers (the others are the graph's, or the host's own). */
+export const STORE_METHODS = ['query', 'trace', 'layout', 'span', 'search', 'services', 'stats', 'debugSessionCounts', 'traceAt'] as const satisfies readonly ViewerMethod[];
+export type StoreMethod = (typeof STORE_METHODS)[number];
+const STORE_METHOD_SET: ReadonlySet<string> = new Set(STORE_METHODS);
+
+export function isStoreMethod(method: string): method is StoreMethod {
+  return STORE_METHOD_SET.has(method);
+}
+
 /**
  * A viewer request answered from a store: the one place that turns `query`, `trace` and `services`
  * into DTOs, for the trace worker (extension) and the API server (meshlens serve) alike. `stats`

@@ -20,7 +20,7 @@ export { SEMCONV, semAttr, semString, semNumber, semconvNames } from './semconv'
 export type { SemconvKey, SemconvSource } from './semconv';
 export { TraceStore, DEFAULT_MAX_SPANS, DEFAULT_MAX_LOGS, DEFAULT_QUERY_LIMIT, DEFAULT_MAX_DEBUG_SESSIONS, DEFAULT_MAX_BYTES, TRACE_AT_TOLERANCE_MS } from './store';
 export type { TraceSummary, TraceView, TraceLayout, PlacedSpan, SpanNode, TraceQuery, StoreStats, StoreChange, TraceStoreOptions, DebugSessionCount, TraceAtQuery, TraceAtResult } from './store';
-export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, toLayoutDto, fromTraceQueryDto, answerFromStore } from './dto';
+export { toAttrValueDto, toAttributesDto, toBase64, toSummaryDto, toStoreStatsDto, toStatsDto, toChangedMessage, toTraceDto, toLayoutDto, fromTraceQueryDto, answerFromStore, isStoreMethod, STORE_METHODS, type StoreMethod } from './dto';
 export { ChangeCoalescer } from './live';
 export { decodeZipkinJson, ZIPKIN_START_ABSENT } from './zipkin';
 export { encodeTracesJson, encodeLogsJson } from './export';

@@ -12,6 +12,7 @@ import {
   OtlpDecodeError,
   TraceStore,
   answerFromStore,
+  isStoreMethod,
   decodeLogsJson,
   decodeLogsProtobuf,
   decodeTraceHeadsProtobuf,
@@ -26,7 +27,6 @@ import {
 import { ManifestEngine, RULES } from '../../../src/core';
 import { Ingest } from '../../../src/receiver/ingest';
 import { createViewerRpc, toViewerState, type ViewerSource } from '../../../src/receiver/viewer-bridge';
-import { HOST_VIEWER_METHODS } from '../../../src/shared/protocol';
 import { int, mutateJsonBytes, mutateJsonText, mutateProtobuf, mutateYaml, pick, type Rand } from './mutate';
 import type { Seeds } from './seeds';
 
@@ -286,10 +286,9 @@ export function makeTargets(seeds: Seeds): Target[] {
     async request(method, params) {
       const stats = () => toStatsDto(viewerPipeline.store.stats(), viewerPipeline.ingest.counters);
       if (isGraphMethod(method)) return answerFromGraph(viewerPipeline.graph, method, params as never) as never;
-      // As meshlens serve answers: every store method (debugSessionCounts and traceAt included);
-      // the editor's own methods get null here, as if the panel had nothing to show.
-      if (HOST_VIEWER_METHODS.includes(method as never)) return null as never;
-      return answerFromStore(viewerPipeline.store, method, params as never, stats) as never;
+      if (isStoreMethod(method)) return answerFromStore(viewerPipeline.store, method, params as never, stats) as never;
+      // The editor's own methods get null here, as if the panel had nothing to show.
+      return null as never;
     },
   };
   const rpc = createViewerRpc(source);
