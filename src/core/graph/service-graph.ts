@@ -45,7 +45,7 @@
 // src/core/trace/semconv.ts, old and new).
 //
 // Pure: no Node APIs; the clock is injected (wall clock by default).
-import { attrNumber, SpanKind, StatusCode, type Attributes, type AttrValue, type Resource, type SpanHeadWithAttributes } from '../trace';
+import { attrNumber, HeadWithAttributes, SpanKind, StatusCode, type Attributes, type AttrValue, type Resource, type SpanHeadWithAttributes } from '../trace';
 import { SEMCONV, semconvNames, type SemconvKey } from '../trace/semconv';
 import {
   GRAPH_WINDOW_MS,
@@ -74,6 +74,11 @@ export type GraphSpan = SpanHeadWithAttributes;
 const GRAPH_SEMCONV: readonly SemconvKey[] = ['dbSystem', 'dbNamespace', 'peerService', 'serverAddress', 'serverPort', 'httpUrl', 'httpStatusCode', 'messagingSystem', 'messagingDestination'];
 /** The span attribute keys the graph reads: register them with Ingest.onSpanHeads. */
 export const GRAPH_ATTRIBUTE_KEYS: readonly string[] = semconvNames(GRAPH_SEMCONV);
+// The names of the conventions read per span, looked up once (SEMCONV[key] per span was a keyed load that showed in profiles).
+const HTTP_STATUS_NAMES = SEMCONV.httpStatusCode;
+const SERVER_PORT_NAMES = SEMCONV.serverPort;
+const DB_SYSTEM_NAMES = SEMCONV.dbSystem;
+const DB_NAMESPACE_NAMES = SEMCONV.dbNamespace;
 
 export const DEFAULT_GRAPH_TTL_MS = 10_000;
 export const DEFAULT_GRAPH_MAX_PENDING = 10_000;
@@ -108,18 +113,35 @@ interface Half {
   readonly caller: boolean;
   readonly messaging: boolean;
   readonly traceId: string;
+  /** The span id that pairs it (see pending); '' for a half resolved at once. */
+  readonly id: string;
   readonly startMs: number;
   readonly durationMs: number;
   readonly error: boolean;
   readonly endpoint: Endpoint;
-  /** What resolving it alone reads: a caller's or a consumer's attributes; empty for a server (nothing reads them). */
-  readonly attributes: Attributes;
+  /** What resolving it alone reads of its span (a caller's or a consumer's; nothing of a server's). */
+  readonly alone: Alone;
   readonly expiresAtMs: number;
   /** Arrival order across the two maps of waiting halves (the oldest is dropped at the cap). */
   readonly seq: number;
 }
 
-const NO_ATTRIBUTES: Attributes = new Map();
+/**
+ * What resolving a half alone reads of its span, taken when it starts to wait: a head's attributes
+ * are in its request's bytes, which are not kept, and a Map of them per waiting caller was garbage
+ * the ingest paid for.
+ */
+interface Alone {
+  /** A producer's or a consumer's messaging node, from messaging.system / destination. */
+  readonly messaging?: Endpoint;
+  /** A client's peer.service. */
+  readonly peer?: string;
+  /** A client's server address and port (else url.full's). */
+  readonly host?: string;
+  readonly port?: number;
+}
+
+const NOTHING: Alone = {};
 
 class Bucket {
   readonly client = new SideStats();
@@ -226,13 +248,14 @@ export class ServiceGraph {
   readonly tracesPerEdge: number;
   private readonly clock: () => number;
   /**
-   * Halves waiting, by the span id that pairs them (the caller's span id, the callee's parent id):
-   * span ids are 64 random bits, so the trace id is checked on a hit instead of being part of the
-   * key (a key built per span cost a string and its hash). Insertion order is expiry order (the
-   * clock does not go back, and a TTL is the same for all).
+   * Halves waiting, by a number made of the span id that pairs them (the caller's span id, the
+   * callee's parent id; idNumber): span ids are 64 random bits, so 28 of them nearly always tell
+   * halves apart, and the whole id and the trace id are compared on a hit instead of being the key
+   * (a string key per span cost its hash, a third of the graph's own time). Insertion order is
+   * expiry order (the clock does not go back, and a TTL is the same for all).
    */
-  private readonly pending = new Map<string, Half>();
-  /** The rare half whose span id is already waiting from another trace: by trace and span id. */
+  private readonly pending = new Map<number, Half>();
+  /** The rare half whose number is taken by a waiting half of another id or trace: by trace and span id. */
   private readonly clashes = new Map<string, Half>();
   private readonly edges = new Set<Edge>();
   /** server.port of SERVER spans -> the service that answered on it last (the localhost rule). */
@@ -290,28 +313,28 @@ export class ServiceGraph {
     if (kind !== CLIENT && kind !== SERVER && kind !== PRODUCER && kind !== CONSUMER) return;
     // Doubles, not a BigInt difference per span: a time near 2^60 ns is exact to 256 ns as a double,
     // far below what a latency in ms shows.
-    const startNs = Number(span.startUnixNano);
+    const head = span instanceof HeadWithAttributes;
+    const startNs = head ? span.startNs() : Number(span.startUnixNano);
     const startMs = startNs / 1e6;
-    const d = (Number(span.endUnixNano) - startNs) / 1e6;
+    const d = ((head ? span.endNs() : Number(span.endUnixNano)) - startNs) / 1e6;
     const durationMs = d > 0 ? d : 0;
     const traceId = span.traceId;
     if (!Number.isFinite(startMs) || typeof traceId !== 'string') throw new Error('not a span');
     const caller = kind === CLIENT || kind === PRODUCER;
     const messaging = kind === PRODUCER || kind === CONSUMER;
-    const attributes = span.attributes;
     const service = this.serviceOf(span.resource);
     let error = span.status.code === STATUS_ERROR;
     let key: string;
     if (kind === SERVER) {
-      const status = toNumber(firstOf(attributes, 'httpStatusCode'));
+      const status = spanNumber(span, 'httpStatusCode', HTTP_STATUS_NAMES);
       if (status !== undefined && status >= 500) error = true;
-      const port = toNumber(firstOf(attributes, 'serverPort'));
+      const port = spanNumber(span, 'serverPort', SERVER_PORT_NAMES);
       if (port !== undefined) this.ports.set(port, service);
     }
     if (caller) {
-      const dbSystem = kind === CLIENT ? text(attributes, 'dbSystem') : undefined;
+      const dbSystem = kind === CLIENT ? asText(spanValue(span, 'dbSystem', DB_SYSTEM_NAMES)) : undefined;
       if (dbSystem !== undefined) {
-        const edge = this.edge(service, this.database(dbSystem, text(attributes, 'dbNamespace') ?? dbSystem), 'database', nowMs);
+        const edge = this.edge(service, this.database(dbSystem, asText(spanValue(span, 'dbNamespace', DB_NAMESPACE_NAMES)) ?? dbSystem), 'database', nowMs);
         edge.hasClient = true;
         edge.record('client', startMs, durationMs, error);
         edge.trace(traceId, startMs, this.tracesPerEdge);
@@ -321,27 +344,26 @@ export class ServiceGraph {
     } else {
       const parent = span.parentSpanId;
       if (parent === undefined) {
-        this.calleeOnly(this.half(caller, messaging, traceId, startMs, durationMs, error, service, attributes, nowMs), nowMs);
+        this.calleeOnly(this.half(caller, messaging, traceId, '', startMs, durationMs, error, service, span, nowMs), nowMs);
         return;
       }
       key = parent;
     }
     // The other half, if it waits. Most spans find theirs or wait for it: no object is made for a
     // span that finds its other half.
-    let other = this.pending.get(key);
-    let clashKey: string | undefined;
-    if (other !== undefined && other.traceId !== traceId) {
-      // The same span id in another trace: this pair meets in the clash map.
-      clashKey = traceId + key;
-      other = this.clashes.get(clashKey);
-      if (other !== undefined) this.clashes.delete(clashKey);
-    } else if (other !== undefined) {
-      this.pending.delete(key);
-    } else if (this.clashes.size > 0) {
-      // Its other half may have clashed with a half from another trace that is gone since.
-      const k = traceId + key;
-      other = this.clashes.get(k);
-      if (other !== undefined) this.clashes.delete(k);
+    const n = idNumber(key);
+    const found = this.pending.get(n);
+    let other: Half | undefined;
+    if (found !== undefined && found.id === key && found.traceId === traceId) {
+      this.pending.delete(n);
+      other = found;
+    } else {
+      if (this.clashes.size > 0) {
+        // The pair may meet in the clash map (see clashes).
+        const k = traceId + key;
+        other = this.clashes.get(k);
+        if (other !== undefined) this.clashes.delete(k);
+      }
     }
     if (other !== undefined) {
       if (other.caller !== caller) {
@@ -362,33 +384,35 @@ export class ServiceGraph {
       this.counts.expired++;
       this.resolveAlone(other, nowMs);
     }
-    const half = this.half(caller, messaging, traceId, startMs, durationMs, error, service, attributes, nowMs);
+    const half = this.half(caller, messaging, traceId, key, startMs, durationMs, error, service, span, nowMs);
+    // What waits under this number now: nothing if it was the other half (taken out above).
+    let held = found === other ? undefined : found;
     if (this.pending.size + this.clashes.size >= this.maxPending) {
       this.expire(nowMs);
       if (this.pending.size + this.clashes.size >= this.maxPending) {
-        const from = oldestFirst(this.pending, this.clashes);
-        from.delete(from.keys().next().value as string);
+        if (oldestFirst(this.pending, this.clashes)) this.pending.delete(this.pending.keys().next().value as number);
+        else this.clashes.delete(this.clashes.keys().next().value as string);
         this.counts.dropped++;
       }
+      // Expiry and the cap may have taken it.
+      held = this.pending.get(n);
     }
-    const held = this.pending.get(key);
-    if (held === undefined || held.traceId === traceId) this.pending.set(key, half);
-    else this.clashes.set(clashKey ?? traceId + key, half);
+    if (held === undefined) this.pending.set(n, half);
+    else this.clashes.set(traceId + key, half);
   }
 
-  private half(caller: boolean, messaging: boolean, traceId: string, startMs: number, durationMs: number, error: boolean, endpoint: Endpoint, attributes: Attributes, nowMs: number): Half {
-    // A server's attributes are not read again (only a caller's or a consumer's are, when resolved alone): not kept.
-    return { caller, messaging, traceId, startMs, durationMs, error, endpoint, attributes: caller || messaging ? attributes : NO_ATTRIBUTES, expiresAtMs: nowMs + this.ttlMs, seq: this.seq++ };
+  private half(caller: boolean, messaging: boolean, traceId: string, id: string, startMs: number, durationMs: number, error: boolean, endpoint: Endpoint, span: GraphSpan, nowMs: number): Half {
+    return { caller, messaging, traceId, id, startMs, durationMs, error, endpoint, alone: caller || messaging ? aloneOf(span, caller, messaging) : NOTHING, expiresAtMs: nowMs + this.ttlMs, seq: this.seq++ };
   }
 
   /** A half whose other half is not coming. */
   private resolveAlone(half: Half, nowMs: number): void {
     if (half.caller) {
-      const messaging = half.messaging ? messagingEndpoint(half.attributes) : undefined;
-      if (messaging) return this.callerOnly(half, this.endpoint(messaging), 'messaging', nowMs);
-      const local = this.localService(half.attributes);
+      const alone = half.alone;
+      if (alone.messaging) return this.callerOnly(half, this.endpoint(alone.messaging), 'messaging', nowMs);
+      const local = this.localService(alone);
       if (local) return this.callerOnly(half, local, 'request', nowMs);
-      return this.callerOnly(half, this.endpoint(externalEndpoint(half.attributes)), 'virtual', nowMs);
+      return this.callerOnly(half, this.endpoint(externalEndpoint(alone)), 'virtual', nowMs);
     }
     this.calleeOnly(half, nowMs);
   }
@@ -402,15 +426,14 @@ export class ServiceGraph {
 
   /** A root server span, or one whose caller never came: from the messaging node or the user. */
   private calleeOnly(half: Half, nowMs: number): void {
-    const messaging = half.messaging ? messagingEndpoint(half.attributes) : undefined;
+    const messaging = half.alone.messaging;
     const edge = this.edge(messaging ? this.endpoint(messaging) : this.user, half.endpoint, messaging ? 'messaging' : 'virtual', nowMs);
     edge.hasServer = true;
     edge.record('server', half.startMs, half.durationMs, half.error);
     edge.trace(half.traceId, half.startMs, this.tracesPerEdge);
   }
 
-  private localService(attributes: Attributes): Endpoint | undefined {
-    const { host, port } = address(attributes);
+  private localService({ host, port }: Alone): Endpoint | undefined {
     if (host === undefined || port === undefined || !LOOPBACK.has(host)) return undefined;
     return this.ports.get(port);
   }
@@ -596,15 +619,37 @@ export class ServiceGraph {
  * service.version of the resource; else the version suffix of k8s.deployment.name
  * (`reviews-v2` -> `v2`: a `-v<digit>...` last segment), as Istio's samples name deployments.
  */
-/** The map whose first half arrived first (one of them is not empty). */
-function oldestFirst(a: Map<string, Half>, b: Map<string, Half>): Map<string, Half> {
-  if (b.size === 0) return a;
-  if (a.size === 0) return b;
-  return (a.values().next().value as Half).seq < (b.values().next().value as Half).seq ? a : b;
+/** Whether the oldest waiting half is in `a` rather than `b` (one of them is not empty). */
+function oldestFirst(a: Map<number, Half>, b: Map<string, Half>): boolean {
+  if (b.size === 0) return true;
+  if (a.size === 0) return false;
+  return (a.values().next().value as Half).seq < (b.values().next().value as Half).seq;
+}
+
+/**
+ * The pending map's key for a span id: a small integer mixed from all its hex digits, so the map
+ * hashes a number instead of reading a string. Every digit counts: ids that differ only in a few
+ * digits (generators that count, or randomise only part of an id) must not share keys, since a
+ * shared key sends both halves through the slower clash map. Any other text gives some number too:
+ * the whole id is compared on a hit, so this only has to spread ids well.
+ */
+function idNumber(id: string): number {
+  let a = 0;
+  let b = 0;
+  const half = id.length >> 1;
+  // Eight digits make a 32-bit half exactly; a longer text rotates its extra digits in.
+  for (let i = 0; i < half; i++) a = ((a << 4) | (a >>> 28)) ^ hexDigit(id.charCodeAt(i));
+  for (let i = half; i < id.length; i++) b = ((b << 4) | (b >>> 28)) ^ hexDigit(id.charCodeAt(i));
+  return (a ^ Math.imul(b, 0x9e3779b1)) & 0x3fffffff;
+}
+
+function hexDigit(c: number): number {
+  const l = c | 32;
+  return (l <= 57 ? l - 48 : l - 87) & 15;
 }
 
 /** Takes the halves from the front of `waiting` whose TTL is over. */
-function expireFrom(waiting: Map<string, Half>, nowMs: number, each: (half: Half) => void): void {
+function expireFrom<K>(waiting: Map<K, Half>, nowMs: number, each: (half: Half) => void): void {
   for (const [key, half] of waiting) {
     if (half.expiresAtMs > nowMs) break;
     waiting.delete(key);
@@ -699,25 +744,59 @@ function firstOf(attributes: Attributes, key: SemconvKey): AttrValue | undefined
   return undefined;
 }
 
-function text(attributes: Attributes, key: SemconvKey): string | undefined {
-  const v = firstOf(attributes, key);
+/** firstOf on a span: a head from the protobuf decode reads the value from the request's bytes (no Map made). */
+function spanValue(span: GraphSpan, key: SemconvKey, names: readonly string[]): AttrValue | undefined {
+  if (!(span instanceof HeadWithAttributes)) return firstOf(span.attributes, key);
+  for (let i = 0; i < names.length; i++) {
+    const slot = span.indexOf(names[i]);
+    if (slot >= 0) return span.valueAt(slot);
+  }
+  return undefined;
+}
+
+/** attrNumber(spanValue(...)); from a head without making the value. */
+function spanNumber(span: GraphSpan, key: SemconvKey, names: readonly string[]): number | undefined {
+  if (!(span instanceof HeadWithAttributes)) return toNumber(firstOf(span.attributes, key));
+  for (let i = 0; i < names.length; i++) {
+    const slot = span.indexOf(names[i]);
+    if (slot >= 0) return span.numberAt(slot);
+  }
+  return undefined;
+}
+
+function spanText(span: GraphSpan, key: SemconvKey): string | undefined {
+  return asText(spanValue(span, key, SEMCONV[key]));
+}
+
+function asText(v: AttrValue | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined;
 }
 
-function messagingEndpoint(attributes: Attributes): Endpoint | undefined {
-  const system = text(attributes, 'messagingSystem');
-  const destination = text(attributes, 'messagingDestination');
+function aloneOf(span: GraphSpan, caller: boolean, messaging: boolean): Alone {
+  if (messaging) {
+    const m = messagingEndpoint(span);
+    // A producer without messaging attributes is resolved as a client is.
+    if (m !== undefined || !caller) return m === undefined ? NOTHING : { messaging: m };
+  }
+  const peer = spanText(span, 'peerService');
+  const { host, port } = address(span);
+  return { peer, host, port };
+}
+
+function messagingEndpoint(span: GraphSpan): Endpoint | undefined {
+  const system = spanText(span, 'messagingSystem');
+  const destination = spanText(span, 'messagingDestination');
   if (system === undefined && destination === undefined) return undefined;
   return { kind: 'messaging', name: destination ?? system!, ...(system !== undefined && { system }) };
 }
 
 /** server.address and server.port, else url.full's host and port (the scheme's default port). */
-function address(attributes: Attributes): { host?: string; port?: number } {
-  let host = text(attributes, 'serverAddress')?.toLowerCase();
-  const p = Number(text(attributes, 'serverPort'));
+function address(span: GraphSpan): { host?: string; port?: number } {
+  let host = spanText(span, 'serverAddress')?.toLowerCase();
+  const p = Number(spanText(span, 'serverPort'));
   let port = Number.isInteger(p) && p > 0 ? p : undefined;
   if (host === undefined || port === undefined) {
-    const url = text(attributes, 'httpUrl');
+    const url = spanText(span, 'httpUrl');
     if (url !== undefined) {
       try {
         const u = new URL(url);
@@ -731,10 +810,8 @@ function address(attributes: Attributes): { host?: string; port?: number } {
   return { host, port };
 }
 
-function externalEndpoint(attributes: Attributes): Endpoint {
-  const peer = text(attributes, 'peerService');
+function externalEndpoint({ peer, host, port }: Alone): Endpoint {
   if (peer !== undefined) return { kind: 'external', name: peer };
-  const { host, port } = address(attributes);
   if (host === undefined) return { kind: 'external', name: 'unknown' };
   const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return { kind: 'external', name: port !== undefined ? `${h}:${port}` : h };

@@ -14,7 +14,7 @@ export {
   decodeTraceHeadsProtobuf,
 } from './protobuf';
 // Which attributes a heads decode also collects (decodeTraceHeadsProtobuf's second argument).
-export { AttributeKeys } from './protobuf-spans';
+export { AttributeKeys, HeadWithAttributes } from './protobuf-spans';
 export type { SpanHeadWithAttributes } from './protobuf-spans';
 export { SEMCONV, semAttr, semString, semNumber, semconvNames } from './semconv';
 export type { SemconvKey, SemconvSource } from './semconv';

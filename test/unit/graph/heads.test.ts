@@ -1,0 +1,162 @@
+// What the graph reads of span heads from the protobuf decode (HeadWithAttributes: attributes and
+// times read from the request's bytes when asked) must be what it would read of whole spans; and
+// halves that wait under the same pending number (two span ids that share it) must still each pair
+// with their own other half.
+import * as assert from 'node:assert/strict';
+import { attrNumber, AttributeKeys, decodeTraceHeadsProtobuf, decodeTracesJson, decodeTracesProtobuf, HeadWithAttributes, TraceStore } from '../../../src/core/trace';
+import { GRAPH_ATTRIBUTE_KEYS, ServiceGraph } from '../../../src/core/graph';
+import { Ingest } from '../../../src/receiver/ingest';
+import { encodeTraces } from '../trace/pb';
+import { call, otlp, T0, tid, sid } from './helpers';
+
+const VALUES: Record<string, object> = {
+  int: { intValue: '503' },
+  bigInt: { intValue: '9007199254740993' },
+  negative: { intValue: '-7' },
+  long: { intValue: '268435456' },
+  double: { doubleValue: 2.5 },
+  numericText: { stringValue: ' 8080 ' },
+  text: { stringValue: 'cart' },
+  emptyText: { stringValue: '' },
+  bool: { boolValue: true },
+  bytes: { bytesValue: Buffer.from([1, 2, 3]).toString('base64') },
+  list: { arrayValue: { values: [{ intValue: '1' }, { stringValue: 'two' }] } },
+  map: { kvlistValue: { values: [{ key: 'k', value: { doubleValue: 1 } }] } },
+  empty: {},
+};
+
+function request(start: string | undefined, end: string | undefined, attributes: object[]): object {
+  return {
+    resourceSpans: [
+      {
+        resource: {
+          attributes: [{ key: 'service.name', value: { stringValue: 'a' } }],
+        },
+        scopeSpans: [
+          {
+            spans: [
+              {
+                traceId: tid(1),
+                spanId: sid(1),
+                name: 'x',
+                kind: 2,
+                ...(start !== undefined && { startTimeUnixNano: start }),
+                ...(end !== undefined && { endTimeUnixNano: end }),
+                attributes,
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+describe('span heads as the graph reads them', () => {
+  it('every kind of value reads as the full decode has it, as a value and as a number (the last of a repeated key)', () => {
+    const attributes = [
+      ...Object.entries(VALUES).map(([key, value]) => ({
+        key,
+        ...(value && { value }),
+      })),
+      { key: 'twice', value: { stringValue: 'first' } },
+      { key: 'twice', value: { intValue: '2' } },
+    ];
+    const bytes = encodeTraces(request('1', '2', attributes));
+    const full = decodeTracesProtobuf(bytes).spans[0];
+    const names = [...Object.keys(VALUES), 'twice', 'absent'];
+    const head = decodeTraceHeadsProtobuf(bytes, new AttributeKeys(names)).heads[0];
+    assert.ok(head instanceof HeadWithAttributes);
+    assert.deepEqual([...head.attributes], [...full.attributes]);
+    for (const name of names) {
+      const slot = head.indexOf(name);
+      assert.equal(slot >= 0, full.attributes.has(name), name);
+      if (slot < 0) continue;
+      assert.deepEqual(head.valueAt(slot), full.attributes.get(name), name);
+      assert.ok(Object.is(head.numberAt(slot), attrNumber(full.attributes.get(name))), `${name}: ${head.numberAt(slot)}`);
+    }
+    assert.equal(head.numberAt(head.indexOf('twice')), 2);
+    assert.equal(head.numberAt(head.indexOf('numericText')), 8080);
+  });
+
+  it("start and end as numbers equal Number() of the full decode's nanoseconds, up to 2^64 - 1 and when not sent", () => {
+    const times: [string | undefined, string | undefined][] = [
+      ['1767268800000000000', '1767268800123456789'],
+      ['9007199254740993', '18446744073709551615'],
+      ['4294967295', '4294967296'],
+      [undefined, '5'],
+      ['0', undefined],
+    ];
+    for (const [start, end] of times) {
+      const bytes = encodeTraces(request(start, end, []));
+      const full = decodeTracesProtobuf(bytes).spans[0];
+      const head = decodeTraceHeadsProtobuf(bytes, new AttributeKeys(['x'])).heads[0] as HeadWithAttributes;
+      assert.equal(head.startNs(), Number(full.startUnixNano), `start ${start}`);
+      assert.equal(head.endNs(), Number(full.endUnixNano), `end ${end}`);
+      assert.equal(head.attributes.size, 0);
+    }
+  });
+
+  it('two span ids sharing a pending number pair each with its own other half, in one trace and across traces', () => {
+    // The graph keys waiting halves by a number mixed from the id (the whole id is compared on a
+    // hit); these ids differ only in a bit that the number leaves out, so they share it.
+    const twin = (id: string) => `4${id.slice(1)}`;
+    const spans = [...call(1, 3, 'frontend', 'cart', 0, 50, 40), ...call(1, 5, 'frontend', 'payment', 10, 30, 20), ...call(2, 3, 'frontend', 'reviews', 20, 70, 60)];
+    const req = otlp(spans) as {
+      resourceSpans: {
+        scopeSpans: {
+          spans: { spanId: string; parentSpanId?: string; traceId: string }[];
+        }[];
+      }[];
+    };
+    // payment's call (trace 1) and reviews' call (trace 2) get the twins of cart's ids.
+    for (const rs of req.resourceSpans)
+      for (const s of rs.scopeSpans[0].spans) {
+        const inTwin = (s.traceId === tid(1) && [sid(5), sid(6)].includes(s.spanId)) || s.traceId === tid(2);
+        if (!inTwin) continue;
+        const map = (id: string) => (id === sid(5) || id === sid(6) ? twin(id === sid(5) ? sid(3) : sid(4)) : twin(id));
+        s.spanId = map(s.spanId);
+        if (s.parentSpanId !== undefined) s.parentSpanId = map(s.parentSpanId);
+      }
+    const servers = {
+      resourceSpans: req.resourceSpans.filter((rs) => !JSON.stringify(rs).includes('"frontend"')),
+    };
+    const clients = {
+      resourceSpans: req.resourceSpans.filter((rs) => JSON.stringify(rs).includes('"frontend"')),
+    };
+    // Through the receiver path (heads) and through whole spans from OTLP/JSON: the same graph.
+    const viaHeads = new ServiceGraph({ clock: () => T0 });
+    const ingest = new Ingest(new TraceStore());
+    ingest.onSpanHeads(GRAPH_ATTRIBUTE_KEYS, (s) => viaHeads.add(s, T0));
+    const viaSpans = new ServiceGraph({ clock: () => T0 });
+    for (const r of [servers, clients]) {
+      const bytes = encodeTraces(r);
+      ingest.protobufTraces(bytes, {
+        signal: 'traces',
+        encoding: 'protobuf',
+        bytes,
+      });
+      viaSpans.add(decodeTracesJson(r).spans, T0);
+      if (r === servers) assert.equal(viaHeads.stats().pendingEdges, 3, 'the three servers wait');
+    }
+    for (const g of [viaHeads, viaSpans]) {
+      assert.deepEqual(
+        {
+          pending: g.stats().pendingEdges,
+          expired: g.stats().expiredEdges,
+          dropped: g.stats().droppedEdges,
+        },
+        { pending: 0, expired: 0, dropped: 0 },
+      );
+      const edges = g.snapshot({ window: '5m' }, T0).edges.filter((e) => e.source === 'service:frontend');
+      assert.deepEqual(
+        edges.map((e) => [e.target, e.client?.requests, e.server?.requests, Math.round(e.client!.p50Ms!), Math.round(e.server!.p50Ms!)]),
+        [
+          ['service:cart', 1, 1, 50, 40],
+          ['service:payment', 1, 1, 30, 20],
+          ['service:reviews', 1, 1, 70, 60],
+        ],
+      );
+    }
+  });
+});
