@@ -113,8 +113,9 @@ interface Half {
   readonly caller: boolean;
   readonly messaging: boolean;
   readonly traceId: string;
-  /** The span id that pairs it (see pending); '' for a half resolved at once. */
-  readonly id: string;
+  /** The span id that pairs it, as two 32-bit words (see pending); 0, 0 for a half resolved at once. */
+  readonly w0: number;
+  readonly w1: number;
   readonly startMs: number;
   readonly durationMs: number;
   readonly error: boolean;
@@ -203,7 +204,8 @@ class Edge {
   }
 
   record(side: 'client' | 'server', startMs: number, durationMs: number, error: boolean): void {
-    (this.bucket(Math.floor(startMs / 1000)) ?? this.older)[side].add(startMs, durationMs, error);
+    const b = this.bucket(Math.floor(startMs / 1000)) ?? this.older;
+    (side === 'client' ? b.client : b.server).add(startMs, durationMs, error);
   }
 
   trace(traceId: string, startMs: number, capacity: number): void {
@@ -262,6 +264,8 @@ export class ServiceGraph {
   private readonly ports = new Map<number, Endpoint>();
   /** A resource's service endpoint (name and version): resources are shared by the spans of a request. */
   private readonly byResource = new WeakMap<Resource, Endpoint>();
+  private lastResource: Resource | undefined;
+  private lastService: Endpoint | undefined;
   /** Endpoints by kind, name, version and system, so equal endpoints are one object. */
   private endpoints = new Map<string, Endpoint>();
   private readonly user: Endpoint;
@@ -344,17 +348,30 @@ export class ServiceGraph {
     } else {
       const parent = span.parentSpanId;
       if (parent === undefined) {
-        this.calleeOnly(this.half(caller, messaging, traceId, '', startMs, durationMs, error, service, span, nowMs), nowMs);
+        this.calleeOnly(this.half(caller, messaging, traceId, 0, 0, startMs, durationMs, error, service, span, nowMs), nowMs);
         return;
       }
       key = parent;
     }
     // The other half, if it waits. Most spans find theirs or wait for it: no object is made for a
     // span that finds its other half.
-    const n = idNumber(key);
-    const found = this.pending.get(n);
+    // The id as two words: from a head's record, else parsed from its hex (an id that is not 16 hex
+    // digits, which no decoder gives, waits in the clash map by its text).
+    let w0 = 0;
+    let w1 = 0;
+    let n = -1;
+    if (head) {
+      w0 = span.idWord(!caller, 0);
+      w1 = span.idWord(!caller, 1);
+      n = pendingKey(w0, w1);
+    } else if (parseId(key)) {
+      w0 = parsed0;
+      w1 = parsed1;
+      n = pendingKey(w0, w1);
+    }
+    const found = n < 0 ? undefined : this.pending.get(n);
     let other: Half | undefined;
-    if (found !== undefined && found.id === key && found.traceId === traceId) {
+    if (found !== undefined && found.w0 === w0 && found.w1 === w1 && found.traceId === traceId) {
       this.pending.delete(n);
       other = found;
     } else {
@@ -384,7 +401,7 @@ export class ServiceGraph {
       this.counts.expired++;
       this.resolveAlone(other, nowMs);
     }
-    const half = this.half(caller, messaging, traceId, key, startMs, durationMs, error, service, span, nowMs);
+    const half = this.half(caller, messaging, traceId, w0, w1, startMs, durationMs, error, service, span, nowMs);
     // What waits under this number now: nothing if it was the other half (taken out above).
     let held = found === other ? undefined : found;
     if (this.pending.size + this.clashes.size >= this.maxPending) {
@@ -395,14 +412,14 @@ export class ServiceGraph {
         this.counts.dropped++;
       }
       // Expiry and the cap may have taken it.
-      held = this.pending.get(n);
+      held = n < 0 ? undefined : this.pending.get(n);
     }
-    if (held === undefined) this.pending.set(n, half);
+    if (n >= 0 && held === undefined) this.pending.set(n, half);
     else this.clashes.set(traceId + key, half);
   }
 
-  private half(caller: boolean, messaging: boolean, traceId: string, id: string, startMs: number, durationMs: number, error: boolean, endpoint: Endpoint, span: GraphSpan, nowMs: number): Half {
-    return { caller, messaging, traceId, id, startMs, durationMs, error, endpoint, alone: caller || messaging ? aloneOf(span, caller, messaging) : NOTHING, expiresAtMs: nowMs + this.ttlMs, seq: this.seq++ };
+  private half(caller: boolean, messaging: boolean, traceId: string, w0: number, w1: number, startMs: number, durationMs: number, error: boolean, endpoint: Endpoint, span: GraphSpan, nowMs: number): Half {
+    return { caller, messaging, traceId, w0, w1, startMs, durationMs, error, endpoint, alone: caller || messaging ? aloneOf(span, caller, messaging) : NOTHING, expiresAtMs: nowMs + this.ttlMs, seq: this.seq++ };
   }
 
   /** A half whose other half is not coming. */
@@ -473,12 +490,16 @@ export class ServiceGraph {
   }
 
   private serviceOf(resource: Resource): Endpoint {
+    // A request's spans come in runs per resource: the last one answers most without a WeakMap lookup.
+    if (resource === this.lastResource) return this.lastService!;
     let e = this.byResource.get(resource);
     if (e === undefined) {
       const version = versionOf(resource);
       e = this.endpoint(version === undefined ? { kind: 'service', name: resource.serviceName } : { kind: 'service', name: resource.serviceName, version });
       this.byResource.set(resource, e);
     }
+    this.lastResource = resource;
+    this.lastService = e;
     return e;
   }
 
@@ -627,25 +648,39 @@ function oldestFirst(a: Map<number, Half>, b: Map<string, Half>): boolean {
 }
 
 /**
- * The pending map's key for a span id: a small integer mixed from all its hex digits, so the map
- * hashes a number instead of reading a string. Every digit counts: ids that differ only in a few
- * digits (generators that count, or randomise only part of an id) must not share keys, since a
- * shared key sends both halves through the slower clash map. Any other text gives some number too:
- * the whole id is compared on a hit, so this only has to spread ids well.
+ * The pending map's key for a span id given as two 32-bit words: a small integer mixed from both,
+ * so the map hashes a number instead of a string. Both words count: ids that differ only in a few
+ * bytes (generators that count, or randomise only part of an id) must not share keys, since a
+ * shared key sends the later half through the slower clash map. The whole id is compared on a hit.
  */
-function idNumber(id: string): number {
-  let a = 0;
-  let b = 0;
-  const half = id.length >> 1;
-  // Eight digits make a 32-bit half exactly; a longer text rotates its extra digits in.
-  for (let i = 0; i < half; i++) a = ((a << 4) | (a >>> 28)) ^ hexDigit(id.charCodeAt(i));
-  for (let i = half; i < id.length; i++) b = ((b << 4) | (b >>> 28)) ^ hexDigit(id.charCodeAt(i));
-  return (a ^ Math.imul(b, 0x9e3779b1)) & 0x3fffffff;
+function pendingKey(w0: number, w1: number): number {
+  return (w0 ^ Math.imul(w1, 0x9e3779b1)) & 0x3fffffff;
 }
 
+// parseId's result (a pair per span would be garbage).
+let parsed0 = 0;
+let parsed1 = 0;
+
+/** A 16-hex-digit span id (as every decoder gives them) into parsed0 and parsed1, as HeadWithAttributes.idWord has it; false for any other text. */
+function parseId(id: string): boolean {
+  if (id.length !== 16) return false;
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < 8; i++) {
+    const d = hexDigit(id.charCodeAt(i));
+    const e = hexDigit(id.charCodeAt(i + 8));
+    if (d < 0 || e < 0) return false;
+    a = (a << 4) | d;
+    b = (b << 4) | e;
+  }
+  parsed0 = a;
+  parsed1 = b;
+  return true;
+}
+
+/** A lowercase hex digit's value, else -1 (decoders give ids lowercased). */
 function hexDigit(c: number): number {
-  const l = c | 32;
-  return (l <= 57 ? l - 48 : l - 87) & 15;
+  return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
 }
 
 /** Takes the halves from the front of `waiting` whose TTL is over. */

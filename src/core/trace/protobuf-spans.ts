@@ -88,11 +88,12 @@ export class AttributeKeys {
 
 /**
  * What a heads decode with AttributeKeys noted of a request's spans, as numbers in one array
- * (`slots`), per span: where its start and end times' eight bytes are in `bytes` (-1: not sent,
- * so 0), the end of its record, then per wanted attribute found (in the order of the wire) the
- * key's index in `keys.names` and the start and end of its AnyValue (-1, -1: no value). Numbers
- * here instead of fields on each head keep the heads small. The bytes were checked by the decode,
- * so reading them again cannot fail.
+ * (`slots`), per span (RECORD numbers, then three per attribute): where its start and end times'
+ * eight bytes are in `bytes` (-1: not sent, so 0); the end of its record; its span id and its
+ * parent span id as two 32-bit words each (big-endian halves, as int32; 0 when absent); then per
+ * wanted attribute found (in the order of the wire) the key's index in `keys.names` and the start
+ * and end of its AnyValue (-1, -1: no value). Numbers here instead of fields on each head keep the
+ * heads small. The bytes were checked by the decode, so reading them again cannot fail.
  */
 class FoundAttributes {
   private reader: Reader | undefined;
@@ -157,17 +158,26 @@ export class HeadWithAttributes implements SpanHeadWithAttributes {
   get attributes(): Attributes {
     const { slots, keys } = this.found;
     const to = slots[this.at + 2];
-    if (to === this.at + 3) return EMPTY_ATTRS;
+    if (to === this.at + RECORD) return EMPTY_ATTRS;
     const out = new Map<string, AttrValue>();
     // In wire order, so a repeated key is where it first was with the last value, as in a full decode.
-    for (let i = this.at + 3; i < to; i += 3) out.set(keys.names[slots[i]], this.valueAt(i));
+    for (let i = this.at + RECORD; i < to; i += 3) out.set(keys.names[slots[i]], this.valueAt(i));
     return out;
+  }
+
+  /**
+   * A 32-bit half of the span id (`word` 0: its first four bytes, big-endian, as an int32; 1: the
+   * last four), or of the parent span id (0 when there is none): what the service graph pairs
+   * halves by, without reading the hex strings.
+   */
+  idWord(parent: boolean, word: 0 | 1): number {
+    return this.found.slots[this.at + (parent ? 5 : 3) + word];
   }
 
   /** The slot of the attribute `name` (its last occurrence), or -1 when the span has none. */
   indexOf(name: string): number {
     const { slots, keys } = this.found;
-    const from = this.at + 3;
+    const from = this.at + RECORD;
     for (let i = slots[this.at + 2] - 3; i >= from; i -= 3) if (keys.names[slots[i]] === name) return i;
     return -1;
   }
@@ -249,6 +259,8 @@ let found: FoundAttributes | undefined;
 let foundSlots = new Int32Array(3 * 1024);
 let foundCount = 0;
 const NO_SLOTS = new Int32Array(0);
+/** The numbers of a span's record before its attributes' (see FoundAttributes). */
+const RECORD = 7;
 
 function decodeInMode(
   bytes: Uint8Array,
@@ -433,9 +445,12 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
   let linkProblem: string | undefined;
   let eventCount = 0;
   let linkCount = 0;
-  // This span's record in the found slots (see FoundAttributes): its first three numbers are set at the end.
+  // This span's record in the found slots (see FoundAttributes), set at the end.
   const record = foundCount;
-  if (want) reserveSlots();
+  // Where the span id's and the parent id's bytes are (0: none), for their words in the record.
+  let spanWords = 0;
+  let parentWords = 0;
+  if (want) reserveSlots(RECORD);
 
   while (r.pos < stop) {
     const tag = r.uint32();
@@ -448,6 +463,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
       case 2:
         expect(tag, LEN, 'Span', 2);
         spanId = id(r, 8, at, 'spanId');
+        if (want && spanId) spanWords = r.pos - 8;
         break;
       case 3:
         expect(tag, LEN, 'Span', 3);
@@ -456,6 +472,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
       case 4:
         expect(tag, LEN, 'Span', 4);
         parentSpanId = id(r, 8, at, 'parentSpanId') ?? undefined;
+        parentWords = want && parentSpanId ? r.pos - 8 : 0;
         break;
       case 5:
         expect(tag, LEN, 'Span', 5);
@@ -538,6 +555,11 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
       foundSlots[record] = startAt;
       foundSlots[record + 1] = endAt;
       foundSlots[record + 2] = foundCount;
+      const b = r.buf;
+      foundSlots[record + 3] = spanWords === 0 ? 0 : int32At(b, spanWords);
+      foundSlots[record + 4] = spanWords === 0 ? 0 : int32At(b, spanWords + 4);
+      foundSlots[record + 5] = parentWords === 0 ? 0 : int32At(b, parentWords);
+      foundSlots[record + 6] = parentWords === 0 ? 0 : int32At(b, parentWords + 4);
       return new HeadWithAttributes(traceId, spanId, parentSpanId, name, kind as SpanKind, start, finish, status, resource, scope, found, record);
     }
     const head: SpanHead = { traceId, spanId, parentSpanId, name, kind: kind as SpanKind, startUnixNano: start, endUnixNano: finish, status, resource, scope };
@@ -797,20 +819,25 @@ function wantedKeyValue(r: Reader, stop: number, keys: AttributeKeys, at: At): v
   }
   done(r, stop);
   if (index < 0) return;
-  reserveSlots();
+  reserveSlots(3);
   foundSlots[foundCount - 3] = index;
   foundSlots[foundCount - 2] = valueFrom;
   foundSlots[foundCount - 1] = valueTo;
 }
 
-/** Three more numbers at the end of foundSlots (foundCount moves past them). */
-function reserveSlots(): void {
-  if (foundCount + 3 > foundSlots.length) {
+/** `n` more numbers at the end of foundSlots (foundCount moves past them). */
+function reserveSlots(n: number): void {
+  if (foundCount + n > foundSlots.length) {
     const grown = new Int32Array(2 * foundSlots.length);
     grown.set(foundSlots);
     foundSlots = grown;
   }
-  foundCount += 3;
+  foundCount += n;
+}
+
+/** Four bytes, big-endian, as an int32. */
+function int32At(b: Uint8Array, p: number): number {
+  return (b[p] << 24) | (b[p + 1] << 16) | (b[p + 2] << 8) | b[p + 3];
 }
 
 /** The value; with `build` false only checked (and null returned). */

@@ -97,6 +97,26 @@ describe('span heads as the graph reads them', () => {
     }
   });
 
+  it("span and parent ids as 32-bit words are the ids' halves (what the graph pairs by), 0 for no parent", () => {
+    const word = (hex: string, i: 0 | 1) => parseInt(hex.slice(8 * i, 8 * i + 8), 16) | 0;
+    const spans = [...call(1, 0x7fffffff, 'a', 'b', 0, 5, 4), { svc: 'a', trace: 2, id: 3, kind: 'server' as const, at: 0, ms: 1 }];
+    const req = otlp(spans) as { resourceSpans: { scopeSpans: { spans: { spanId: string; parentSpanId?: string }[] }[] }[] };
+    // Ids with the high bit set in both halves, so the words are negative as int32.
+    for (const rs of req.resourceSpans)
+      for (const s of rs.scopeSpans[0].spans) {
+        s.spanId = `f${s.spanId.slice(1, 8)}e${s.spanId.slice(9)}`;
+        if (s.parentSpanId) s.parentSpanId = `f${s.parentSpanId.slice(1, 8)}e${s.parentSpanId.slice(9)}`;
+      }
+    const bytes = encodeTraces(req);
+    const heads = decodeTraceHeadsProtobuf(bytes, new AttributeKeys(['x'])).heads as HeadWithAttributes[];
+    assert.equal(heads.length, 3);
+    for (const h of heads) {
+      assert.deepEqual([h.idWord(false, 0), h.idWord(false, 1)], [word(h.spanId, 0), word(h.spanId, 1)]);
+      assert.ok(h.idWord(false, 0) < 0 && h.idWord(false, 1) < 0);
+      assert.deepEqual([h.idWord(true, 0), h.idWord(true, 1)], h.parentSpanId === undefined ? [0, 0] : [word(h.parentSpanId, 0), word(h.parentSpanId, 1)]);
+    }
+  });
+
   it('two span ids sharing a pending number pair each with its own other half, in one trace and across traces', () => {
     // The graph keys waiting halves by a number mixed from the id (the whole id is compared on a
     // hit); these ids differ only in a bit that the number leaves out, so they share it.
