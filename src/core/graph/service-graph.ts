@@ -250,11 +250,12 @@ export class ServiceGraph {
   readonly tracesPerEdge: number;
   private readonly clock: () => number;
   /**
-   * Halves waiting, by a number made of the span id that pairs them (the caller's span id, the
-   * callee's parent id; idNumber): span ids are 64 random bits, so 28 of them nearly always tell
+   * Halves waiting, by a number mixed from the span id that pairs them (the caller's span id, the
+   * callee's parent id; pendingKey): span ids are 64 random bits, so 30 of them nearly always tell
    * halves apart, and the whole id and the trace id are compared on a hit instead of being the key
-   * (a string key per span cost its hash, a third of the graph's own time). Insertion order is
-   * expiry order (the clock does not go back, and a TTL is the same for all).
+   * (a string key per span cost its hash). Insertion order is expiry order (the clock does not go
+   * back, and a TTL is the same for all). A table of our own (open addressing over typed arrays)
+   * was tried in place of the Map and measured no faster.
    */
   private readonly pending = new Map<number, Half>();
   /** The rare half whose number is taken by a waiting half of another id or trace: by trace and span id. */
