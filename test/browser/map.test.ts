@@ -450,3 +450,59 @@ describe('service map (meshlens serve + OpenTelemetry JS SDK, Bookinfo-like mesh
     });
   });
 });
+
+// More nodes and edges than one of the map's paint chunks holds (map.ts, chunkOf: 64 elements):
+// what is drawn in later chunks is hit, focused and hidden like the rest, edges stay under nodes,
+// and hiding leaves no empty chunk behind.
+describe('service map larger than a paint chunk', function () {
+  const SERVICES = 90;
+  const names = Array.from({ length: SERVICES }, (_, i) => `svc-${String(i).padStart(2, '0')}`);
+  let page: Page;
+  const session = useViewerSession({
+    beforeOpen: async (serve) => {
+      for (const n of names) await postCalls(serve.otlpHttp, 'gateway', n, [4]);
+    },
+    tab: 'map',
+  });
+
+  before(async function () {
+    page = session.page;
+    await waitForNodes(page, ['user', 'service:gateway', ...names.map((n) => `service:${n}`)]);
+  });
+
+  it('a click on a node or an edge drawn in a later chunk selects it; edges are drawn under every node', async function () {
+    const last = `service:${names[SERVICES - 1]}`;
+    // The pointer hits what is drawn, not the chunks' wrappers (Fit first: the last node may be off screen).
+    await page.locator(tid('map-fit')).click();
+    await page.locator(node(last)).click();
+    await page.locator(`${tid('map-details')} h2`).filter({ hasText: names[SERVICES - 1] }).waitFor();
+    // Its edge's arrowhead, zoomed in on the node (the pointer stays on it): just left of the box.
+    let box = (await page.locator(node(last)).boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -1500);
+    await page.waitForFunction(() => !document.querySelector('[data-testid="map"]')?.classList.contains('far'));
+    box = (await page.locator(node(last)).boundingBox())!;
+    await page.mouse.click(box.x - (5.5 * box.width) / 168, box.y + box.height / 2);
+    await page.locator(`${tid('map-details')} h2`).filter({ hasText: `gateway → ${names[SERVICES - 1]}` }).waitFor();
+    const order = await page.evaluate(() => {
+      const edges = Array.from(document.querySelectorAll('[data-testid="map-edge"]'));
+      const nodes = Array.from(document.querySelectorAll('[data-testid="map-node"]'));
+      return { chunks: document.querySelectorAll('.map-svg .chunk').length, below: edges.every((e) => nodes.every((n) => e.compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING)) };
+    });
+    assert.ok(order.chunks > 2, `${order.chunks} chunks for ${SERVICES + 2} nodes and ${SERVICES + 1} edges`);
+    assert.ok(order.below, 'an edge is drawn over a node');
+    await page.keyboard.press('Escape');
+  });
+
+  it('hide and show again: the same nodes and edges, no empty chunk left', async function () {
+    const ids = await nodeIds(page);
+    const edges = await edgeIds(page);
+    await page.locator(`${tid('map-hide')} input`).fill('name~svc-');
+    await waitForNodes(page, ['user', 'service:gateway']);
+    assert.deepEqual(await edgeIds(page), ['user->service:gateway']);
+    assert.equal(await page.locator('.map-svg .chunk:not(:has(g))').count(), 0, 'an empty chunk');
+    await page.locator(`${tid('map-hide')} input`).fill('');
+    await waitForNodes(page, ids);
+    assert.deepEqual(await edgeIds(page), edges);
+  });
+});

@@ -46,14 +46,16 @@ export function placeNew(boxes: readonly LayoutBox[], links: readonly LayoutLink
   }
   const fresh = boxes.filter((b) => !result.has(b.id));
   if (fresh.length === 0) return result;
+  const freshIds = new Set(fresh.map((b) => b.id));
+  // Only the callers and callees of new boxes are read: a live update usually brings one box, and
+  // lists for every box of the map made most of the cost.
   const callers = new Map<string, string[]>();
   const callees = new Map<string, string[]>();
   for (const l of links) {
     if (l.source === l.target || !byId.has(l.source) || !byId.has(l.target)) continue;
-    (callers.get(l.target) ?? callers.set(l.target, []).get(l.target)!).push(l.source);
-    (callees.get(l.source) ?? callees.set(l.source, []).get(l.source)!).push(l.target);
+    if (freshIds.has(l.target)) (callers.get(l.target) ?? callers.set(l.target, []).get(l.target)!).push(l.source);
+    if (freshIds.has(l.source)) (callees.get(l.source) ?? callees.set(l.source, []).get(l.source)!).push(l.target);
   }
-  const freshIds = new Set(fresh.map((b) => b.id));
   const pending = [...fresh];
   while (pending.length) {
     // The first box none of whose new callers is still waiting; in a cycle of new boxes, the first.
@@ -77,12 +79,17 @@ export function placeNew(boxes: readonly LayoutBox[], links: readonly LayoutLink
       const near = from.length ? from : to;
       y = near.length ? near.reduce((s, p) => s + p.y, 0) / near.length : 0;
     }
-    // Never on top of a box (a new column squeezed between two, a box wider than its column).
+    // Never on top of a box (a new column squeezed between two, a box wider than its column). Only
+    // boxes across this x range can be in the way, and moving down keeps the range.
+    const across: [Placed, LayoutBox][] = [];
+    for (const [id, o] of result) {
+      const ob = byId.get(id)!;
+      if (x < o.x + ob.width && o.x < x + b.width) across.push([o, ob]);
+    }
     for (let moved = true; moved; ) {
       moved = false;
-      for (const [id, o] of result) {
-        const ob = byId.get(id)!;
-        if (x < o.x + ob.width && o.x < x + b.width && y < o.y + ob.height + rowGap / 2 && o.y < y + b.height + rowGap / 2) {
+      for (const [o, ob] of across) {
+        if (y < o.y + ob.height + rowGap / 2 && o.y < y + b.height + rowGap / 2) {
           y = o.y + ob.height + rowGap;
           moved = true;
         }

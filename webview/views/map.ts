@@ -7,6 +7,8 @@
 // (new ones go to the end of their column, model/map-place.ts) and stay within a frame's budget:
 // they bind the new data, write what entered, and write the figures of the rest in slices of a
 // few ms per animation frame, skipping what the level of detail does not paint until it is shown.
+// Elements sit in chunks that Chromium paints as layers of their own (chunkOf), so such a frame
+// re-records only the chunks it wrote to, and geometry that did not move is not written again.
 //
 // Everything from spans is text (textContent, d3 .text()), never markup.
 import * as d3 from 'd3';
@@ -52,6 +54,8 @@ const FARTHER_SCALE = 0.3;
 const SLICE_BUDGET_MS = 3;
 /** Writes that change what is painted per slice: see paintWrites. */
 const SLICE_PAINT_WRITES = 100;
+/** Elements per paint layer: see chunkOf. */
+const CHUNK = 64;
 
 /** A drawn node: where it is (absolute), how big, and what it is. */
 interface Drawn {
@@ -105,6 +109,20 @@ function putText(e: Element, text: string): void {
   w.set('#text', text);
   paintWrites++;
   e.textContent = text;
+}
+
+/**
+ * The datum each map element was last written from. Live updates keep nodes where they are, so
+ * most elements keep their geometry: comparing with this skips building and comparing its strings
+ * (paths, transforms, positions), which was most of a slice's script.
+ */
+const writtenFrom = new WeakMap<Element, unknown>();
+
+/** Whether `e`'s geometry must be written for `d` (true the first time), and records `d` as written. */
+function reshaped<T>(e: Element, d: T, same: (was: T, now: T) => boolean): boolean {
+  const was = writtenFrom.get(e) as T | undefined;
+  writtenFrom.set(e, d);
+  return was === undefined || !same(was, d);
 }
 
 /** The datum bound to a map element (where d3 keeps it, so d3 selections see it too). */
@@ -352,7 +370,8 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       boxes.push({ id: n.id, width: w, height: h });
       newSizes.set(n.id, { w, h });
     }
-    const links: LayoutLink[] = g.edges.map((e) => ({ source: top(e.source), target: top(e.target) }));
+    // Only a layout reads the links: the usual live update (nothing new) skips building them.
+    const links = (): LayoutLink[] => g.edges.map((e) => ({ source: top(e.source), target: top(e.target) }));
     // A box that changed size (a new version inside) is placed again rather than overlapping others.
     const keep = new Map<string, Placed>();
     for (const [id, p] of positions) {
@@ -364,7 +383,7 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
     // its column, nothing else moves (a full layout re-orders columns and takes more than a frame
     // at 300 services). A full layout only for the first draw, Versions, and Re-layout.
     const gaps = { columnGap: 200, rowGap: 40 };
-    positions = keep.size === 0 ? layoutMap(boxes, links, keep, gaps) : boxes.every((b) => keep.has(b.id)) ? keep : placeNew(boxes, links, keep, gaps);
+    positions = keep.size === 0 ? layoutMap(boxes, links(), keep, gaps) : boxes.every((b) => keep.has(b.id)) ? keep : placeNew(boxes, links(), keep, gaps);
     sizes = newSizes;
 
     // What is drawn: hidden nodes (and versions of hidden apps) left out.
@@ -392,7 +411,9 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
     drawNodes([...drawn.values()].filter((d) => !d.versions));
     ensureFocus();
     empty.hidden = g.nodes.length > 0;
-    status.textContent = `${g.nodes.length} nodes, ${g.edges.length} edges${hidden.size ? ` (${hidden.size} hidden)` : ''}`;
+    // Rewritten only when it changes: a new text node makes the toolbar lay out and paint again.
+    const counts = `${g.nodes.length} nodes, ${g.edges.length} edges${hidden.size ? ` (${hidden.size} hidden)` : ''}`;
+    if (status.textContent !== counts) status.textContent = counts;
     if (now) flush();
     const t1 = performance.now();
     drawScriptMs += t1 - t0;
@@ -421,6 +442,32 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   }
 
   // ---- bringing elements up to date ----
+  /**
+   * The group a new element of `layer` goes in: elements sit in chunks of CHUNK, each an <svg> of
+   * its own inside a <foreignObject>. An outermost <svg> is a paint layer of its own to Chromium,
+   * which re-records only the layers that changed; with one <svg> for the map every frame of a live
+   * update re-recorded the whole map. A slice writes elements in the order they were added, so it
+   * touches one or two chunks.
+   */
+  function chunkOf(layer: SVGGElement): Element {
+    let last = layer.lastElementChild?.firstElementChild ?? null;
+    if (!last || last.childElementCount >= CHUNK) {
+      const fo = document.createElementNS(SVG, 'foreignObject');
+      fo.setAttribute('class', 'chunk');
+      fo.setAttribute('width', '1');
+      fo.setAttribute('height', '1');
+      // Wrappers only: the nodes and edges stay where they were in the accessibility tree.
+      fo.setAttribute('role', 'none');
+      last = document.createElementNS(SVG, 'svg');
+      last.setAttribute('width', '1');
+      last.setAttribute('height', '1');
+      last.setAttribute('role', 'none');
+      fo.appendChild(last);
+      layer.appendChild(fo);
+    }
+    return last;
+  }
+
   function enqueue(g: SVGGElement, apply: (g: SVGGElement) => void): void {
     queue.set(g, apply);
     if (!pumpFrame) pumpFrame = requestAnimationFrame(pump);
@@ -471,7 +518,7 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       } else {
         g = create();
         setDatum(g, d);
-        parent.appendChild(g);
+        chunkOf(parent).appendChild(g);
         els.set(id, g);
         apply(g);
       }
@@ -482,19 +529,28 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
         els.delete(id);
         queue.delete(g);
         lodStale.delete(g);
+        const chunk = g.parentElement;
         g.remove();
+        if (chunk && chunk.childElementCount === 0) chunk.parentElement?.remove();
       }
     }
   }
 
   /** The attributes every node group carries (apps and plain nodes alike). */
-  function nodeGroup(g: SVGGElement, d: Drawn, label: string): void {
-    put(g, 'data-node-id', d.node.id);
-    put(g, 'data-kind', d.node.kind);
+  function nodeGroup(g: SVGGElement, d: Drawn, label: string, geometry: boolean): void {
+    if (geometry) {
+      put(g, 'data-node-id', d.node.id);
+      put(g, 'data-kind', d.node.kind);
+      put(g, 'transform', `translate(${d.x},${d.y})`);
+    }
     put(g, 'class', nodeClass(d));
     put(g, 'tabindex', d.node.id === focusId ? 0 : -1);
     put(g, 'aria-label', label + (badgeOf(d) ? ', has manifests' : ''));
-    put(g, 'transform', `translate(${d.x},${d.y})`);
+  }
+
+  /** Same place, size and name: what a node's geometry is written from (see writtenFrom). */
+  function sameBox(a: Drawn, b: Drawn): boolean {
+    return a.x === b.x && a.y === b.y && a.w === b.w && a.h === b.h && a.node.kind === b.node.kind && a.node.name === b.node.name && a.app === b.app;
   }
 
   function drawApps(apps: Drawn[]): void {
@@ -516,13 +572,16 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
 
   function applyApp(g: SVGGElement): void {
     const d = datum<Drawn>(g);
-    nodeGroup(g, d, nodeAccessibleName(d.node));
+    const geometry = reshaped(g, d, sameBox);
+    nodeGroup(g, d, nodeAccessibleName(d.node), geometry);
     const c = g.children;
     const [rect, name, badge] = [c[0], c[1], c[2]];
-    put(rect, 'width', d.w);
-    put(rect, 'height', d.h);
-    putText(name, short(d.node.name));
-    put(badge, 'x', d.w - 16);
+    if (geometry) {
+      put(rect, 'width', d.w);
+      put(rect, 'height', d.h);
+      putText(name, short(d.node.name));
+      put(badge, 'x', d.w - 16);
+    }
     put(badge, 'display', badgeOf(d) ? null : 'none');
   }
 
@@ -547,18 +606,22 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   function applyNode(g: SVGGElement): void {
     const d = datum<Drawn>(g);
     const k = d.node.kind;
-    nodeGroup(g, d, nodeAccessibleName(d.node, d.app));
+    const geometry = reshaped(g, d, sameBox);
+    nodeGroup(g, d, nodeAccessibleName(d.node, d.app), geometry);
     const c = g.children;
     const [path, name, sub, badge] = [c[0], c[1], c[2], c[3]];
-    put(path, 'd', shape(d));
-    put(name, 'x', k === 'user' ? d.w / 2 : 12);
-    put(name, 'y', k === 'user' ? d.h / 2 + 4 : k === 'database' ? 27 : 19);
-    put(name, 'text-anchor', k === 'user' ? 'middle' : null);
-    putText(name, k === 'user' ? 'users' : short(d.node.name));
-    put(sub, 'x', k === 'version' ? d.w - 8 : 12);
-    put(sub, 'y', k === 'version' ? 19 : k === 'database' ? 43 : 36);
-    put(sub, 'text-anchor', k === 'version' ? 'end' : null);
-    put(sub, 'display', k === 'user' ? 'none' : null);
+    if (geometry) {
+      put(path, 'd', shape(d));
+      put(name, 'x', k === 'user' ? d.w / 2 : 12);
+      put(name, 'y', k === 'user' ? d.h / 2 + 4 : k === 'database' ? 27 : 19);
+      put(name, 'text-anchor', k === 'user' ? 'middle' : null);
+      putText(name, k === 'user' ? 'users' : short(d.node.name));
+      put(sub, 'x', k === 'version' ? d.w - 8 : 12);
+      put(sub, 'y', k === 'version' ? 19 : k === 'database' ? 43 : 36);
+      put(sub, 'text-anchor', k === 'version' ? 'end' : null);
+      put(sub, 'display', k === 'user' ? 'none' : null);
+      put(badge, 'x', d.w - 18);
+    }
     // The subtitle is not painted when zoomed out (map.css, .far): written when it is again.
     if (far) lodStale.set(g, applyNode);
     else {
@@ -566,7 +629,6 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       const m = nodeMetrics(d.node);
       putText(sub, k === 'version' ? (m.requests ? `${formatRate(m.ratePerSec)} rps` : '') : subtitle(d.node));
     }
-    put(badge, 'x', d.w - 18);
     put(badge, 'display', badgeOf(d) ? null : 'none');
   }
 
@@ -600,28 +662,37 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
     readonly arrow: string;
     readonly lx: number;
     readonly ly: number;
+    /** What the path strings were made from: an update with the same ends reuses them. */
+    readonly x0: number;
+    readonly y0: number;
+    readonly x1: number;
+    readonly y1: number;
+    readonly at: number;
   }
 
-  function geometry(e: GraphEdgeDto, fanOut: ReadonlyMap<string, number>, fanIn: ReadonlyMap<string, number>): EdgeGeom {
+  function geometry(e: GraphEdgeDto, fanOut: ReadonlyMap<string, number>, fanIn: ReadonlyMap<string, number>, was: EdgeGeom | undefined): EdgeGeom {
     const s = drawn.get(e.source)!;
     const t = drawn.get(e.target)!;
     const x0 = s.x + s.w;
     const y0 = s.y + s.h / 2;
     const x1 = t.x - 2;
     const y1 = t.y + t.h / 2;
+    // Labels of edges fanning out of one node go near their targets, of edges fanning into one
+    // node near their sources: where the curves are apart, so the labels do not pile up.
+    const at = (fanOut.get(e.source) ?? 0) > 1 && (fanOut.get(e.source) ?? 0) >= (fanIn.get(e.target) ?? 0) ? 0.62 : (fanIn.get(e.target) ?? 0) > 1 ? 0.38 : 0.5;
+    // Nodes keep their place on live updates, so most edges keep their curve: formatting the
+    // path strings of every edge anew was a good part of an update's script at 300 services.
+    if (was && was.x0 === x0 && was.y0 === y0 && was.x1 === x1 && was.y1 === y1 && was.at === at) return { ...was, e };
     // Forward edges: a flat S; backward ones (cycles) loop out and back in.
     const c = Math.max(40, Math.abs(x1 - x0) / 2);
     const p1x = x0 + c;
     const p2x = x1 - c;
-    // Labels of edges fanning out of one node go near their targets, of edges fanning into one
-    // node near their sources: where the curves are apart, so the labels do not pile up.
-    const at = (fanOut.get(e.source) ?? 0) > 1 && (fanOut.get(e.source) ?? 0) >= (fanIn.get(e.target) ?? 0) ? 0.62 : (fanIn.get(e.target) ?? 0) > 1 ? 0.38 : 0.5;
     const u = 1 - at;
     const lx = u * u * u * x0 + 3 * u * u * at * p1x + 3 * u * at * at * p2x + at * at * at * x1;
     const ly = u * u * u * y0 + 3 * u * u * at * y0 + 3 * u * at * at * y1 + at * at * at * y1;
     // Every curve ends heading right (its last control point is left of its end), so the arrowhead
     // needs no rotation.
-    return { e, d: `M${x0},${y0}C${p1x},${y0} ${p2x},${y1} ${x1},${y1}`, arrow: `M${x1 - 8},${y1 - 4.5}L${x1 + 1},${y1}L${x1 - 8},${y1 + 4.5}z`, lx, ly };
+    return { e, d: `M${x0},${y0}C${p1x},${y0} ${p2x},${y1} ${x1},${y1}`, arrow: `M${x1 - 8},${y1 - 4.5}L${x1 + 1},${y1}L${x1 - 8},${y1 + 4.5}z`, lx, ly, x0, y0, x1, y1, at };
   }
 
   function drawEdges(edges: GraphEdgeDto[]): void {
@@ -631,7 +702,10 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
       fanOut.set(e.source, (fanOut.get(e.source) ?? 0) + 1);
       fanIn.set(e.target, (fanIn.get(e.target) ?? 0) + 1);
     }
-    const geoms = edges.map((e) => geometry(e, fanOut, fanIn));
+    const geoms = edges.map((e) => {
+      const el = edgeEls.get(e.id);
+      return geometry(e, fanOut, fanIn, el && datum<EdgeGeom>(el));
+    });
     join(
       gEdges.node()!,
       edgeEls,
@@ -653,27 +727,34 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   function applyEdge(el: SVGGElement): void {
     const g = datum<EdgeGeom>(el);
     const m = edgeMetrics(g.e);
-    put(el, 'data-edge-id', g.e.id);
-    put(el, 'class', edgeClass(g));
-    put(el, 'aria-label', edgeAccessibleName(g.e, drawnName(g.e.source), drawnName(g.e.target)));
     const c = el.children;
     const [hit, line, arrow, flow, label] = [c[0], c[1], c[2], c[3], c[4]];
-    put(hit, 'd', g.d);
-    put(line, 'd', g.d);
+    // An edge whose ends stayed keeps its path strings (geometry()), so comparing them is enough.
+    if (reshaped(el, g, sameCurve)) {
+      put(el, 'data-edge-id', g.e.id);
+      put(hit, 'd', g.d);
+      put(line, 'd', g.d);
+      // Coloured by the group's health class (map.css). An SVG marker instead made every changed
+      // stroke width cost several times the paint of the line itself.
+      put(arrow, 'd', g.arrow);
+      put(flow, 'd', g.d);
+      put(label, 'x', g.lx.toFixed(1));
+      put(label, 'y', (g.ly - 5).toFixed(1));
+    }
+    put(el, 'class', edgeClass(g));
+    put(el, 'aria-label', edgeAccessibleName(g.e, drawnName(g.e.source), drawnName(g.e.target)));
     put(line, 'stroke-width', edgeWidth(m?.ratePerSec ?? 0, maxRate).toFixed(1));
-    // Coloured by the group's health class (map.css). An SVG marker instead made every changed
-    // stroke width cost several times the paint of the line itself.
-    put(arrow, 'd', g.arrow);
-    put(flow, 'd', g.d);
     put(flow, 'display', (m?.requests ?? 0) > 0 ? null : 'none');
-    put(label, 'x', g.lx.toFixed(1));
-    put(label, 'y', (g.ly - 5).toFixed(1));
     // Labels are not painted when zoomed out (map.css, .far): written when they are again.
     if (far) lodStale.set(el, applyEdge);
     else {
       lodStale.delete(el);
       putText(label, edgeLabel(g.e));
     }
+  }
+
+  function sameCurve(a: EdgeGeom, b: EdgeGeom): boolean {
+    return a.e.id === b.e.id && a.d === b.d && a.arrow === b.arrow && a.lx === b.lx && a.ly === b.ly;
   }
 
   function drawnName(id: string): string {
