@@ -56,6 +56,8 @@ const SLICE_BUDGET_MS = 3;
 const SLICE_PAINT_WRITES = 100;
 /** Elements per paint layer: see chunkOf. */
 const CHUNK = 64;
+/** How far from the origin a chunk reaches (map units; 1,000 services span about 40,000). */
+const CHUNK_EXTENT = 1_000_000;
 
 /** A drawn node: where it is (absolute), how big, and what it is. */
 interface Drawn {
@@ -452,15 +454,17 @@ export function renderMap(channel: Channel, hooks: MapHooks): MapView {
   function chunkOf(layer: SVGGElement): Element {
     let last = layer.lastElementChild?.firstElementChild ?? null;
     if (!last || last.childElementCount >= CHUNK) {
+      // Boxes that hold any map (map coordinates unchanged inside): browsers differ in whether
+      // `overflow: visible` lets a <foreignObject> paint outside its box.
       const fo = document.createElementNS(SVG, 'foreignObject');
       fo.setAttribute('class', 'chunk');
-      fo.setAttribute('width', '1');
-      fo.setAttribute('height', '1');
+      for (const [k, v] of [['x', -CHUNK_EXTENT], ['y', -CHUNK_EXTENT], ['width', 2 * CHUNK_EXTENT], ['height', 2 * CHUNK_EXTENT]] as const) fo.setAttribute(k, String(v));
       // Wrappers only: the nodes and edges stay where they were in the accessibility tree.
       fo.setAttribute('role', 'none');
       last = document.createElementNS(SVG, 'svg');
-      last.setAttribute('width', '1');
-      last.setAttribute('height', '1');
+      last.setAttribute('width', String(2 * CHUNK_EXTENT));
+      last.setAttribute('height', String(2 * CHUNK_EXTENT));
+      last.setAttribute('viewBox', `${-CHUNK_EXTENT} ${-CHUNK_EXTENT} ${2 * CHUNK_EXTENT} ${2 * CHUNK_EXTENT}`);
       last.setAttribute('role', 'none');
       fo.appendChild(last);
       layer.appendChild(fo);
