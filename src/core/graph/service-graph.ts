@@ -337,9 +337,9 @@ export class ServiceGraph {
       if (port !== undefined) this.ports.set(port, service);
     }
     if (caller) {
-      const dbSystem = kind === CLIENT ? asText(spanValue(span, 'dbSystem', DB_SYSTEM_NAMES)) : undefined;
+      const dbSystem = kind === CLIENT ? spanText(span, 'dbSystem', DB_SYSTEM_NAMES) : undefined;
       if (dbSystem !== undefined) {
-        const edge = this.edge(service, this.database(dbSystem, asText(spanValue(span, 'dbNamespace', DB_NAMESPACE_NAMES)) ?? dbSystem), 'database', nowMs);
+        const edge = this.edge(service, this.database(dbSystem, spanText(span, 'dbNamespace', DB_NAMESPACE_NAMES) ?? dbSystem), 'database', nowMs);
         edge.hasClient = true;
         edge.record('client', startMs, durationMs, error);
         edge.trace(traceId, startMs, this.tracesPerEdge);
@@ -780,28 +780,34 @@ function firstOf(attributes: Attributes, key: SemconvKey): AttrValue | undefined
   return undefined;
 }
 
-/** firstOf on a span: a head from the protobuf decode reads the value from the request's bytes (no Map made). */
-function spanValue(span: GraphSpan, key: SemconvKey, names: readonly string[]): AttrValue | undefined {
-  if (!(span instanceof HeadWithAttributes)) return firstOf(span.attributes, key);
+/** firstOf for a head: the slot of the first of `names` it has, or -1. */
+function slotOf(head: HeadWithAttributes, names: readonly string[]): number {
   for (let i = 0; i < names.length; i++) {
-    const slot = span.indexOf(names[i]);
-    if (slot >= 0) return span.valueAt(slot);
+    const slot = head.indexOf(names[i]);
+    if (slot >= 0) return slot;
   }
-  return undefined;
+  return -1;
+}
+
+/**
+ * firstOf on a span: a head from the protobuf decode reads the value from the request's bytes (no
+ * Map made). `names` is SEMCONV[key], passed in by the per-span callers (looked up once).
+ */
+function spanValue(span: GraphSpan, key: SemconvKey, names: readonly string[] = SEMCONV[key]): AttrValue | undefined {
+  if (!(span instanceof HeadWithAttributes)) return firstOf(span.attributes, key);
+  const slot = slotOf(span, names);
+  return slot < 0 ? undefined : span.valueAt(slot);
 }
 
 /** attrNumber(spanValue(...)); from a head without making the value. */
 function spanNumber(span: GraphSpan, key: SemconvKey, names: readonly string[]): number | undefined {
   if (!(span instanceof HeadWithAttributes)) return toNumber(firstOf(span.attributes, key));
-  for (let i = 0; i < names.length; i++) {
-    const slot = span.indexOf(names[i]);
-    if (slot >= 0) return span.numberAt(slot);
-  }
-  return undefined;
+  const slot = slotOf(span, names);
+  return slot < 0 ? undefined : span.numberAt(slot);
 }
 
-function spanText(span: GraphSpan, key: SemconvKey): string | undefined {
-  return asText(spanValue(span, key, SEMCONV[key]));
+function spanText(span: GraphSpan, key: SemconvKey, names?: readonly string[]): string | undefined {
+  return asText(spanValue(span, key, names));
 }
 
 function asText(v: AttrValue | undefined): string | undefined {
