@@ -184,13 +184,13 @@ export class HeadWithAttributes implements SpanHeadWithAttributes {
 
   /** The value at a slot from indexOf, as `attributes` has it. */
   valueAt(slot: number): AttrValue {
-    const r = this.readerAt(slot);
+    const r = this.found.readerAt(slot);
     return r === undefined ? null : anyValue(r, r.len, 0, NO_AT, 'attributes', true);
   }
 
   /** attrNumber(valueAt(slot)), without making a string or a bigint for an int or double value. */
   numberAt(slot: number): number | undefined {
-    const r = this.readerAt(slot);
+    const r = this.found.readerAt(slot);
     if (r === undefined) return undefined;
     let n: number | undefined;
     // The last value field wins, and unknown fields leave the value alone, as in anyValue.
@@ -219,10 +219,6 @@ export class HeadWithAttributes implements SpanHeadWithAttributes {
     }
     return n;
   }
-
-  private readerAt(slot: number): Reader | undefined {
-    return this.found.readerAt(slot);
-  }
 }
 
 /** Values read again were checked by the decode: no error can need a path. */
@@ -249,9 +245,8 @@ export function decodeTraceHeadsProtobuf(bytes: Uint8Array, keys?: AttributeKeys
   return { heads: d.spans as SpanHead[], packed: d.packed!, rejected: d.rejected, rejectMessage: d.rejectMessage };
 }
 
-// The wanted keys of the decode in progress and where it found them (decodes do not interleave:
+// Where the decode in progress finds the wanted keys (found.keys), if it looks for any (decodes do not interleave:
 // all of it is synchronous).
-let want: AttributeKeys | undefined;
 let found: FoundAttributes | undefined;
 // The slots found so far, in an array kept from one decode to the next and copied to an exact
 // size at the end: growing a plain array per request (three numbers per attribute, eight bytes
@@ -276,8 +271,7 @@ function decodeInMode(
   const out = new Collected<Span | SpanHead>();
   const ranges: number[] = [];
   const at: At = { ri: -1, si: -1, ki: -1 };
-  want = build ? undefined : keys;
-  found = want ? new FoundAttributes(bytes, want) : undefined;
+  found = !build && keys ? new FoundAttributes(bytes, keys) : undefined;
   foundCount = 0;
   try {
     while (r.pos < r.len) {
@@ -303,7 +297,6 @@ function decodeInMode(
     const msg = e instanceof RangeError && /call stack/.test(e.message) ? 'nested too deeply' : (e as Error).message;
     throw new OtlpDecodeError('', `invalid protobuf ExportTraceServiceRequest: ${msg}`);
   } finally {
-    want = undefined;
     found = undefined;
   }
   return { spans: out.items, rejected: out.rejected, rejectMessage: out.rejectMessage, packed: { bytes: r.buf, ranges } };
@@ -453,7 +446,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
   // Where the span id's and the parent id's bytes are (0: none), for their words in the record.
   let spanWords = 0;
   let parentWords = 0;
-  if (want) reserveSlots(RECORD);
+  if (found) reserveSlots(RECORD);
 
   while (r.pos < stop) {
     const tag = r.uint32();
@@ -466,7 +459,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
       case 2:
         expect(tag, LEN, 'Span', 2);
         spanId = id(r, 8, at, 'spanId');
-        if (want && spanId) spanWords = r.pos - 8;
+        if (found && spanId) spanWords = r.pos - 8;
         break;
       case 3:
         expect(tag, LEN, 'Span', 3);
@@ -475,7 +468,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
       case 4:
         expect(tag, LEN, 'Span', 4);
         parentSpanId = id(r, 8, at, 'parentSpanId') ?? undefined;
-        parentWords = want && parentSpanId ? r.pos - 8 : 0;
+        parentWords = found && parentSpanId ? r.pos - 8 : 0;
         break;
       case 5:
         expect(tag, LEN, 'Span', 5);
@@ -499,7 +492,7 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
       case 9:
         expect(tag, LEN, 'Span', 9);
         if (build) keyValue(r, end(r), (attributes ??= new Map()), 0, at, 'attributes');
-        else if (want) wantedKeyValue(r, end(r), want, at);
+        else if (found) wantedKeyValue(r, end(r), found.keys, at);
         else keyValue(r, end(r), undefined, 0, at, 'attributes');
         break;
       case 10:
