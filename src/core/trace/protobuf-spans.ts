@@ -245,8 +245,8 @@ export function decodeTraceHeadsProtobuf(bytes: Uint8Array, keys?: AttributeKeys
   return { heads: d.spans as SpanHead[], packed: d.packed!, rejected: d.rejected, rejectMessage: d.rejectMessage };
 }
 
-// Where the decode in progress finds the wanted keys (found.keys), if it looks for any (decodes do not interleave:
-// all of it is synchronous).
+// Where the decode in progress notes the wanted keys (found.keys) it finds, if it looks for any
+// (decodes do not interleave: all of it is synchronous).
 let found: FoundAttributes | undefined;
 // The slots found so far, in an array kept from one decode to the next and copied to an exact
 // size at the end: growing a plain array per request (three numbers per attribute, eight bytes
