@@ -143,6 +143,8 @@ interface Alone {
 }
 
 const NOTHING: Alone = {};
+/** Alone records remembered for reuse (aloneOf); when full they are forgotten, which costs only reuse. */
+const MAX_ALONES = 1024;
 
 class Bucket {
   readonly client = new SideStats();
@@ -267,6 +269,8 @@ export class ServiceGraph {
   private readonly byResource = new WeakMap<Resource, Endpoint>();
   private lastResource: Resource | undefined;
   private lastService: Endpoint | undefined;
+  /** Waiting callers' Alone records by server.address as sent (aloneOf), at most MAX_ALONES. */
+  private readonly alones = new Map<string, Alone>();
   /** Endpoints by kind, name, version and system, so equal endpoints are one object. */
   private endpoints = new Map<string, Endpoint>();
   private readonly user: Endpoint;
@@ -420,7 +424,26 @@ export class ServiceGraph {
   }
 
   private half(caller: boolean, messaging: boolean, traceId: string, w0: number, w1: number, startMs: number, durationMs: number, error: boolean, endpoint: Endpoint, span: GraphSpan, nowMs: number): Half {
-    return { caller, messaging, traceId, w0, w1, startMs, durationMs, error, endpoint, alone: caller || messaging ? aloneOf(span, caller, messaging) : NOTHING, expiresAtMs: nowMs + this.ttlMs, seq: this.seq++ };
+    return { caller, messaging, traceId, w0, w1, startMs, durationMs, error, endpoint, alone: caller || messaging ? this.aloneOf(span, caller, messaging) : NOTHING, expiresAtMs: nowMs + this.ttlMs, seq: this.seq++ };
+  }
+
+  private aloneOf(span: GraphSpan, caller: boolean, messaging: boolean): Alone {
+    if (messaging) {
+      const m = messagingEndpoint(span);
+      // A producer without messaging attributes is resolved as a client is.
+      if (m !== undefined || !caller) return m === undefined ? NOTHING : { messaging: m };
+    }
+    const peer = spanText(span, 'peerService');
+    const serverAddress = spanText(span, 'serverAddress');
+    const serverPort = spanPort(span);
+    if (serverAddress === undefined || serverPort === undefined) return { peer, ...address(span, serverAddress, serverPort) };
+    // Most callers call a few hosts: the record made for this address before, if it says the same.
+    const known = this.alones.get(serverAddress);
+    if (known !== undefined && known.peer === peer && known.port === serverPort) return known;
+    const made: Alone = { peer, host: serverAddress.toLowerCase(), port: serverPort };
+    if (this.alones.size >= MAX_ALONES) this.alones.clear();
+    this.alones.set(serverAddress, made);
+    return made;
   }
 
   /** A half whose other half is not coming. */
@@ -790,39 +813,33 @@ function slotOf(head: HeadWithAttributes, names: readonly string[]): number {
 }
 
 /**
- * firstOf on a span: a head from the protobuf decode reads the value from the request's bytes (no
- * Map made). `names` is SEMCONV[key], passed in by the per-span callers (looked up once).
+ * attrNumber(firstOf(...)) on a span: a head from the protobuf decode reads the number from the
+ * request's bytes, without making the value. `names` is SEMCONV[key], looked up once by the callers.
  */
-function spanValue(span: GraphSpan, key: SemconvKey, names: readonly string[] = SEMCONV[key]): AttrValue | undefined {
-  if (!(span instanceof HeadWithAttributes)) return firstOf(span.attributes, key);
-  const slot = slotOf(span, names);
-  return slot < 0 ? undefined : span.valueAt(slot);
-}
-
-/** attrNumber(spanValue(...)); from a head without making the value. */
 function spanNumber(span: GraphSpan, key: SemconvKey, names: readonly string[]): number | undefined {
   if (!(span instanceof HeadWithAttributes)) return toNumber(firstOf(span.attributes, key));
   const slot = slotOf(span, names);
   return slot < 0 ? undefined : span.numberAt(slot);
 }
 
-function spanText(span: GraphSpan, key: SemconvKey, names?: readonly string[]): string | undefined {
-  return asText(spanValue(span, key, names));
+function spanText(span: GraphSpan, key: SemconvKey, names: readonly string[] = SEMCONV[key]): string | undefined {
+  if (!(span instanceof HeadWithAttributes)) return asText(firstOf(span.attributes, key));
+  const slot = slotOf(span, names);
+  if (slot < 0) return undefined;
+  // A string from the request's bytes is the one made for the same bytes before, if any: names
+  // repeat from span to span, and a new string per span was garbage the ingest paid for.
+  const s = span.stringAt(slot);
+  return s === null ? asText(span.valueAt(slot)) : s !== '' ? s : undefined;
+}
+
+/** server.port as a port (a positive integer), else undefined. */
+function spanPort(span: GraphSpan): number | undefined {
+  const p = spanNumber(span, 'serverPort', SERVER_PORT_NAMES);
+  return p !== undefined && Number.isInteger(p) && p > 0 ? p : undefined;
 }
 
 function asText(v: AttrValue | undefined): string | undefined {
   return typeof v === 'string' && v !== '' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined;
-}
-
-function aloneOf(span: GraphSpan, caller: boolean, messaging: boolean): Alone {
-  if (messaging) {
-    const m = messagingEndpoint(span);
-    // A producer without messaging attributes is resolved as a client is.
-    if (m !== undefined || !caller) return m === undefined ? NOTHING : { messaging: m };
-  }
-  const peer = spanText(span, 'peerService');
-  const { host, port } = address(span);
-  return { peer, host, port };
 }
 
 function messagingEndpoint(span: GraphSpan): Endpoint | undefined {
@@ -832,11 +849,10 @@ function messagingEndpoint(span: GraphSpan): Endpoint | undefined {
   return { kind: 'messaging', name: destination ?? system!, ...(system !== undefined && { system }) };
 }
 
-/** server.address and server.port, else url.full's host and port (the scheme's default port). */
-function address(span: GraphSpan): { host?: string; port?: number } {
-  let host = spanText(span, 'serverAddress')?.toLowerCase();
-  const p = Number(spanText(span, 'serverPort'));
-  let port = Number.isInteger(p) && p > 0 ? p : undefined;
+/** server.address and server.port (as given: `host` is lowercased here), else url.full's host and port (the scheme's default port). */
+function address(span: GraphSpan, serverAddress: string | undefined, serverPort: number | undefined): { host?: string; port?: number } {
+  let host = serverAddress?.toLowerCase();
+  let port = serverPort;
   if (host === undefined || port === undefined) {
     const url = spanText(span, 'httpUrl');
     if (url !== undefined) {

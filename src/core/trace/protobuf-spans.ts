@@ -182,6 +182,30 @@ export class HeadWithAttributes implements SpanHeadWithAttributes {
     return -1;
   }
 
+  /**
+   * The value at a slot when it is a string and nothing else (one string field: what every SDK
+   * sends for a string attribute), else null: then valueAt says what it is. A plain ASCII string is
+   * found by its bytes among the strings read before, so a name a hook reads again and again (a
+   * host, a database, a messaging system) is one string, not a new one per span.
+   */
+  stringAt(slot: number): string | null {
+    const { slots, bytes } = this.found;
+    let p = slots[slot + 1];
+    if (p < 0 || bytes[p] !== STRING_VALUE_TAG) return null;
+    let len = 0;
+    for (let shift = 0; ; shift += 7) {
+      // Lengths up to 2^28 (four bytes) are read here; a longer one is left to valueAt.
+      if (shift > 21) return null;
+      const b = bytes[++p];
+      len |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    p++;
+    // Another field after the string (the last one wins): valueAt reads it as the decode would.
+    if (p + len !== slots[slot + 2]) return null;
+    return knownString(bytes, p, len) ?? rememberString(this.valueAt(slot) as string, len);
+  }
+
   /** The value at a slot from indexOf, as `attributes` has it. */
   valueAt(slot: number): AttrValue {
     const r = this.found.readerAt(slot);
@@ -219,6 +243,46 @@ export class HeadWithAttributes implements SpanHeadWithAttributes {
     }
     return n;
   }
+}
+
+/** AnyValue.string_value (field 1, length-delimited). */
+const STRING_VALUE_TAG = (1 << 3) | LEN;
+
+// Strings read by stringAt, by a hash of their bytes: one per hash, replaced on a clash, so a
+// handful of names repeated across requests are made once. Plain ASCII up to KNOWN_MAX_LENGTH
+// bytes only (a character per byte, so the string is checked against the bytes without decoding).
+const KNOWN_SIZE = 1024;
+const KNOWN_MAX_LENGTH = 64;
+const known: (string | undefined)[] = new Array<string | undefined>(KNOWN_SIZE).fill(undefined);
+let knownHash = 0;
+
+/** The string of these bytes if it was read before; else undefined (and knownHash is where it goes). */
+function knownString(bytes: Uint8Array, from: number, len: number): string | undefined {
+  if (len > KNOWN_MAX_LENGTH) {
+    knownHash = -1;
+    return undefined;
+  }
+  // FNV-1a over the bytes; a byte >= 0x80 (not ASCII) is not remembered.
+  let h = 0x811c9dc5;
+  for (let i = from; i < from + len; i++) {
+    const b = bytes[i];
+    if (b >= 0x80) {
+      knownHash = -1;
+      return undefined;
+    }
+    h = Math.imul(h ^ b, 0x01000193);
+  }
+  knownHash = (h >>> 0) & (KNOWN_SIZE - 1);
+  const s = known[knownHash];
+  if (s === undefined || s.length !== len) return undefined;
+  for (let i = 0; i < len; i++) if (s.charCodeAt(i) !== bytes[from + i]) return undefined;
+  return s;
+}
+
+/** Keeps the string knownString just did not find (at knownHash), and returns it. */
+function rememberString(s: string, len: number): string {
+  if (knownHash >= 0 && s.length === len) known[knownHash] = s;
+  return s;
 }
 
 /** Values read again were checked by the decode: no error can need a path. */

@@ -79,6 +79,43 @@ describe('span heads as the graph reads them', () => {
     assert.equal(head.numberAt(head.indexOf('numericText')), 8080);
   });
 
+  it('a string value reads as the full decode has it through stringAt, also when read again, and any other value gives null', () => {
+    // Enough distinct names that the strings remembered by their bytes (1,024 places) clash.
+    const texts = ['cart', 'café', 'Zürich-1', 'x'.repeat(65), 'y'.repeat(64), ...Array.from({ length: 3000 }, (_, i) => `host-${i}.shop.svc`)];
+    const attributes: { key: string; value: object }[] = texts.map((t, i) => ({ key: `k${i}`, value: { stringValue: t } }));
+    const others = Object.entries(VALUES).filter(([k]) => !['numericText', 'text', 'emptyText'].includes(k));
+    attributes.push(...others.map(([key, value]) => ({ key, value })));
+    const bytes = encodeTraces(request('1', '2', attributes));
+    const keys = new AttributeKeys(attributes.map((a) => a.key));
+    for (let pass = 0; pass < 2; pass++) {
+      const head = decodeTraceHeadsProtobuf(bytes, keys).heads[0] as HeadWithAttributes;
+      texts.forEach((t, i) => assert.equal(head.stringAt(head.indexOf(`k${i}`)), t, `k${i}, pass ${pass}`));
+      for (const [key] of others) assert.equal(head.stringAt(head.indexOf(key)), null, key);
+    }
+    const empty = decodeTraceHeadsProtobuf(encodeTraces(request('1', '2', [{ key: 'e', value: { stringValue: '' } }])), new AttributeKeys(['e'])).heads[0] as HeadWithAttributes;
+    assert.equal(empty.stringAt(empty.indexOf('e')), '');
+  });
+
+  it('an AnyValue of more than one field (the last wins) is not read as its first string', () => {
+    const bytes = encodeTraces(request('1', '2', [{ key: 'mixed', value: { stringValue: 'ab' } }]));
+    // The value's bytes (string "ab": 0a 02 61 62) become a string "" then an int 5 (0a 00 18 05),
+    // and then an int 5 then a string "" (18 05 0a 00): the same length, so nothing else moves.
+    const at = Buffer.from(bytes).indexOf(Buffer.from([0x0a, 0x02, 0x61, 0x62]));
+    assert.ok(at > 0);
+    for (const [patch, value] of [
+      [[0x0a, 0x00, 0x18, 0x05], 5n],
+      [[0x18, 0x05, 0x0a, 0x00], ''],
+    ] as const) {
+      const patched = Uint8Array.from(bytes);
+      patched.set(patch, at);
+      assert.equal(decodeTracesProtobuf(patched).spans[0].attributes.get('mixed'), value);
+      const head = decodeTraceHeadsProtobuf(patched, new AttributeKeys(['mixed'])).heads[0] as HeadWithAttributes;
+      const slot = head.indexOf('mixed');
+      assert.equal(head.stringAt(slot), null);
+      assert.equal(head.valueAt(slot), value);
+    }
+  });
+
   it("start and end as numbers equal Number() of the full decode's nanoseconds, up to 2^64 - 1 and when not sent", () => {
     const times: [string | undefined, string | undefined][] = [
       ['1767268800000000000', '1767268800123456789'],
@@ -114,6 +151,40 @@ describe('span heads as the graph reads them', () => {
       assert.deepEqual([h.idWord(false, 0), h.idWord(false, 1)], [word(h.spanId, 0), word(h.spanId, 1)]);
       assert.ok(h.idWord(false, 0) < 0 && h.idWord(false, 1) < 0);
       assert.deepEqual([h.idWord(true, 0), h.idWord(true, 1)], h.parentSpanId === undefined ? [0, 0] : [word(h.parentSpanId, 0), word(h.parentSpanId, 1)]);
+    }
+  });
+
+  it('callers that never get a server half go to the external node their own address, port and peer.service name, when many share an address', () => {
+    // Waiting callers share what they read of the same server.address (aloneOf): the port, the
+    // peer.service and the case of the address must still be each span's own.
+    const client = (id: number, attrs: Record<string, string | number>) => ({ svc: 'shop', trace: id, id, kind: 'client' as const, at: id, ms: 5, attrs });
+    const specs = [
+      client(1, { 'server.address': 'Pay.Example.com', 'server.port': 443 }),
+      client(2, { 'server.address': 'Pay.Example.com', 'server.port': 8443 }),
+      client(3, { 'server.address': 'Pay.Example.com', 'server.port': 443, 'peer.service': 'payments' }),
+      client(4, { 'server.address': 'Pay.Example.com', 'server.port': 443 }),
+      client(5, { 'server.address': 'pay.example.com', 'server.port': '443' }),
+      client(6, { 'server.address': 'Pay.Example.com', 'url.full': 'https://other.example.com:9000/x' }),
+      client(7, { 'url.full': 'https://Pay.Example.com/x', 'server.port': 8443 }),
+    ];
+    const viaHeads = new ServiceGraph({ clock: () => T0, ttlMs: 1000 });
+    const ingest = new Ingest(new TraceStore());
+    ingest.onSpanHeads(GRAPH_ATTRIBUTE_KEYS, (s) => viaHeads.add(s, T0));
+    const bytes = encodeTraces(otlp(specs));
+    ingest.protobufTraces(bytes, { signal: 'traces', encoding: 'protobuf', bytes });
+    const viaSpans = new ServiceGraph({ clock: () => T0, ttlMs: 1000 });
+    viaSpans.add(decodeTracesJson(otlp(specs)).spans, T0);
+    for (const g of [viaHeads, viaSpans]) {
+      const edges = g.snapshot({ window: '5m' }, T0 + 2000).edges;
+      assert.deepEqual(
+        edges.map((e) => [e.target, e.client?.requests]),
+        [
+          ['external:pay.example.com:443', 3],
+          ['external:pay.example.com:8443', 2],
+          ['external:payments', 1],
+          ['external:pay.example.com:9000', 1],
+        ].sort(),
+      );
     }
   });
 
