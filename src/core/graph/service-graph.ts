@@ -62,6 +62,7 @@ import {
   type GraphWindow,
 } from '../../shared/graph';
 import { SideStats } from './histogram';
+import { CALLER, ERROR, MESSAGING, WaitingHalves } from './waiting';
 
 // Read once: through the module system's re-exports each use would be a getter call per span.
 const { CLIENT, SERVER, PRODUCER, CONSUMER } = SpanKind;
@@ -106,25 +107,6 @@ interface Endpoint {
   readonly system?: string;
   /** The edges from here, by target and connection type: object keys, so no string is built per request. */
   out?: Map<Endpoint, Partial<Record<GraphConnectionType, Edge>>>;
-}
-
-/** A span waiting for its other half. */
-interface Half {
-  readonly caller: boolean;
-  readonly messaging: boolean;
-  readonly traceId: string;
-  /** The span id that pairs it, as two 32-bit words (see pending); 0, 0 for a half resolved at once. */
-  readonly w0: number;
-  readonly w1: number;
-  readonly startMs: number;
-  readonly durationMs: number;
-  readonly error: boolean;
-  readonly endpoint: Endpoint;
-  /** What resolving it alone reads of its span (a caller's or a consumer's; nothing of a server's). */
-  readonly alone: Alone;
-  readonly expiresAtMs: number;
-  /** Arrival order across the two maps of waiting halves (the oldest is dropped at the cap). */
-  readonly seq: number;
 }
 
 /**
@@ -251,17 +233,8 @@ export class ServiceGraph {
   readonly maxEdges: number;
   readonly tracesPerEdge: number;
   private readonly clock: () => number;
-  /**
-   * Halves waiting, by a number mixed from the span id that pairs them (the caller's span id, the
-   * callee's parent id; pendingKey): span ids are 64 random bits, so 30 of them nearly always tell
-   * halves apart, and the whole id and the trace id are compared on a hit instead of being the key
-   * (a string key per span cost its hash). Insertion order is expiry order (the clock does not go
-   * back, and a TTL is the same for all). A table of our own (open addressing over typed arrays)
-   * was tried in place of the Map and measured no faster.
-   */
-  private readonly pending = new Map<number, Half>();
-  /** The rare half whose number is taken by a waiting half of another id or trace: by trace and span id. */
-  private readonly clashes = new Map<string, Half>();
+  /** Halves waiting for their other half (waiting.ts), at most maxPending. */
+  private readonly waiting = new WaitingHalves<Endpoint, Alone>();
   private readonly edges = new Set<Edge>();
   /** server.port of SERVER spans -> the service that answered on it last (the localhost rule). */
   private readonly ports = new Map<number, Endpoint>();
@@ -276,7 +249,6 @@ export class ServiceGraph {
   private readonly user: Endpoint;
   /** Database endpoints by system and name: a db client span is common, and endpoint() builds a key string. */
   private databases = new Map<string, Map<string, Endpoint>>();
-  private seq = 0;
   private counts = { spans: 0, badSpans: 0, expired: 0, dropped: 0, evictedEdges: 0 };
 
   constructor(options: ServiceGraphOptions = {}) {
@@ -303,18 +275,16 @@ export class ServiceGraph {
 
   /** Resolves the halves whose TTL is over (add and snapshot do it too). */
   expire(nowMs: number = this.clock()): void {
-    expireFrom(this.pending, nowMs, (half) => this.expired(half, nowMs));
-    if (this.clashes.size > 0) expireFrom(this.clashes, nowMs, (half) => this.expired(half, nowMs));
-  }
-
-  private expired(half: Half, nowMs: number): void {
-    this.counts.expired++;
-    this.resolveAlone(half, nowMs);
+    const waiting = this.waiting;
+    for (let slot = waiting.expired(nowMs); slot >= 0; slot = waiting.expired(nowMs)) {
+      this.counts.expired++;
+      this.resolveWaiting(slot, nowMs);
+    }
   }
 
   stats(): GraphStatsDto {
     const c = this.counts;
-    return { spans: c.spans, badSpans: c.badSpans, pendingEdges: this.pending.size + this.clashes.size, expiredEdges: c.expired, droppedEdges: c.dropped, edgeSeries: this.edges.size, evictedEdgeSeries: c.evictedEdges };
+    return { spans: c.spans, badSpans: c.badSpans, pendingEdges: this.waiting.size, expiredEdges: c.expired, droppedEdges: c.dropped, edgeSeries: this.edges.size, evictedEdgeSeries: c.evictedEdges };
   }
 
   private addOne(span: GraphSpan, nowMs: number): void {
@@ -353,78 +323,60 @@ export class ServiceGraph {
     } else {
       const parent = span.parentSpanId;
       if (parent === undefined) {
-        this.calleeOnly(this.half(caller, messaging, traceId, 0, 0, startMs, durationMs, error, service, span, nowMs), nowMs);
+        this.calleeOnly(service, messaging ? this.aloneOf(span, false, true).messaging : undefined, traceId, startMs, durationMs, error, nowMs);
         return;
       }
       key = parent;
     }
-    // The other half, if it waits. Most spans find theirs or wait for it: no object is made for a
-    // span that finds its other half.
-    // The id as two words: from a head's record, else parsed from its hex (an id that is not 16 hex
-    // digits, which no decoder gives, waits in the clash map by its text).
+    // The other half, if it waits (most spans find theirs or wait for it). The id as two words:
+    // from a head's record, else parsed from its hex; an id that is not 16 hex digits (no decoder
+    // gives one) waits under its text.
     let w0 = 0;
     let w1 = 0;
-    let n = -1;
+    let textKey: string | undefined;
     if (head) {
       w0 = span.idWord(!caller, 0);
       w1 = span.idWord(!caller, 1);
-      n = pendingKey(w0, w1);
     } else if (parseId(key)) {
       w0 = parsed0;
       w1 = parsed1;
-      n = pendingKey(w0, w1);
-    }
-    const found = n < 0 ? undefined : this.pending.get(n);
-    let other: Half | undefined;
-    if (found !== undefined && found.w0 === w0 && found.w1 === w1 && found.traceId === traceId) {
-      this.pending.delete(n);
-      other = found;
-    } else {
-      if (this.clashes.size > 0) {
-        // The pair may meet in the clash map (see clashes).
-        const k = traceId + key;
-        other = this.clashes.get(k);
-        if (other !== undefined) this.clashes.delete(k);
-      }
-    }
-    if (other !== undefined) {
-      if (other.caller !== caller) {
-        const edge = this.edge(caller ? service : other.endpoint, caller ? other.endpoint : service, messaging || other.messaging ? 'messaging' : 'request', nowMs);
+    } else textKey = traceId + key;
+    const waiting = this.waiting;
+    const other = textKey === undefined ? waiting.find(w0, w1, traceId) : waiting.findText(textKey);
+    if (other >= 0) {
+      const flags = waiting.flags[other];
+      if (((flags & CALLER) === 0) === caller) {
+        const otherEndpoint = waiting.endpoints[other]!;
+        const otherStartMs = waiting.startMs[other];
+        const otherDurationMs = waiting.durationMs[other];
+        const otherError = (flags & ERROR) !== 0;
+        waiting.remove(other);
+        const edge = this.edge(caller ? service : otherEndpoint, caller ? otherEndpoint : service, messaging || (flags & MESSAGING) !== 0 ? 'messaging' : 'request', nowMs);
         edge.hasClient = edge.hasServer = true;
         if (caller) {
           edge.record('client', startMs, durationMs, error);
-          edge.record('server', other.startMs, other.durationMs, other.error);
+          edge.record('server', otherStartMs, otherDurationMs, otherError);
           edge.trace(traceId, startMs, this.tracesPerEdge);
         } else {
-          edge.record('client', other.startMs, other.durationMs, other.error);
+          edge.record('client', otherStartMs, otherDurationMs, otherError);
           edge.record('server', startMs, durationMs, error);
-          edge.trace(traceId, other.startMs, this.tracesPerEdge);
+          edge.trace(traceId, otherStartMs, this.tracesPerEdge);
         }
         return;
       }
       // The same span twice (a resend): the earlier copy is resolved on its own, the later waits.
       this.counts.expired++;
-      this.resolveAlone(other, nowMs);
+      this.resolveWaiting(other, nowMs);
     }
-    const half = this.half(caller, messaging, traceId, w0, w1, startMs, durationMs, error, service, span, nowMs);
-    // What waits under this number now: nothing if it was the other half (taken out above).
-    let held = found === other ? undefined : found;
-    if (this.pending.size + this.clashes.size >= this.maxPending) {
+    if (waiting.size >= this.maxPending) {
       this.expire(nowMs);
-      if (this.pending.size + this.clashes.size >= this.maxPending) {
-        if (oldestFirst(this.pending, this.clashes)) this.pending.delete(this.pending.keys().next().value as number);
-        else this.clashes.delete(this.clashes.keys().next().value as string);
+      if (waiting.size >= this.maxPending) {
+        waiting.remove(waiting.oldest());
         this.counts.dropped++;
       }
-      // Expiry and the cap may have taken it.
-      held = n < 0 ? undefined : this.pending.get(n);
     }
-    if (n >= 0 && held === undefined) this.pending.set(n, half);
-    else this.clashes.set(traceId + key, half);
-  }
-
-  private half(caller: boolean, messaging: boolean, traceId: string, w0: number, w1: number, startMs: number, durationMs: number, error: boolean, endpoint: Endpoint, span: GraphSpan, nowMs: number): Half {
-    return { caller, messaging, traceId, w0, w1, startMs, durationMs, error, endpoint, alone: caller || messaging ? this.aloneOf(span, caller, messaging) : NOTHING, expiresAtMs: nowMs + this.ttlMs, seq: this.seq++ };
+    const alone = caller || messaging ? this.aloneOf(span, caller, messaging) : NOTHING;
+    waiting.add((caller ? CALLER : 0) | (messaging ? MESSAGING : 0) | (error ? ERROR : 0), w0, w1, textKey, traceId, startMs, durationMs, nowMs + this.ttlMs, service, alone);
   }
 
   private aloneOf(span: GraphSpan, caller: boolean, messaging: boolean): Alone {
@@ -446,32 +398,37 @@ export class ServiceGraph {
     return made;
   }
 
-  /** A half whose other half is not coming. */
-  private resolveAlone(half: Half, nowMs: number): void {
-    if (half.caller) {
-      const alone = half.alone;
-      if (alone.messaging) return this.callerOnly(half, this.endpoint(alone.messaging), 'messaging', nowMs);
-      const local = this.localService(alone);
-      if (local) return this.callerOnly(half, local, 'request', nowMs);
-      return this.callerOnly(half, this.endpoint(externalEndpoint(alone)), 'virtual', nowMs);
-    }
-    this.calleeOnly(half, nowMs);
+  /** Takes the half at `slot` out of waiting and resolves it alone: its other half is not coming. */
+  private resolveWaiting(slot: number, nowMs: number): void {
+    const w = this.waiting;
+    const flags = w.flags[slot];
+    const endpoint = w.endpoints[slot]!;
+    const alone = w.alones[slot]!;
+    const traceId = w.traceIds[slot]!;
+    const startMs = w.startMs[slot];
+    const durationMs = w.durationMs[slot];
+    const error = (flags & ERROR) !== 0;
+    w.remove(slot);
+    if ((flags & CALLER) === 0) return this.calleeOnly(endpoint, alone.messaging, traceId, startMs, durationMs, error, nowMs);
+    if (alone.messaging) return this.callerOnly(endpoint, this.endpoint(alone.messaging), 'messaging', traceId, startMs, durationMs, error, nowMs);
+    const local = this.localService(alone);
+    if (local) return this.callerOnly(endpoint, local, 'request', traceId, startMs, durationMs, error, nowMs);
+    this.callerOnly(endpoint, this.endpoint(externalEndpoint(alone)), 'virtual', traceId, startMs, durationMs, error, nowMs);
   }
 
-  private callerOnly(half: Half, target: Endpoint, type: GraphConnectionType, nowMs: number): void {
-    const edge = this.edge(half.endpoint, target, type, nowMs);
+  private callerOnly(source: Endpoint, target: Endpoint, type: GraphConnectionType, traceId: string, startMs: number, durationMs: number, error: boolean, nowMs: number): void {
+    const edge = this.edge(source, target, type, nowMs);
     edge.hasClient = true;
-    edge.record('client', half.startMs, half.durationMs, half.error);
-    edge.trace(half.traceId, half.startMs, this.tracesPerEdge);
+    edge.record('client', startMs, durationMs, error);
+    edge.trace(traceId, startMs, this.tracesPerEdge);
   }
 
-  /** A root server span, or one whose caller never came: from the messaging node or the user. */
-  private calleeOnly(half: Half, nowMs: number): void {
-    const messaging = half.alone.messaging;
-    const edge = this.edge(messaging ? this.endpoint(messaging) : this.user, half.endpoint, messaging ? 'messaging' : 'virtual', nowMs);
+  /** A root server span, or one whose caller never came: from its messaging node, if any, or the user. */
+  private calleeOnly(target: Endpoint, messaging: Endpoint | undefined, traceId: string, startMs: number, durationMs: number, error: boolean, nowMs: number): void {
+    const edge = this.edge(messaging ? this.endpoint(messaging) : this.user, target, messaging ? 'messaging' : 'virtual', nowMs);
     edge.hasServer = true;
-    edge.record('server', half.startMs, half.durationMs, half.error);
-    edge.trace(half.traceId, half.startMs, this.tracesPerEdge);
+    edge.record('server', startMs, durationMs, error);
+    edge.trace(traceId, startMs, this.tracesPerEdge);
   }
 
   private localService({ host, port }: Alone): Endpoint | undefined {
@@ -660,27 +617,6 @@ export class ServiceGraph {
   }
 }
 
-/**
- * service.version of the resource; else the version suffix of k8s.deployment.name
- * (`reviews-v2` -> `v2`: a `-v<digit>...` last segment), as Istio's samples name deployments.
- */
-/** Whether the oldest waiting half is in `a` rather than `b` (one of them is not empty). */
-function oldestFirst(a: Map<number, Half>, b: Map<string, Half>): boolean {
-  if (b.size === 0) return true;
-  if (a.size === 0) return false;
-  return (a.values().next().value as Half).seq < (b.values().next().value as Half).seq;
-}
-
-/**
- * The pending map's key for a span id given as two 32-bit words: a small integer mixed from both,
- * so the map hashes a number instead of a string. Both words count: ids that differ only in a few
- * bytes (generators that count, or randomise only part of an id) must not share keys, since a
- * shared key sends the later half through the slower clash map. The whole id is compared on a hit.
- */
-function pendingKey(w0: number, w1: number): number {
-  return (w0 ^ Math.imul(w1, 0x9e3779b1)) & 0x3fffffff;
-}
-
 // parseId's result (a pair per span would be garbage).
 let parsed0 = 0;
 let parsed1 = 0;
@@ -707,15 +643,10 @@ function hexDigit(c: number): number {
   return c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
 }
 
-/** Takes the halves from the front of `waiting` whose TTL is over. */
-function expireFrom<K>(waiting: Map<K, Half>, nowMs: number, each: (half: Half) => void): void {
-  for (const [key, half] of waiting) {
-    if (half.expiresAtMs > nowMs) break;
-    waiting.delete(key);
-    each(half);
-  }
-}
-
+/**
+ * service.version of the resource; else the version suffix of k8s.deployment.name
+ * (`reviews-v2` -> `v2`: a `-v<digit>...` last segment), as Istio's samples name deployments.
+ */
 function versionOf(resource: Resource): string | undefined {
   const v = firstOf(resource.attributes, 'serviceVersion');
   if (typeof v === 'string' && v !== '') return v;

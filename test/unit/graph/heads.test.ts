@@ -1,6 +1,6 @@
 // What the graph reads of span heads from the protobuf decode (HeadWithAttributes: attributes and
 // times read from the request's bytes when asked) must be what it would read of whole spans; and
-// halves that wait under the same pending number (two span ids that share it) must still each pair
+// halves that wait at the same place of the index (two span ids that hash alike) must still each pair
 // with their own other half.
 import * as assert from 'node:assert/strict';
 import { attrNumber, AttributeKeys, decodeTraceHeadsProtobuf, decodeTracesJson, decodeTracesProtobuf, HeadWithAttributes, TraceStore } from '../../../src/core/trace';
@@ -188,9 +188,10 @@ describe('span heads as the graph reads them', () => {
     }
   });
 
-  it('two span ids sharing a pending number pair each with its own other half, in one trace and across traces', () => {
-    // The graph keys waiting halves by a number mixed from the id (the whole id is compared on a
-    // hit); these ids differ only in a bit that the number leaves out, so they share it.
+  it('two span ids sharing a place in the index of waiting halves pair each with its own other half, in one trace and across traces', () => {
+    // Waiting halves are indexed by a number mixed from the id (the whole id and the trace are
+    // compared on a hit); these ids differ only in the first hex digit, which the index's place
+    // (the number's low bits) leaves out, so they share it.
     const twin = (id: string) => `4${id.slice(1)}`;
     const spans = [...call(1, 3, 'frontend', 'cart', 0, 50, 40), ...call(1, 5, 'frontend', 'payment', 10, 30, 20), ...call(2, 3, 'frontend', 'reviews', 20, 70, 60)];
     const req = otlp(spans) as {
