@@ -42,6 +42,21 @@ export class SideStats {
     this.bins.set(bin, (this.bins.get(bin) ?? 0) + 1);
   }
 
+  /** The figures of other requests, given as numbers (a second of an edge's series, series.ts); their bins are added with addBin. */
+  addStats(count: number, errors: number, minMs: number, maxMs: number, firstStartMs: number, lastStartMs: number): void {
+    if (count === 0) return;
+    this.count += count;
+    this.errors += errors;
+    if (minMs < this.minMs) this.minMs = minMs;
+    if (maxMs > this.maxMs) this.maxMs = maxMs;
+    if (firstStartMs < this.firstStartMs) this.firstStartMs = firstStartMs;
+    if (lastStartMs > this.lastStartMs) this.lastStartMs = lastStartMs;
+  }
+
+  addBin(bin: number, count: number): void {
+    this.bins.set(bin, (this.bins.get(bin) ?? 0) + count);
+  }
+
   merge(o: SideStats): void {
     if (o.count === 0) return;
     this.count += o.count;

@@ -35,9 +35,10 @@
 //   and on a SERVER span also http.response.status_code (or http.status_code) >= 500;
 // - rate: requests / window seconds (`all`: / the seconds between the first and last start, at
 //   least 1); percentiles: nearest rank on a log histogram, within 2.19% (histogram.ts);
-// - memory: at most 900 buckets per series, each with the histogram bins in use (at most ~600 per
-//   side, in practice a few dozen), `maxEdges` series (default 10,000; the least recently active
-//   is evicted and counted), `tracesPerEdge` trace ids per series (default 200, a ring).
+// - memory: per series at most 900 seconds of twelve numbers each, and a count per (second, side,
+//   histogram bin) in use (series.ts: in practice a few dozen bins per second); `maxEdges` series
+//   (default 10,000; the least recently active is evicted and counted), `tracesPerEdge` trace ids
+//   per series (default 200, a ring).
 //
 // Versions: the resource's service.version, else a `-v<digit>...` suffix of k8s.deployment.name
 // (`reviews-v2` -> `v2`). Spans without either stay on their service node in the versioned graph.
@@ -63,6 +64,7 @@ import {
 } from '../../shared/graph';
 import { SideStats } from './histogram';
 import { CALLER, ERROR, MESSAGING, WaitingHalves } from './waiting';
+import { CLIENT_SIDE, EdgeSeries, SERVER_SIDE, type Side, type Window } from './series';
 
 // Read once: through the module system's re-exports each use would be a getter call per span.
 const { CLIENT, SERVER, PRODUCER, CONSUMER } = SpanKind;
@@ -87,8 +89,6 @@ export const DEFAULT_GRAPH_MAX_EDGES = 10_000;
 export const DEFAULT_GRAPH_TRACES_PER_EDGE = 200;
 export const DEFAULT_GRAPH_TRACES_LIMIT = 100;
 export const MAX_GRAPH_TRACES_LIMIT = 1000;
-/** Per-second buckets are kept this long: the largest window. */
-const HORIZON_S = 900;
 
 export interface ServiceGraphOptions {
   readonly ttlMs?: number;
@@ -128,17 +128,9 @@ const NOTHING: Alone = {};
 /** Alone records remembered for reuse (aloneOf); when full they are forgotten, which costs only reuse. */
 const MAX_ALONES = 1024;
 
-class Bucket {
-  readonly client = new SideStats();
-  readonly server = new SideStats();
-  constructor(readonly second: number) {}
-}
-
 class Edge {
-  /** Ascending by second; only seconds with requests. */
-  readonly buckets: Bucket[] = [];
-  /** Everything older than the buckets (they are folded in when they leave the horizon): `all` is this plus the buckets. */
-  readonly older = new Bucket(0);
+  /** Requests by the second, and before (series.ts). */
+  readonly series = new EdgeSeries();
   /** Recent (traceId, start) pairs, a ring. */
   readonly traceIds: string[] = [];
   readonly traceStarts: number[] = [];
@@ -153,43 +145,8 @@ class Edge {
     readonly type: GraphConnectionType,
   ) {}
 
-  bucket(second: number): Bucket | undefined {
-    const bs = this.buckets;
-    const last = bs.length > 0 ? bs[bs.length - 1] : undefined;
-    if (last !== undefined && last.second === second) return last;
-    if (last === undefined || second > last.second) {
-      const b = new Bucket(second);
-      bs.push(b);
-      // Older than the largest window before the newest second: folded into `older`.
-      let drop = 0;
-      while (drop < bs.length && bs[drop].second <= second - HORIZON_S) {
-        this.older.client.merge(bs[drop].client);
-        this.older.server.merge(bs[drop].server);
-        drop++;
-      }
-      if (drop > 0) bs.splice(0, drop);
-      return b;
-    }
-    if (second <= last.second - HORIZON_S) return undefined;
-    // Out of order (a late span, or exporters flushing at their own pace): a binary search, since
-    // up to HORIZON_S buckets may be kept.
-    let lo = 0;
-    let hi = bs.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const s = bs[mid].second;
-      if (s === second) return bs[mid];
-      if (s < second) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    const b = new Bucket(second);
-    bs.splice(lo, 0, b);
-    return b;
-  }
-
-  record(side: 'client' | 'server', startMs: number, durationMs: number, error: boolean): void {
-    const b = this.bucket(Math.floor(startMs / 1000)) ?? this.older;
-    (side === 'client' ? b.client : b.server).add(startMs, durationMs, error);
+  record(side: Side, startMs: number, durationMs: number, error: boolean): void {
+    this.series.record(side, startMs, durationMs, error);
   }
 
   trace(traceId: string, startMs: number, capacity: number): void {
@@ -204,17 +161,8 @@ class Edge {
   }
 
   /** The window's figures (`all`: from the first request on). */
-  window(fromSecond: number | undefined): Bucket {
-    const out = new Bucket(fromSecond ?? 0);
-    if (fromSecond === undefined) {
-      out.client.merge(this.older.client);
-      out.server.merge(this.older.server);
-    }
-    for (let i = this.buckets.length - 1; i >= 0 && (fromSecond === undefined || this.buckets[i].second >= fromSecond); i--) {
-      out.client.merge(this.buckets[i].client);
-      out.server.merge(this.buckets[i].server);
-    }
-    return out;
+  window(fromSecond: number | undefined): Window {
+    return this.series.window(fromSecond);
   }
 }
 
@@ -315,7 +263,7 @@ export class ServiceGraph {
       if (dbSystem !== undefined) {
         const edge = this.edge(service, this.database(dbSystem, spanText(span, 'dbNamespace', DB_NAMESPACE_NAMES) ?? dbSystem), 'database', nowMs);
         edge.hasClient = true;
-        edge.record('client', startMs, durationMs, error);
+        edge.record(CLIENT_SIDE, startMs, durationMs, error);
         edge.trace(traceId, startMs, this.tracesPerEdge);
         return;
       }
@@ -354,12 +302,12 @@ export class ServiceGraph {
         const edge = this.edge(caller ? service : otherEndpoint, caller ? otherEndpoint : service, messaging || (flags & MESSAGING) !== 0 ? 'messaging' : 'request', nowMs);
         edge.hasClient = edge.hasServer = true;
         if (caller) {
-          edge.record('client', startMs, durationMs, error);
-          edge.record('server', otherStartMs, otherDurationMs, otherError);
+          edge.record(CLIENT_SIDE, startMs, durationMs, error);
+          edge.record(SERVER_SIDE, otherStartMs, otherDurationMs, otherError);
           edge.trace(traceId, startMs, this.tracesPerEdge);
         } else {
-          edge.record('client', otherStartMs, otherDurationMs, otherError);
-          edge.record('server', startMs, durationMs, error);
+          edge.record(CLIENT_SIDE, otherStartMs, otherDurationMs, otherError);
+          edge.record(SERVER_SIDE, startMs, durationMs, error);
           edge.trace(traceId, otherStartMs, this.tracesPerEdge);
         }
         return;
@@ -419,7 +367,7 @@ export class ServiceGraph {
   private callerOnly(source: Endpoint, target: Endpoint, type: GraphConnectionType, traceId: string, startMs: number, durationMs: number, error: boolean, nowMs: number): void {
     const edge = this.edge(source, target, type, nowMs);
     edge.hasClient = true;
-    edge.record('client', startMs, durationMs, error);
+    edge.record(CLIENT_SIDE, startMs, durationMs, error);
     edge.trace(traceId, startMs, this.tracesPerEdge);
   }
 
@@ -427,7 +375,7 @@ export class ServiceGraph {
   private calleeOnly(target: Endpoint, messaging: Endpoint | undefined, traceId: string, startMs: number, durationMs: number, error: boolean, nowMs: number): void {
     const edge = this.edge(messaging ? this.endpoint(messaging) : this.user, target, messaging ? 'messaging' : 'virtual', nowMs);
     edge.hasServer = true;
-    edge.record('server', startMs, durationMs, error);
+    edge.record(SERVER_SIDE, startMs, durationMs, error);
     edge.trace(traceId, startMs, this.tracesPerEdge);
   }
 
