@@ -90,7 +90,10 @@ export class EdgeSeries {
       if (last === second) return n - 1;
       if (second < last) {
         if (second <= last - HORIZON_S) return -1;
-        // Out of order (a late span, or exporters flushing at their own pace): a binary search.
+        // Out of order (a late span, or exporters flushing at their own pace). A busy edge has
+        // every second: where it would be then is looked at first, else a binary search.
+        const guess = n - 1 - (last - second);
+        if (guess >= this.lo && secs[guess] === second) return guess;
         let lo = this.lo;
         let hi = n - 1;
         while (lo <= hi) {
@@ -156,72 +159,70 @@ export class EdgeSeries {
 }
 
 /**
- * Counts by (second, side, bin), in open addressing over typed arrays (linear probing, at most
- * half full). The bins of seconds folded into `older` move there when the table is rebuilt, which
+ * Counts by (second, side, bin), in open addressing over one typed array of (key, count) pairs,
+ * so that a probe reads both from one cache line (linear probing, at most half full). The bins of seconds folded into `older` move there when the table is rebuilt, which
  * it is when it is half full: it is then made a quarter full at most, so rebuilding costs a few
  * steps per request over time.
  */
 class BinTable {
   /** second * 4096 + side * 2048 + bin, plus one (0: empty). Seconds up to 2^40 stay exact. */
-  private keys = new Float64Array(FIRST_BINS);
-  private counts = new Uint32Array(FIRST_BINS);
+  /** Per place: the key, and the count. */
+  private table = new Float64Array(2 * FIRST_BINS);
   private size = 0;
 
   add(second: number, side: Side, bin: number, foldedThrough: number, older: Window): void {
     const key = second * 4096 + side * 2048 + bin + 1;
-    const keys = this.keys;
-    const mask = keys.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     let i = hashOf(second, side * 2048 + bin) & mask;
     for (;;) {
-      const k = keys[i];
+      const k = table[2 * i];
       if (k === key) {
-        this.counts[i]++;
+        table[2 * i + 1]++;
         return;
       }
       if (k === 0) break;
       i = (i + 1) & mask;
     }
-    keys[i] = key;
-    this.counts[i] = 1;
-    if (++this.size * 2 > keys.length) this.rebuild(foldedThrough, older);
+    table[2 * i] = key;
+    table[2 * i + 1] = 1;
+    if (++this.size > mask >> 1) this.rebuild(foldedThrough, older);
   }
 
   each(f: (second: number, side: Side, bin: number, count: number) => void): void {
-    const keys = this.keys;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
+    const table = this.table;
+    for (let i = 0; i < table.length; i += 2) {
+      const k = table[i];
       if (k === 0) continue;
       const v = k - 1;
       const low = v % 4096;
-      f((v - low) / 4096, low >= 2048 ? SERVER_SIDE : CLIENT_SIDE, low % 2048, this.counts[i]);
+      f((v - low) / 4096, low >= 2048 ? SERVER_SIDE : CLIENT_SIDE, low % 2048, table[i + 1]);
     }
   }
 
   private rebuild(foldedThrough: number, older: Window): void {
-    const keys = this.keys;
-    const counts = this.counts;
+    const old = this.table;
     let live = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== 0 && Math.floor((keys[i] - 1) / 4096) > foldedThrough) live++;
+    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 && Math.floor((old[i] - 1) / 4096) > foldedThrough) live++;
     let capacity = FIRST_BINS;
     while (capacity < 4 * live) capacity *= 2;
-    this.keys = new Float64Array(capacity);
-    this.counts = new Uint32Array(capacity);
+    const table = (this.table = new Float64Array(2 * capacity));
     this.size = 0;
     const mask = capacity - 1;
-    for (let i = 0; i < keys.length; i++) {
-      const k = keys[i];
+    for (let i = 0; i < old.length; i += 2) {
+      const k = old[i];
       if (k === 0) continue;
       const v = k - 1;
       const low = v % 4096;
       const second = (v - low) / 4096;
       if (second <= foldedThrough) {
-        (low >= 2048 ? older.server : older.client).addBin(low % 2048, counts[i]);
+        (low >= 2048 ? older.server : older.client).addBin(low % 2048, old[i + 1]);
         continue;
       }
       let j = hashOf(second, low) & mask;
-      while (this.keys[j] !== 0) j = (j + 1) & mask;
-      this.keys[j] = k;
-      this.counts[j] = counts[i];
+      while (table[2 * j] !== 0) j = (j + 1) & mask;
+      table[2 * j] = k;
+      table[2 * j + 1] = old[i + 1];
       this.size++;
     }
   }

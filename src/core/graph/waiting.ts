@@ -11,7 +11,9 @@
 //   copied to the front of a ring of the same size (or, while there are many, one twice as large).
 // - Halves are found by the span id that pairs them, as two 32-bit words (the caller's span id,
 //   the callee's parent id), and their trace id, in an open-addressing index over the slots
-//   (linear probing, at most half full, deletion by shifting back). An id that is not 16 hex
+//   (linear probing, at most half full, deletion by shifting back). Each place holds the slot and
+//   the id's words, so that a probe compares ids in the index's own cache line and goes to the
+//   slot's fields only on a hit. An id that is not 16 hex
 //   digits (no decoder gives one) is found by its text in a Map instead.
 
 /** Bits of a slot's flags. */
@@ -42,7 +44,7 @@ export class WaitingHalves<E, A> {
   /** The text key of a half found by text (see findText); undefined for one found by words. */
   private textKeys: (string | undefined)[];
   private readonly byText = new Map<string, number>();
-  /** Slot + 1 of the halves found by words; 0: empty. */
+  /** Per place, three numbers: slot + 1 of a half found by words (0: empty), and its id's words. */
   private index: Int32Array;
   private head = 0;
   private tail = 0;
@@ -63,18 +65,17 @@ export class WaitingHalves<E, A> {
     this.endpoints = new Array<E | undefined>(capacity).fill(undefined);
     this.alones = new Array<A | undefined>(capacity).fill(undefined);
     this.textKeys = new Array<string | undefined>(capacity).fill(undefined);
-    this.index = new Int32Array(2 * capacity);
+    this.index = new Int32Array(3 * 2 * capacity);
   }
 
   /** The slot of the live half with this id (as words) in this trace, or -1. */
   find(w0: number, w1: number, traceId: string): number {
     const index = this.index;
-    const mask = index.length - 1;
+    const mask = index.length / 3 - 1;
     for (let i = wordsHash(w0, w1) & mask; ; i = (i + 1) & mask) {
-      const e = index[i];
+      const e = index[3 * i];
       if (e === 0) return -1;
-      const s = e - 1;
-      if (this.w0[s] === w0 && this.w1[s] === w1 && this.traceIds[s] === traceId) return s;
+      if (index[3 * i + 1] === w0 && index[3 * i + 2] === w1 && this.traceIds[e - 1] === traceId) return e - 1;
     }
   }
 
@@ -137,26 +138,32 @@ export class WaitingHalves<E, A> {
 
   private indexSlot(s: number): void {
     const index = this.index;
-    const mask = index.length - 1;
-    let i = wordsHash(this.w0[s], this.w1[s]) & mask;
-    while (index[i] !== 0) i = (i + 1) & mask;
-    index[i] = s + 1;
+    const mask = index.length / 3 - 1;
+    const w0 = this.w0[s];
+    const w1 = this.w1[s];
+    let i = wordsHash(w0, w1) & mask;
+    while (index[3 * i] !== 0) i = (i + 1) & mask;
+    index[3 * i] = s + 1;
+    index[3 * i + 1] = w0;
+    index[3 * i + 2] = w1;
   }
 
   private unindex(s: number): void {
     const index = this.index;
-    const mask = index.length - 1;
+    const mask = index.length / 3 - 1;
     let i = wordsHash(this.w0[s], this.w1[s]) & mask;
-    while (index[i] !== s + 1) i = (i + 1) & mask;
+    while (index[3 * i] !== s + 1) i = (i + 1) & mask;
     // Shift back the entries after it that probed past it, so that no search stops early.
-    for (let j = (i + 1) & mask; index[j] !== 0; j = (j + 1) & mask) {
-      const k = wordsHash(this.w0[index[j] - 1], this.w1[index[j] - 1]) & mask;
+    for (let j = (i + 1) & mask; index[3 * j] !== 0; j = (j + 1) & mask) {
+      const k = wordsHash(index[3 * j + 1], index[3 * j + 2]) & mask;
       // j's home k is cyclically in (i, j]: it stays; otherwise it moves to the hole at i.
       if (i <= j ? i < k && k <= j : i < k || k <= j) continue;
-      index[i] = index[j];
+      index[3 * i] = index[3 * j];
+      index[3 * i + 1] = index[3 * j + 1];
+      index[3 * i + 2] = index[3 * j + 2];
       i = j;
     }
-    index[i] = 0;
+    index[3 * i] = 0;
   }
 
   /** The live halves, in order, to the front of a ring of `capacity` slots. */
@@ -184,7 +191,7 @@ export class WaitingHalves<E, A> {
     this.endpoints = new Array<E | undefined>(capacity).fill(undefined);
     this.alones = new Array<A | undefined>(capacity).fill(undefined);
     this.textKeys = new Array<string | undefined>(capacity).fill(undefined);
-    this.index = new Int32Array(2 * capacity);
+    this.index = new Int32Array(3 * 2 * capacity);
     this.byText.clear();
     let n = 0;
     for (let pos = this.head; pos < this.tail; pos++) {
