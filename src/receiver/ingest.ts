@@ -258,9 +258,10 @@ export class Ingest {
     this.counters.spans += spans.length;
     this.counters.rejectedSpans += decoded.rejected;
     if (spans.length > 0) {
-      if (heads) this.store.addSpans(decoded.heads, decoded.packed);
-      else if (decoded.packed) this.store.addSpans(decoded.spans, decoded.packed);
-      else this.store.addSpans(decoded.spans);
+      // The hooks first, then the store: the hooks read the spans just decoded while they are still
+      // in the processor's caches, which the store's copying evicts (bench:graph: the graph's
+      // hook added 17.6% to ingest time behind the receiver when it ran after the store, 14.6%
+      // before it, medians of 6 turns). No hook reads the store.
       // onSpans hooks exist only when whole spans were decoded (protobufTraces makes sure of it).
       if (!heads)
         for (const hook of this.hooks) {
@@ -287,6 +288,9 @@ export class Ingest {
           }
         }
       }
+      if (heads) this.store.addSpans(decoded.heads, decoded.packed);
+      else if (decoded.packed) this.store.addSpans(decoded.spans, decoded.packed);
+      else this.store.addSpans(decoded.spans);
       // A request with rejected items is forwarded as received: the upstream decides for itself.
       this.forward?.offer(raw, spans, undefined);
     }
