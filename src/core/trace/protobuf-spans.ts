@@ -88,17 +88,23 @@ export class AttributeKeys {
 
 /**
  * What a heads decode with AttributeKeys noted of a request's spans, as numbers in one array
- * (`slots`), per span (RECORD numbers, then three per attribute): where its start and end times'
- * eight bytes are in `bytes` (-1: not sent, so 0); the end of its record; its span id and its
- * parent span id as two 32-bit words each (big-endian halves, as int32; 0 when absent); then per
- * wanted attribute found (in the order of the wire) the key's index in `keys.names` and the start
- * and end of its AnyValue (-1, -1: no value). Numbers here instead of fields on each head keep the
- * heads small. The bytes were checked by the decode, so reading them again cannot fail.
+ * (`slots`), per span (RECORD numbers, then three per attribute): its place in `times`; the end of
+ * its record; its span id and its parent span id as two 32-bit words each (big-endian halves, as
+ * int32; 0 when absent); then per wanted attribute found (in the order of the wire) the key's
+ * index in `keys.names` and the start and end of its AnyValue (-1, -1: no value). Numbers here
+ * instead of fields on each head keep the heads small. The bytes were checked by the decode, so
+ * reading them again cannot fail.
  */
 class FoundAttributes {
   private reader: Reader | undefined;
   /** Set when the decode is over (see foundSlots). */
   slots: Int32Array = NO_SLOTS;
+  /**
+   * Per span, Number(startUnixNano) and Number(endUnixNano) (0 when not sent), read while the
+   * decode had the bytes at hand: a hook reading them later from the request's bytes found them
+   * out of the processor's caches. Set when the decode is over.
+   */
+  times: Float64Array = NO_TIMES;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -140,24 +146,22 @@ export class HeadWithAttributes implements SpanHeadWithAttributes {
   ) {}
 
   /**
-   * Number(startUnixNano) read from the bytes: the same double (the high half times 2^32 is exact,
-   * and adding the low half rounds once, as the conversion does) without a bigint conversion per
-   * span, which was a fifth of the service graph's own time.
+   * Number(startUnixNano), as the decode read it from the bytes: the same double (the high half
+   * times 2^32 is exact, and adding the low half rounds once, as the conversion does) without a
+   * bigint conversion per span, which was a fifth of the service graph's own time.
    */
   startNs(): number {
-    const p = this.found.slots[this.at];
-    return p < 0 ? 0 : fixed64Number(this.found.bytes, p);
+    return this.found.times[2 * this.found.slots[this.at]];
   }
 
   /** Number(endUnixNano), as startNs. */
   endNs(): number {
-    const p = this.found.slots[this.at + 1];
-    return p < 0 ? 0 : fixed64Number(this.found.bytes, p);
+    return this.found.times[2 * this.found.slots[this.at] + 1];
   }
 
   get attributes(): Attributes {
     const { slots, keys } = this.found;
-    const to = slots[this.at + 2];
+    const to = slots[this.at + 1];
     if (to === this.at + RECORD) return EMPTY_ATTRS;
     const out = new Map<string, AttrValue>();
     // In wire order, so a repeated key is where it first was with the last value, as in a full decode.
@@ -171,14 +175,14 @@ export class HeadWithAttributes implements SpanHeadWithAttributes {
    * halves by, without reading the hex strings.
    */
   idWord(parent: boolean, word: 0 | 1): number {
-    return this.found.slots[this.at + (parent ? 5 : 3) + word];
+    return this.found.slots[this.at + (parent ? 4 : 2) + word];
   }
 
   /** The slot of the attribute `name` (its last occurrence), or -1 when the span has none. */
   indexOf(name: string): number {
     const { slots, keys } = this.found;
     const from = this.at + RECORD;
-    for (let i = slots[this.at + 2] - 3; i >= from; i -= 3) if (keys.names[slots[i]] === name) return i;
+    for (let i = slots[this.at + 1] - 3; i >= from; i -= 3) if (keys.names[slots[i]] === name) return i;
     return -1;
   }
 
@@ -319,7 +323,11 @@ let foundSlots = new Int32Array(3 * 1024);
 let foundCount = 0;
 const NO_SLOTS = new Int32Array(0);
 /** The numbers of a span's record before its attributes' (see FoundAttributes). */
-const RECORD = 7;
+const RECORD = 6;
+// The spans' times (FoundAttributes.times) so far, kept and copied as foundSlots.
+let foundTimes = new Float64Array(2 * 1024);
+let foundSpans = 0;
+const NO_TIMES = new Float64Array(0);
 
 function decodeInMode(
   bytes: Uint8Array,
@@ -337,6 +345,7 @@ function decodeInMode(
   const at: At = { ri: -1, si: -1, ki: -1 };
   found = !build && keys ? new FoundAttributes(bytes, keys) : undefined;
   foundCount = 0;
+  foundSpans = 0;
   try {
     while (r.pos < r.len) {
       const tag = r.uint32();
@@ -353,8 +362,12 @@ function decodeInMode(
       const slots = new Int32Array(foundCount);
       slots.set(foundSlots.subarray(0, foundCount));
       found.slots = slots;
-      // A request with a great many attributes does not keep its scratch array alive for ever.
+      const times = new Float64Array(2 * foundSpans);
+      times.set(foundTimes.subarray(0, 2 * foundSpans));
+      found.times = times;
+      // A request with a great many attributes or spans does not keep its scratch arrays alive for ever.
       if (foundSlots.length > 3 * 65536) foundSlots = new Int32Array(3 * 1024);
+      if (foundTimes.length > 2 * 65536) foundTimes = new Float64Array(2 * 1024);
     }
   } catch (e) {
     if (e instanceof OtlpDecodeError) throw e;
@@ -612,14 +625,20 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
   }
   if (!build) {
     if (found) {
-      foundSlots[record] = startAt;
-      foundSlots[record + 1] = endAt;
-      foundSlots[record + 2] = foundCount;
       const b = r.buf;
-      foundSlots[record + 3] = spanWords === 0 ? 0 : int32At(b, spanWords);
-      foundSlots[record + 4] = spanWords === 0 ? 0 : int32At(b, spanWords + 4);
-      foundSlots[record + 5] = parentWords === 0 ? 0 : int32At(b, parentWords);
-      foundSlots[record + 6] = parentWords === 0 ? 0 : int32At(b, parentWords + 4);
+      if (2 * foundSpans + 2 > foundTimes.length) {
+        const grown = new Float64Array(2 * foundTimes.length);
+        grown.set(foundTimes);
+        foundTimes = grown;
+      }
+      foundTimes[2 * foundSpans] = startAt < 0 ? 0 : fixed64Number(b, startAt);
+      foundTimes[2 * foundSpans + 1] = endAt < 0 ? 0 : fixed64Number(b, endAt);
+      foundSlots[record] = foundSpans++;
+      foundSlots[record + 1] = foundCount;
+      foundSlots[record + 2] = spanWords === 0 ? 0 : int32At(b, spanWords);
+      foundSlots[record + 3] = spanWords === 0 ? 0 : int32At(b, spanWords + 4);
+      foundSlots[record + 4] = parentWords === 0 ? 0 : int32At(b, parentWords);
+      foundSlots[record + 5] = parentWords === 0 ? 0 : int32At(b, parentWords + 4);
       return new HeadWithAttributes(traceId, spanId, parentSpanId, name, kind as SpanKind, start, finish, status, resource, scope, found, record);
     }
     const head: SpanHead = { traceId, spanId, parentSpanId, name, kind: kind as SpanKind, startUnixNano: start, endUnixNano: finish, status, resource, scope };
