@@ -32,20 +32,21 @@ export function wordsHash(w0: number, w1: number): number {
 export class WaitingHalves<E, A> {
   /** Live halves. */
   size = 0;
-  flags: Uint8Array;
-  w0: Int32Array;
-  w1: Int32Array;
-  startMs: Float64Array;
-  durationMs: Float64Array;
-  expiresAtMs: Float64Array;
-  traceIds: (string | undefined)[];
-  endpoints: (E | undefined)[];
-  alones: (A | undefined)[];
+  // Set by allocate().
+  flags!: Uint8Array;
+  w0!: Int32Array;
+  w1!: Int32Array;
+  startMs!: Float64Array;
+  durationMs!: Float64Array;
+  expiresAtMs!: Float64Array;
+  traceIds!: (string | undefined)[];
+  endpoints!: (E | undefined)[];
+  alones!: (A | undefined)[];
   /** The text key of a half found by text (see findText); undefined for one found by words. */
-  private textKeys: (string | undefined)[];
+  private textKeys!: (string | undefined)[];
   private readonly byText = new Map<string, number>();
   /** Per place, three numbers: slot + 1 of a half found by words (0: empty), and its id's words. */
-  private index: Int32Array;
+  private index!: Int32Array;
   private head = 0;
   private tail = 0;
 
@@ -54,7 +55,11 @@ export class WaitingHalves<E, A> {
    * the most halves that ever waited at once: the caller's cap bounds it.
    */
   constructor() {
-    const capacity = FIRST_CAPACITY;
+    this.allocate(FIRST_CAPACITY);
+  }
+
+  /** Empty arrays for a ring of `capacity` slots, and its index. */
+  private allocate(capacity: number): void {
     this.flags = new Uint8Array(capacity);
     this.w0 = new Int32Array(capacity);
     this.w1 = new Int32Array(capacity);
@@ -181,17 +186,7 @@ export class WaitingHalves<E, A> {
       textKeys: this.textKeys,
     };
     const mask = old.flags.length - 1;
-    this.flags = new Uint8Array(capacity);
-    this.w0 = new Int32Array(capacity);
-    this.w1 = new Int32Array(capacity);
-    this.startMs = new Float64Array(capacity);
-    this.durationMs = new Float64Array(capacity);
-    this.expiresAtMs = new Float64Array(capacity);
-    this.traceIds = new Array<string | undefined>(capacity).fill(undefined);
-    this.endpoints = new Array<E | undefined>(capacity).fill(undefined);
-    this.alones = new Array<A | undefined>(capacity).fill(undefined);
-    this.textKeys = new Array<string | undefined>(capacity).fill(undefined);
-    this.index = new Int32Array(3 * 2 * capacity);
+    this.allocate(capacity);
     this.byText.clear();
     let n = 0;
     for (let pos = this.head; pos < this.tail; pos++) {

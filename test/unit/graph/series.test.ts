@@ -4,6 +4,7 @@
 // request. Random requests, in order and late, over several horizons, so that seconds are folded,
 // inserted in the middle, the arrays compacted and grown, and the bins' table rebuilt.
 import * as assert from 'node:assert/strict';
+import { rng } from '../rng';
 import { binOf, SideStats } from '../../../src/core/graph/histogram';
 import { CLIENT_SIDE, EdgeSeries, HORIZON_S, SERVER_SIDE, type Side } from '../../../src/core/graph/series';
 
@@ -12,15 +13,6 @@ interface Req {
   startMs: number;
   durationMs: number;
   error: boolean;
-}
-
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
 }
 
 function expected(reqs: readonly Req[], side: Side, keep: (second: number) => boolean): SideStats {
@@ -43,7 +35,7 @@ describe('an edge series by the second', () => {
     ['a quiet edge: a request now and then, far apart', 10 * HORIZON_S, 0.2, 300],
   ] as const) {
     it(`keeps what the plain reading keeps: ${what}`, () => {
-      const rnd = random(n + seconds);
+      const rnd = rng(n + seconds);
       const t0 = 1_767_268_800_000;
       const series = new EdgeSeries();
       const reqs: Req[] = [];

@@ -3,6 +3,7 @@
 // the front; through many wraps of its ring, its compactions and its growth. Ids are drawn from a
 // few values so that many share a place in the index and deletions must shift others back.
 import * as assert from 'node:assert/strict';
+import { rng } from '../rng';
 import { CALLER, ERROR, LIVE, WaitingHalves } from '../../../src/core/graph/waiting';
 
 interface Ref {
@@ -16,16 +17,6 @@ interface Ref {
   endpoint: string;
 }
 
-/** mulberry32: the same operations on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 const keyOf = (r: { w0: number; w1: number; text?: string; traceId: string }) => r.text ?? `${r.traceId}/${r.w0}/${r.w1}`;
 
 describe('waiting halves', () => {
@@ -36,7 +27,7 @@ describe('waiting halves', () => {
     ['ids from a handful of values: long probe runs in the index', 30_000, 500, 40, 0.1],
   ] as const) {
     it(`does what a Map does: ${name}`, () => {
-      const rnd = random(ids + maxLive);
+      const rnd = rng(ids + maxLive);
       const table = new WaitingHalves<string, string>();
       // Insertion order is the oldest-first order the table must keep.
       const ref = new Map<string, Ref>();
