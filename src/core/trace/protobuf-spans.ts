@@ -193,21 +193,13 @@ export class HeadWithAttributes implements SpanHeadWithAttributes {
    * host, a database, a messaging system) is one string, not a new one per span.
    */
   stringAt(slot: number): string | null {
-    const { slots, bytes } = this.found;
-    let p = slots[slot + 1];
-    if (p < 0 || bytes[p] !== STRING_VALUE_TAG) return null;
-    let len = 0;
-    for (let shift = 0; ; shift += 7) {
-      // Lengths up to 2^28 (four bytes) are read here; a longer one is left to valueAt.
-      if (shift > 21) return null;
-      const b = bytes[++p];
-      len |= (b & 0x7f) << shift;
-      if (b < 0x80) break;
-    }
-    p++;
+    const r = this.found.readerAt(slot);
+    if (r === undefined || r.pos === r.len || r.uint32() !== STRING_VALUE_TAG) return null;
+    const len = r.uint32();
+    const from = r.pos;
     // Another field after the string (the last one wins): valueAt reads it as the decode would.
-    if (p + len !== slots[slot + 2]) return null;
-    return knownString(bytes, p, len) ?? rememberString(this.valueAt(slot) as string, len);
+    if (from + len !== r.len) return null;
+    return knownString(r.buf, from, len) ?? rememberString(this.valueAt(slot) as string, len);
   }
 
   /** The value at a slot from indexOf, as `attributes` has it. */
@@ -506,8 +498,9 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
   let kind = 0;
   let start = 0n;
   let finish = 0n;
-  let startAt = -1;
-  let endAt = -1;
+  // Number(start) and Number(finish), from the same two halves (fixed64Number).
+  let startNs = 0;
+  let endNs = 0;
   let attributes: Map<string, AttrValue> | undefined;
   let droppedAttributesCount = 0;
   let events: SpanEvent[] = NONE;
@@ -558,13 +551,13 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
         break;
       case 7:
         expect(tag, I64, 'Span', 7);
-        startAt = r.pos;
         start = fixed64(r);
+        startNs = fixed64Number;
         break;
       case 8:
         expect(tag, I64, 'Span', 8);
-        endAt = r.pos;
         finish = fixed64(r);
+        endNs = fixed64Number;
         break;
       case 9:
         expect(tag, LEN, 'Span', 9);
@@ -631,8 +624,8 @@ function readSpan(r: Reader, stop: number, at: At, resource: Resource, scope: Sc
         grown.set(foundTimes);
         foundTimes = grown;
       }
-      foundTimes[2 * foundSpans] = startAt < 0 ? 0 : fixed64Number(b, startAt);
-      foundTimes[2 * foundSpans + 1] = endAt < 0 ? 0 : fixed64Number(b, endAt);
+      foundTimes[2 * foundSpans] = startNs;
+      foundTimes[2 * foundSpans + 1] = endNs;
       foundSlots[record] = foundSpans++;
       foundSlots[record + 1] = foundCount;
       foundSlots[record + 2] = spanWords === 0 ? 0 : int32At(b, spanWords);
@@ -1030,15 +1023,14 @@ function sameBytes(buf: Uint8Array, start: number, ref: Uint8Array): boolean {
   return true;
 }
 
-function fixed64Number(b: Uint8Array, p: number): number {
-  const lo = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
-  const hi = (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24)) >>> 0;
-  return hi * 4294967296 + lo;
-}
+// fixed64's value as a double as well (a pair per read would be garbage): the high half times
+// 2^32 is exact and adding the low half rounds once, as Number() of the bigint does.
+let fixed64Number = 0;
 
 function fixed64(r: Reader): bigint {
   const lo = r.fixed32();
   const hi = r.fixed32();
+  fixed64Number = hi * 4294967296 + lo;
   return hi === 0 ? BigInt(lo) : (BigInt(hi) << 32n) | BigInt(lo);
 }
 
