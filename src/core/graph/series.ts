@@ -165,66 +165,60 @@ export class EdgeSeries {
  * steps per request over time.
  */
 class BinTable {
-  /** second * 4096 + side * 2048 + bin, plus one (0: empty). Seconds up to 2^40 stay exact. */
-  /** Per place: the key, and the count. */
+  /** Per place: the key (second * 4096 + side * 2048 + bin, plus one; 0: empty; seconds up to 2^40 stay exact) and the count. */
   private table = new Float64Array(2 * FIRST_BINS);
   private size = 0;
 
   add(second: number, side: Side, bin: number, foldedThrough: number, older: Window): void {
+    this.table[2 * this.place(second, side, bin) + 1]++;
+    if (this.size > this.table.length >> 2) this.rebuild(foldedThrough, older);
+  }
+
+  each(f: (second: number, side: Side, bin: number, count: number) => void): void {
+    eachBin(this.table, f);
+  }
+
+  /** The place of this key, taken (with a count of 0) if it was not there. */
+  private place(second: number, side: Side, bin: number): number {
     const key = second * 4096 + side * 2048 + bin + 1;
     const table = this.table;
     const mask = (table.length >> 1) - 1;
     let i = hashOf(second, side * 2048 + bin) & mask;
     for (;;) {
       const k = table[2 * i];
-      if (k === key) {
-        table[2 * i + 1]++;
-        return;
-      }
+      if (k === key) return i;
       if (k === 0) break;
       i = (i + 1) & mask;
     }
     table[2 * i] = key;
-    table[2 * i + 1] = 1;
-    if (++this.size > mask >> 1) this.rebuild(foldedThrough, older);
-  }
-
-  each(f: (second: number, side: Side, bin: number, count: number) => void): void {
-    const table = this.table;
-    for (let i = 0; i < table.length; i += 2) {
-      const k = table[i];
-      if (k === 0) continue;
-      const v = k - 1;
-      const low = v % 4096;
-      f((v - low) / 4096, low >= 2048 ? SERVER_SIDE : CLIENT_SIDE, low % 2048, table[i + 1]);
-    }
+    this.size++;
+    return i;
   }
 
   private rebuild(foldedThrough: number, older: Window): void {
     const old = this.table;
     let live = 0;
-    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0 && Math.floor((old[i] - 1) / 4096) > foldedThrough) live++;
+    eachBin(old, (second) => {
+      if (second > foldedThrough) live++;
+    });
     let capacity = FIRST_BINS;
     while (capacity < 4 * live) capacity *= 2;
-    const table = (this.table = new Float64Array(2 * capacity));
+    this.table = new Float64Array(2 * capacity);
     this.size = 0;
-    const mask = capacity - 1;
-    for (let i = 0; i < old.length; i += 2) {
-      const k = old[i];
-      if (k === 0) continue;
-      const v = k - 1;
-      const low = v % 4096;
-      const second = (v - low) / 4096;
-      if (second <= foldedThrough) {
-        (low >= 2048 ? older.server : older.client).addBin(low % 2048, old[i + 1]);
-        continue;
-      }
-      let j = hashOf(second, low) & mask;
-      while (table[2 * j] !== 0) j = (j + 1) & mask;
-      table[2 * j] = k;
-      table[2 * j + 1] = old[i + 1];
-      this.size++;
-    }
+    eachBin(old, (second, side, bin, count) => {
+      if (second <= foldedThrough) (side === SERVER_SIDE ? older.server : older.client).addBin(bin, count);
+      else this.table[2 * this.place(second, side, bin) + 1] = count;
+    });
+  }
+}
+
+function eachBin(table: Float64Array, f: (second: number, side: Side, bin: number, count: number) => void): void {
+  for (let i = 0; i < table.length; i += 2) {
+    const k = table[i];
+    if (k === 0) continue;
+    const v = k - 1;
+    const low = v % 4096;
+    f((v - low) / 4096, low >= 2048 ? SERVER_SIDE : CLIENT_SIDE, low % 2048, table[i + 1]);
   }
 }
 

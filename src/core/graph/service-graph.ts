@@ -64,7 +64,7 @@ import {
 } from '../../shared/graph';
 import { SideStats } from './histogram';
 import { CALLER, ERROR, MESSAGING, WaitingHalves } from './waiting';
-import { CLIENT_SIDE, EdgeSeries, SERVER_SIDE, type Side, type Window } from './series';
+import { CLIENT_SIDE, EdgeSeries, SERVER_SIDE } from './series';
 
 // Read once: through the module system's re-exports each use would be a getter call per span.
 const { CLIENT, SERVER, PRODUCER, CONSUMER } = SpanKind;
@@ -145,10 +145,6 @@ class Edge {
     readonly type: GraphConnectionType,
   ) {}
 
-  record(side: Side, startMs: number, durationMs: number, error: boolean): void {
-    this.series.record(side, startMs, durationMs, error);
-  }
-
   trace(traceId: string, startMs: number, capacity: number): void {
     if (this.traceIds.length < capacity) {
       this.traceIds.push(traceId);
@@ -158,11 +154,6 @@ class Edge {
     this.traceIds[this.traceNext] = traceId;
     this.traceStarts[this.traceNext] = startMs;
     this.traceNext = (this.traceNext + 1) % capacity;
-  }
-
-  /** The window's figures (`all`: from the first request on). */
-  window(fromSecond: number | undefined): Window {
-    return this.series.window(fromSecond);
   }
 }
 
@@ -263,7 +254,7 @@ export class ServiceGraph {
       if (dbSystem !== undefined) {
         const edge = this.edge(service, this.database(dbSystem, spanText(span, 'dbNamespace', DB_NAMESPACE_NAMES) ?? dbSystem), 'database', nowMs);
         edge.hasClient = true;
-        edge.record(CLIENT_SIDE, startMs, durationMs, error);
+        edge.series.record(CLIENT_SIDE, startMs, durationMs, error);
         edge.trace(traceId, startMs, this.tracesPerEdge);
         return;
       }
@@ -302,12 +293,12 @@ export class ServiceGraph {
         const edge = this.edge(caller ? service : otherEndpoint, caller ? otherEndpoint : service, messaging || (flags & MESSAGING) !== 0 ? 'messaging' : 'request', nowMs);
         edge.hasClient = edge.hasServer = true;
         if (caller) {
-          edge.record(CLIENT_SIDE, startMs, durationMs, error);
-          edge.record(SERVER_SIDE, otherStartMs, otherDurationMs, otherError);
+          edge.series.record(CLIENT_SIDE, startMs, durationMs, error);
+          edge.series.record(SERVER_SIDE, otherStartMs, otherDurationMs, otherError);
           edge.trace(traceId, startMs, this.tracesPerEdge);
         } else {
-          edge.record(CLIENT_SIDE, otherStartMs, otherDurationMs, otherError);
-          edge.record(SERVER_SIDE, startMs, durationMs, error);
+          edge.series.record(CLIENT_SIDE, otherStartMs, otherDurationMs, otherError);
+          edge.series.record(SERVER_SIDE, startMs, durationMs, error);
           edge.trace(traceId, otherStartMs, this.tracesPerEdge);
         }
         return;
@@ -367,7 +358,7 @@ export class ServiceGraph {
   private callerOnly(source: Endpoint, target: Endpoint, type: GraphConnectionType, traceId: string, startMs: number, durationMs: number, error: boolean, nowMs: number): void {
     const edge = this.edge(source, target, type, nowMs);
     edge.hasClient = true;
-    edge.record(CLIENT_SIDE, startMs, durationMs, error);
+    edge.series.record(CLIENT_SIDE, startMs, durationMs, error);
     edge.trace(traceId, startMs, this.tracesPerEdge);
   }
 
@@ -375,7 +366,7 @@ export class ServiceGraph {
   private calleeOnly(target: Endpoint, messaging: Endpoint | undefined, traceId: string, startMs: number, durationMs: number, error: boolean, nowMs: number): void {
     const edge = this.edge(messaging ? this.endpoint(messaging) : this.user, target, messaging ? 'messaging' : 'virtual', nowMs);
     edge.hasServer = true;
-    edge.record(SERVER_SIDE, startMs, durationMs, error);
+    edge.series.record(SERVER_SIDE, startMs, durationMs, error);
     edge.trace(traceId, startMs, this.tracesPerEdge);
   }
 
@@ -485,7 +476,7 @@ export class ServiceGraph {
       return ids;
     };
     for (const e of this.edges) {
-      const w = e.window(from);
+      const w = e.series.window(from);
       if (w.client.count === 0 && w.server.count === 0) continue;
       const src = node(e.source);
       const dst = node(e.target);
